@@ -1,0 +1,40 @@
+# Two commands on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: run test bench docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(STAMP_TEST): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(STAMP)
+
+## the main job: IL-6 time course of the tumor cell, CSV + figure in out/
+run: $(STAMP)
+	mkdir -p out
+	$(BIN)/stat3sim simulate --cell tumor --stimulus IL6=1nM --minutes 240 \
+		--out out/tumor_IL6_timecourse.csv --plot out/tumor_IL6_timecourse.png
+	$(BIN)/stat3sim validate
+
+## the test suite
+test: $(STAMP_TEST)
+	$(BIN)/python -m pytest -q -n 2
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_signaling.py
+
+docs: $(STAMP)
+	$(BIN)/stat3sim describe --cell tumor --format md --out docs/model.md
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,434 @@
+"""The model definition layer: immutable elements and the Network that holds them.
+
+A Network is data. Building one validates it (unknown symbols in rate laws, duplicate
+ids, missing units or sources, negative initial amounts) and never runs anything;
+transformations (knock-out, knock-down, parameter override, stimulus) return a new
+Network and leave the original untouched.
+
+Conventions
+-----------
+* Concentrations in nM, volumes in pL, time in min (signaling layer).
+* A Reaction's ``rate`` is written in concentration per time (nM/min) *in the
+  compartment named by the reaction*; the SBML kinetic law is that compartment's
+  volume times the rate, so transport between compartments of different volume is
+  exact (amount leaving one = amount entering the other).
+* Rate laws use ``+ - * / ^`` and parentheses over species, parameter and compartment
+  ids. Species ids are ``<cell>__<molecule>[_<state>]``.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+from .units import is_known
+
+_ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class NetworkError(ValueError):
+    """A Network element is malformed; the message names the element."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a number or a mechanism comes from.
+
+    ``refs`` are reference numbers of the review (To et al., Cancers 2022);
+    ``source`` is free text: a paper, a label, a model file, or "assumed — calibrated
+    to …". A value whose source has not been read is "assumed".
+    """
+
+    source: str
+    refs: tuple[int, ...] = ()
+
+    def __str__(self) -> str:
+        r = f" [review {', '.join(map(str, self.refs))}]" if self.refs else ""
+        return f"{self.source}{r}"
+
+    @property
+    def assumed(self) -> bool:
+        return self.source.lower().startswith("assumed")
+
+
+def _ev(e: Evidence | str) -> Evidence:
+    return e if isinstance(e, Evidence) else Evidence(e)
+
+
+@dataclass(frozen=True)
+class Compartment:
+    id: str
+    size: float
+    unit: str = "pL"
+    name: str = ""
+    evidence: Evidence = field(default_factory=lambda: Evidence("assumed"))
+
+
+@dataclass(frozen=True)
+class Species:
+    """A molecular species. ``initial`` is a number or an expression over parameters
+    (an SBML initial assignment, re-evaluated when parameters change)."""
+
+    id: str
+    compartment: str
+    initial: float | str = 0.0
+    unit: str = "nM"
+    name: str = ""
+    constant: bool = False
+
+
+@dataclass(frozen=True)
+class Parameter:
+    id: str
+    value: float
+    unit: str
+    evidence: Evidence
+    description: str = ""
+
+    @property
+    def source(self) -> str:
+        return str(self.evidence)
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """``reactants``/``products`` map species id -> stoichiometry; ``rate`` is in
+    ``<species unit>/min`` in ``compartment``; ``modifiers`` are species read by the
+    rate law that the reaction does not consume or produce."""
+
+    id: str
+    reactants: Mapping[str, float]
+    products: Mapping[str, float]
+    rate: str
+    compartment: str
+    name: str = ""
+    evidence: Evidence = field(default_factory=lambda: Evidence("assumed"))
+
+
+@dataclass(frozen=True)
+class Observable:
+    """A named readout computed from the state (an SBML assignment rule)."""
+
+    id: str
+    expression: str
+    unit: str
+    name: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Event:
+    """A time-triggered change: at ``time`` (min), set each target to its value/expression."""
+
+    id: str
+    time: float
+    assignments: Mapping[str, float | str]
+
+
+@dataclass(frozen=True)
+class Gene:
+    """What knocking out a gene means in this Network: the parameters (levels,
+    1 = wild type) that scale its expression or activity."""
+
+    symbol: str
+    level_parameters: tuple[str, ...]
+    description: str = ""
+
+
+def symbols(expr: str) -> set[str]:
+    """The identifiers an expression reads (``^`` is power).
+
+    >>> sorted(symbols("k*A^2/(K + B)"))
+    ['A', 'B', 'K', 'k']
+    """
+    try:
+        tree = ast.parse(expr.replace("^", "**"), mode="eval")
+    except SyntaxError as e:
+        raise NetworkError(f"cannot parse expression {expr!r}: {e.msg}") from None
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_FUNCTIONS:
+                raise NetworkError(f"expression {expr!r} calls an unsupported function")
+    return out - set(ALLOWED_FUNCTIONS)
+
+
+ALLOWED_FUNCTIONS = ("exp", "log", "pow")
+
+
+@dataclass(frozen=True)
+class Network:
+    """A flat, validated, unit-annotated reaction network.
+
+    ``stimuli`` (species id -> concentration) are applied once the unstimulated steady
+    state is reached; they are protocol, not model, and do not appear in the SBML.
+    """
+
+    name: str
+    compartments: tuple[Compartment, ...]
+    species: tuple[Species, ...]
+    parameters: tuple[Parameter, ...]
+    reactions: tuple[Reaction, ...]
+    observables: tuple[Observable, ...] = ()
+    events: tuple[Event, ...] = ()
+    genes: tuple[Gene, ...] = ()
+    stimuli: Mapping[str, float] = field(default_factory=dict)
+    cells: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stimuli", MappingProxyType(dict(self.stimuli)))
+        self._validate()
+
+    # ---------------------------------------------------------------- lookups
+    @property
+    def species_ids(self) -> list[str]:
+        return [s.id for s in self.species]
+
+    @property
+    def parameter_ids(self) -> list[str]:
+        return [p.id for p in self.parameters]
+
+    def parameter(self, pid: str) -> Parameter:
+        for p in self.parameters:
+            if p.id == pid:
+                return p
+        raise KeyError(f"no parameter {pid!r}")
+
+    def species_by_id(self, sid: str) -> Species:
+        for s in self.species:
+            if s.id == sid:
+                return s
+        raise KeyError(f"no species {sid!r}")
+
+    def gene(self, symbol: str) -> Gene:
+        for g in self.genes:
+            if g.symbol.upper() == symbol.upper():
+                return g
+        raise KeyError(symbol)
+
+    @property
+    def stimulus_species(self) -> list[str]:
+        """Species that can be set as a stimulus: the extracellular (medium) ones."""
+        return [s.id for s in self.species if s.compartment == "medium"]
+
+    # ------------------------------------------------------------- validation
+    def _validate(self) -> None:
+        seen: dict[str, str] = {}
+        groups = (
+            ("compartment", self.compartments),
+            ("species", self.species),
+            ("parameter", self.parameters),
+            ("reaction", self.reactions),
+            ("observable", self.observables),
+            ("event", self.events),
+        )
+        for kind, elems in groups:
+            for e in elems:
+                if not _ID_RE.match(e.id):
+                    raise NetworkError(f"{kind} id {e.id!r} is not a valid identifier")
+                if e.id in seen:
+                    raise NetworkError(f"duplicate id {e.id!r} ({seen[e.id]} and {kind})")
+                seen[e.id] = kind
+        comps = {c.id for c in self.compartments}
+        for c in self.compartments:
+            if not (c.size > 0):
+                raise NetworkError(f"compartment {c.id!r} must have a positive size, got {c.size}")
+            if not is_known(c.unit):
+                raise NetworkError(f"compartment {c.id!r} has unknown unit {c.unit!r}")
+        params = {p.id for p in self.parameters}
+        for p in self.parameters:
+            if not p.unit or not is_known(p.unit):
+                raise NetworkError(f"parameter {p.id!r} has a missing or unknown unit {p.unit!r}")
+            if not p.evidence or not p.evidence.source.strip():
+                raise NetworkError(f"parameter {p.id!r} has no source")
+            if not isinstance(p.value, (int, float)) or p.value != p.value:
+                raise NetworkError(f"parameter {p.id!r} has a non-numeric value {p.value!r}")
+        for s in self.species:
+            if s.compartment not in comps:
+                raise NetworkError(f"species {s.id!r} is in unknown compartment {s.compartment!r}")
+            if not is_known(s.unit):
+                raise NetworkError(f"species {s.id!r} has a missing or unknown unit {s.unit!r}")
+            if isinstance(s.initial, str):
+                unknown = symbols(s.initial) - params - comps
+                if unknown:
+                    raise NetworkError(
+                        f"initial value of species {s.id!r} reads unknown symbol(s) {sorted(unknown)}"
+                    )
+            elif s.initial < 0:
+                raise NetworkError(f"species {s.id!r} has a negative initial amount {s.initial}")
+        sids = {s.id for s in self.species}
+        readable = sids | params | comps
+        for r in self.reactions:
+            if r.compartment not in comps:
+                raise NetworkError(f"reaction {r.id!r} is in unknown compartment {r.compartment!r}")
+            for sp in list(r.reactants) + list(r.products):
+                if sp not in sids:
+                    raise NetworkError(f"reaction {r.id!r} names unknown species {sp!r}")
+            unknown = symbols(r.rate) - readable
+            if unknown:
+                raise NetworkError(f"rate law of reaction {r.id!r} reads unknown symbol(s) {sorted(unknown)}")
+        obs_ids: set[str] = set()
+        for o in self.observables:
+            unknown = symbols(o.expression) - readable - obs_ids
+            if unknown:
+                raise NetworkError(f"observable {o.id!r} reads unknown symbol(s) {sorted(unknown)}")
+            if not is_known(o.unit):
+                raise NetworkError(f"observable {o.id!r} has unknown unit {o.unit!r}")
+            obs_ids.add(o.id)
+        for ev in self.events:
+            if ev.time < 0:
+                raise NetworkError(f"event {ev.id!r} has a negative time")
+            for tgt, val in ev.assignments.items():
+                if tgt not in sids | params:
+                    raise NetworkError(f"event {ev.id!r} assigns unknown target {tgt!r}")
+                if isinstance(val, str) and symbols(val) - readable:
+                    raise NetworkError(f"event {ev.id!r} reads unknown symbol(s) {sorted(symbols(val) - readable)}")
+        for g in self.genes:
+            for pid in g.level_parameters:
+                if pid not in params:
+                    raise NetworkError(f"gene {g.symbol!r} names unknown parameter {pid!r}")
+        for sid, val in self.stimuli.items():
+            if sid not in sids:
+                raise NetworkError(f"stimulus names unknown species {sid!r}")
+            if not (val >= 0):
+                raise NetworkError(f"stimulus {sid!r} must be a non-negative concentration, got {val}")
+
+    # -------------------------------------------------------- transformations
+    def with_parameters(self, values: Mapping[str, float]) -> "Network":
+        """A new Network with some parameter values replaced (sources kept, marked overridden)."""
+        known = set(self.parameter_ids)
+        for k in values:
+            if k not in known:
+                raise NetworkError(f"unknown parameter {k!r}")
+        params = tuple(
+            replace(p, value=float(values[p.id]),
+                    evidence=Evidence(f"override (was {p.value:g}: {p.evidence})", p.evidence.refs))
+            if p.id in values else p
+            for p in self.parameters
+        )
+        return replace(self, parameters=params)
+
+    def knockdown(self, symbol: str, level: float) -> "Network":
+        """Scale a gene's expression/activity to ``level`` (0 = knock-out, 1 = wild type)."""
+        if level < 0:
+            raise NetworkError(f"knock-down level must be ≥ 0, got {level}")
+        try:
+            g = self.gene(symbol)
+        except KeyError:
+            raise NetworkError(
+                f"unknown gene {symbol!r}; knockable genes: {', '.join(sorted({g.symbol for g in self.genes}))}"
+            ) from None
+        return self.with_parameters({pid: self.parameter(pid).value * level for pid in g.level_parameters})
+
+    def knockout(self, symbol: str) -> "Network":
+        return self.knockdown(symbol, 0.0)
+
+    def with_stimulus(self, stimuli: Mapping[str, float]) -> "Network":
+        """A new Network whose protocol adds these medium concentrations (nM) at t = 0."""
+        merged = dict(self.stimuli)
+        merged.update({k: float(v) for k, v in stimuli.items()})
+        return replace(self, stimuli=merged)
+
+    def merge(self, other: "Network", name: str | None = None) -> "Network":
+        """Union of two Networks; shared compartments/parameters must be identical."""
+        def union(a: Iterable, b: Iterable):
+            out = {e.id: e for e in a}
+            for e in b:
+                if e.id in out and out[e.id] != e:
+                    raise NetworkError(f"cannot merge: {e.id!r} differs between the two networks")
+                out[e.id] = e
+            return tuple(out.values())
+        genes = {g.symbol: g for g in self.genes}
+        for g in other.genes:
+            if g.symbol in genes:
+                genes[g.symbol] = Gene(g.symbol, genes[g.symbol].level_parameters + g.level_parameters, g.description)
+            else:
+                genes[g.symbol] = g
+        return Network(
+            name=name or f"{self.name}+{other.name}",
+            compartments=union(self.compartments, other.compartments),
+            species=union(self.species, other.species),
+            parameters=union(self.parameters, other.parameters),
+            reactions=union(self.reactions, other.reactions),
+            observables=union(self.observables, other.observables),
+            events=union(self.events, other.events),
+            genes=tuple(genes.values()),
+            stimuli={**self.stimuli, **other.stimuli},
+            cells=tuple(dict.fromkeys(self.cells + other.cells)),
+        )
+
+
+class NetworkBuilder:
+    """Mutable accumulator used by model modules; ``build()`` returns a validated Network."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self._comps: dict[str, Compartment] = {}
+        self._species: dict[str, Species] = {}
+        self._params: dict[str, Parameter] = {}
+        self._rxns: dict[str, Reaction] = {}
+        self._obs: dict[str, Observable] = {}
+        self._events: dict[str, Event] = {}
+        self._genes: dict[str, Gene] = {}
+        self.cells: list[str] = []
+
+    def _put(self, table: dict, elem) -> str:
+        if elem.id in table and table[elem.id] != elem:
+            raise NetworkError(f"duplicate id {elem.id!r} with a different definition")
+        table[elem.id] = elem
+        return elem.id
+
+    def compartment(self, id: str, size: float, unit: str = "pL", name: str = "", source: Evidence | str = "assumed") -> str:
+        return self._put(self._comps, Compartment(id, size, unit, name, _ev(source)))
+
+    def species(self, id: str, compartment: str, initial: float | str = 0.0, unit: str = "nM", name: str = "") -> str:
+        return self._put(self._species, Species(id, compartment, initial, unit, name))
+
+    def parameter(self, id: str, value: float, unit: str, source: Evidence | str, description: str = "") -> str:
+        return self._put(self._params, Parameter(id, float(value), unit, _ev(source), description))
+
+    def reaction(self, id: str, reactants: Mapping[str, float] | Iterable[str], products: Mapping[str, float] | Iterable[str],
+                 rate: str, compartment: str, name: str = "", source: Evidence | str = "assumed") -> str:
+        def stoich(x):
+            return dict(x) if isinstance(x, Mapping) else {s: 1.0 for s in x}
+        return self._put(self._rxns, Reaction(id, stoich(reactants), stoich(products), rate, compartment, name, _ev(source)))
+
+    def observable(self, id: str, expression: str, unit: str, name: str = "", description: str = "") -> str:
+        return self._put(self._obs, Observable(id, expression, unit, name, description))
+
+    def gene(self, symbol: str, *level_parameters: str, description: str = "") -> None:
+        if symbol in self._genes:
+            old = self._genes[symbol]
+            self._genes[symbol] = Gene(symbol, old.level_parameters + tuple(level_parameters), old.description or description)
+        else:
+            self._genes[symbol] = Gene(symbol, tuple(level_parameters), description)
+
+    def event(self, id: str, time: float, assignments: Mapping[str, float | str]) -> str:
+        return self._put(self._events, Event(id, time, dict(assignments)))
+
+    def has(self, id: str) -> bool:
+        return any(id in t for t in (self._comps, self._species, self._params, self._rxns, self._obs))
+
+    def build(self) -> Network:
+        return Network(
+            name=self.name,
+            compartments=tuple(self._comps.values()),
+            species=tuple(self._species.values()),
+            parameters=tuple(self._params.values()),
+            reactions=tuple(self._rxns.values()),
+            observables=tuple(self._obs.values()),
+            events=tuple(self._events.values()),
+            genes=tuple(self._genes.values()),
+            cells=tuple(self.cells),
+        )
+
+
+def hill(x: str, K: str, n: str | int = 1) -> str:
+    """Rate-law text of an activating Hill function x^n/(K^n + x^n) (0..1)."""
+    if str(n) == "1":
+        return f"({x}/({K} + {x}))"
+    return f"(({x})^{n}/(({K})^{n} + ({x})^{n}))"
