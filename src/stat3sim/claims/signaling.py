@@ -116,3 +116,124 @@ def sig6(ctx: Context):
         kd = kd.knockdown(g, 0.2)
     ratio = ctx.stim(net=kd, IL6=1.0).peak(P) / ctx.stim(IL6=1.0).peak(P)
     return {"peak_ratio": ratio}, ratio >= 1.3
+
+
+@claim("SIG-7", "signaling",
+       "STAT3 → NF-κB positive loop; FSCN1 needs STAT3 AND NF-κB", (33, 34),
+       {"IL6": "WT, IL-6 1 nM", "TNFa": "WT, TNFα 1 nM", "IL6+TNFa": "WT, both",
+        "STAT3_KO+IL6": "STAT3 knock-out, IL-6 1 nM", "RELA_KO+IL6": "RELA (NF-κB) knock-out, IL-6 1 nM"},
+       "NF-κB activity (peak); FSCN1 mRNA at 240 min",
+       "IL-6 raises peak NF-κB ≥ 1.2×; blocking STAT3 or NF-κB each cuts IL-6-induced FSCN1 ≥ 70 %; "
+       "FSCN1(IL-6 + TNFα) > FSCN1 with either alone")
+def sig7(ctx: Context):
+    F = "tumor.FSCN1"
+    il6 = ctx.stim(IL6=1.0)
+    nf_fold = il6.peak("tumor.NFkB") / il6.baseline("tumor.NFkB")
+
+    def induced(net):
+        return ctx.stim(net=net, IL6=1.0).late(F) - ctx.run(net).late(F)
+
+    wt = induced(ctx.net)
+    cut_stat3 = 1 - induced(ctx.net.knockout("STAT3")) / wt
+    cut_nfkb = 1 - induced(ctx.net.knockout("RELA")) / wt
+    both = ctx.stim(IL6=1.0, TNFa=1.0).late(F)
+    either = max(il6.late(F), ctx.stim(TNFa=1.0).late(F))
+    return ({"NFkB_peak_fold": nf_fold, "FSCN1_cut_STAT3_KO": cut_stat3, "FSCN1_cut_RELA_KO": cut_nfkb,
+             "FSCN1_both_over_best_single": both / either},
+            nf_fold >= 1.2 and cut_stat3 >= 0.7 and cut_nfkb >= 0.7 and both > either)
+
+
+SIG8_UP = ("MYC", "VEGFA", "CXCR4", "BCL2L1")
+SIG8_DOWN = ("PTEN", "TP53", "PTPN6")
+
+
+@claim("SIG-8", "signaling",
+       "Sustained STAT3 activity raises MYC, VEGFA, CXCR4, BCL-xL and lowers PTEN, TP53, PTPN6", (3, 29),
+       {"unstimulated": "WT, 24 h", "IL6": "WT, IL-6 1 nM, 24 h (sustained plateau)"},
+       "target mRNA at 24 h, IL-6 / unstimulated",
+       "each of MYC, VEGFA, CXCR4, BCL2L1 ≥ 1.2×; each of PTEN, TP53, PTPN6 ≤ 0.8×")
+def sig8(ctx: Context):
+    il6 = ctx.stim(t_end=1440.0, IL6=1.0)
+    base = ctx.run(ctx.net, 1440.0)
+    ratio = {g: il6.late(f"tumor.{g}") / base.late(f"tumor.{g}") for g in SIG8_UP + SIG8_DOWN}
+    ok = all(ratio[g] >= 1.2 for g in SIG8_UP) and all(ratio[g] <= 0.8 for g in SIG8_DOWN)
+    return {**ratio, "pSTAT3_24h": il6.late(P)}, ok
+
+
+SIG9_INPUTS = {"EGF": 10.0, "LPS": 10.0, "CpG": 1000.0, "S1P": 1000.0, "AngII": 100.0, "leptin": 10.0}
+
+
+@claim("SIG-9", "signaling",
+       "gp130-independent activators (EGFR, TLR4/9, S1PR1, AT1R, leptin R) raise pSTAT3 without IL-6/IL-11; "
+       "gp130-targeted drugs do not block that route, JAK or STAT3 inhibitors do; STAT3 induces S1PR1, which "
+       "sustains STAT3 activity", (3, 9, 10, 11, 12, 13, 14, 15),
+       {"ligand": "WT with EGF 10 nM, LPS 10 nM, CpG 1 µM, S1P 1 µM, AngII 100 nM or leptin 10 nM",
+        "gp130 blocker": "same + gp130 blocker at 10 × IC50",
+        "JAK inhibitor": "same + JAK1/2 inhibitor 1 µM", "SH2 inhibitor": "same + STAT3 SH2 inhibitor 1 µM",
+        "S1PR1": "IL-6 1 nM + S1P 100 nM for 24 h, WT vs S1PR1 knock-out"},
+       "rise of peak pSTAT3; pSTAT3 and S1PR1 mRNA at 24 h",
+       "each ligand: peak ≥ 2× unstimulated; gp130 blocker keeps ≥ 80 % of the rise; JAK and STAT3 inhibitors "
+       "each cut it ≥ 50 %; IL-6 raises S1PR1 ≥ 1.2×; pSTAT3(24 h) WT ≥ 1.2 × S1PR1 KO")
+def sig9(ctx: Context):
+    obs: dict = {}
+    ok = True
+    gp = ctx.net.with_parameters({"tumor__I_gp130": 10 * ctx.net.parameter("tumor__IC50_gp130").value})
+    jak = ctx.net.with_parameters({"tumor__I_JAK": 1000.0})
+    sh2 = ctx.net.with_parameters({"tumor__I_STAT3_SH2": 1000.0})
+    for lig, conc in SIG9_INPUTS.items():
+        r = ctx.stim(**{lig: conc})
+        fold = r.peak(P) / r.baseline(P)
+        keep = {name: rise(ctx.stim(net=n, **{lig: conc})) / rise(r) for name, n in
+                (("gp130_blocker", gp), ("JAK_inhibitor", jak), ("SH2_inhibitor", sh2))}
+        obs[lig] = {"fold": fold, **{f"{k}_keeps": v for k, v in keep.items()}}
+        ok &= fold >= 2 and keep["gp130_blocker"] >= 0.8 and keep["JAK_inhibitor"] <= 0.5 and keep["SH2_inhibitor"] <= 0.5
+    wt = ctx.stim(t_end=1440.0, IL6=1.0, S1P=100.0)
+    ko = ctx.stim(t_end=1440.0, net=ctx.net.knockout("S1PR1"), IL6=1.0, S1P=100.0)
+    s1pr1_up = ctx.stim(t_end=1440.0, IL6=1.0).late("tumor.S1PR1") / ctx.run(ctx.net, 1440.0).late("tumor.S1PR1")
+    sustain = wt.late(P) / ko.late(P)
+    obs["S1PR1_induction_by_IL6"] = s1pr1_up
+    obs["pSTAT3_24h_WT_over_S1PR1_KO"] = sustain
+    return obs, ok and s1pr1_up >= 1.2 and sustain >= 1.2
+
+
+SIG10_GENES = ("RRAS2", "CEP70", "UPF3A")
+
+
+@claim("SIG-10", "signaling",
+       "STAT3/GLI1 co-activation: RRAS2, CEP70 and UPF3A rise only when both STAT3 and GLI1 are active",
+       (42, 45, 46),
+       {"IL6": "IL-6 1 nM, 8 h", "SHH": "SHH 10 nM (GLI1 up), 8 h", "IL6+SHH": "both, 8 h",
+        "unstimulated": "8 h"},
+       "mRNA rise over unstimulated at 480 min",
+       "rise(both) ≥ 2 × the larger single-stimulus rise, for each gene")
+def sig10(ctx: Context):
+    T = 480.0
+    base = ctx.run(ctx.net, T)
+    a, h, both = ctx.stim(T, IL6=1.0), ctx.stim(T, SHH=10.0), ctx.stim(T, IL6=1.0, SHH=10.0)
+    obs, ok = {}, True
+    for g in SIG10_GENES:
+        k = f"tumor.{g}"
+        r = {n: res.late(k) - base.late(k) for n, res in (("IL6", a), ("SHH", h), ("both", both))}
+        ratio = r["both"] / max(r["IL6"], r["SHH"], 1e-12)
+        obs[g] = {"rise_IL6": r["IL6"], "rise_SHH": r["SHH"], "rise_both": r["both"], "ratio": ratio}
+        ok &= ratio >= 2
+    return obs, ok
+
+
+@claim("SIG-11", "signaling",
+       "STAT1 and STAT3 form heterodimers; a STAT3 inhibitor binding the conserved SH2 region also lowers "
+       "STAT1 activity", (143, 144, 145, 149, 150),
+       {"IL6": "IL-6 1 nM", "IL6+IFNg": "IL-6 1 nM + IFN-γ 0.1 nM",
+        "IL6+IFNg+SH2i": "same + STAT3 SH2 inhibitor 300 nM (STAT1 cross-reactivity 3-fold weaker)"},
+       "STAT1:STAT3 heterodimers (peak); STAT1 activity (nuclear pY701 STAT1 / total, peak)",
+       "IL-6 raises heterodimers ≥ 2×; the SH2 inhibitor lowers peak STAT1 activity ≥ 20 % (and pSTAT3 ≥ 50 %)")
+def sig11(ctx: Context):
+    H = "tumor.STAT1_STAT3_heterodimer"
+    il6 = ctx.stim(IL6=1.0)
+    het = il6.peak(H) / il6.baseline(H)
+    ctl = ctx.stim(IL6=1.0, IFNg=0.1)
+    inh = ctx.stim(net=ctx.net.with_parameters({"tumor__I_STAT3_SH2": 300.0}), IL6=1.0, IFNg=0.1)
+    s1 = 1 - inh.peak("tumor.STAT1_activity") / ctl.peak("tumor.STAT1_activity")
+    s3 = 1 - inh.peak(P) / ctl.peak(P)
+    return ({"heterodimer_fold": het, "STAT1_activity_cut": s1, "pSTAT3_cut": s3},
+            het >= 2 and s1 >= 0.2 and s3 >= 0.5)

@@ -84,7 +84,7 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "K_tf_STAT1": (10.0, "nM", E("assumed"), "STAT1 half-activation of target promoters"),
     "k_mrna": (0.01, "1/min", E("assumed: target mRNA half-life ~70 min"), "turnover of target-gene mRNA (other than SOCS3)"),
     "A_target": (3.0, "dimensionless", E("assumed: 4-fold maximal induction of STAT3 targets", (3, 29)), "fold induction of STAT3-activated genes minus 1"),
-    "R_target": (2.0, "dimensionless", E("assumed: 3-fold maximal repression of STAT3-repressed genes", (3, 29)), "repression strength of STAT3-repressed genes"),
+    "R_target": (4.0, "dimensionless", E("assumed: up to 5-fold repression of STAT3-repressed genes", (3, 29)), "repression strength of STAT3-repressed genes"),
     # --- NF-κB loop
     "k_nfkb_act": (0.05, "1/min", E("assumed: NF-κB nuclear translocation within ~20 min"), "NF-κB activation rate per unit drive"),
     "k_nfkb_inact": (0.05, "1/min", E("assumed: IκBα resynthesis returns NF-κB to the cytoplasm in ~15–30 min"), "NF-κB inactivation"),
@@ -93,7 +93,7 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "w_nfkb_STAT3": (0.6, "dimensionless", E("assumed, calibrated to SIG-7: STAT3 → NF-κB positive loop", (33, 34)), "STAT3 drive of NF-κB"),
     "K_nfkb": (0.3, "au", E("assumed"), "NF-κB half-activation of target promoters"),
     "A_IL6_nfkb": (5.0, "dimensionless", E("assumed: NF-κB is the main IL6 promoter input", (33, 34)), "NF-κB induction of IL6"),
-    "k_secretion_IL6": (0.006, "nM/au/min", E("assumed: ~7,500 IL-6 molecules per cell per day at basal expression (order of ng/mL per 1e6 cells per day for breast cancer lines)", (18,)), "IL-6 secretion per unit IL6 mRNA"),
+    "k_secretion_IL6": (0.023, "nM/au/min", E("assumed: ~30,000 IL-6 molecules per cell per day at basal expression (≈1 ng/mL per 1e6 cells per day, the order secreted by breast cancer lines)", (18,)), "IL-6 secretion per unit IL6 mRNA"),
     # --- GLI1 co-activation
     "k_gli1": (0.01, "1/min", E("assumed: GLI1 protein half-life ~70 min"), "GLI1 turnover"),
     "A_GLI1_SHH": (9.0, "dimensionless", E("assumed: Hedgehog raises GLI1 ~10-fold", (42, 45)), "SHH induction of GLI1"),
@@ -101,11 +101,11 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     # --- gp130-independent route (EGFR, TLR4/9, S1PR1, AT1R, leptin R -> JAK2 -> STAT3)
     "k_alt_on": (0.2, "1/min", E("assumed: receptor-tyrosine-kinase/GPCR activation within minutes"), "activation of the gp130-independent kinase pool"),
     "k_alt_off": (0.05, "1/min", E("assumed"), "inactivation of the gp130-independent kinase pool"),
-    "k_alt_phos": (0.3, "1/min", E("assumed, calibrated to SIG-9: a saturating alternative input gives about half the IL-6 response", (9, 10, 11, 12, 13, 14, 15)), "STAT3 phosphorylation by the fully active gp130-independent pool"),
+    "k_alt_phos": (0.03, "1/min", E("assumed, calibrated to SIG-9: a saturating gp130-independent input gives a response of the order of IL-6's", (9, 10, 11, 12, 13, 14, 15)), "STAT3 phosphorylation by the fully active gp130-independent pool"),
     "w_alt_EGFR": (1.0, "dimensionless", E("assumed", (3, 9)), "EGFR weight"),
     "w_alt_TLR4": (1.0, "dimensionless", E("assumed", (10,)), "TLR4 weight"),
     "w_alt_TLR9": (1.0, "dimensionless", E("assumed", (11,)), "TLR9 weight"),
-    "w_alt_S1PR1": (0.001, "dimensionless", E("assumed, calibrated so that basal serum S1P adds little to resting pSTAT3", (12,)), "S1PR1 weight per unit S1PR1 expression"),
+    "w_alt_S1PR1": (0.2, "dimensionless", E("assumed, calibrated to SIG-9: basal S1P adds little to resting pSTAT3 while induced S1PR1 sustains it", (12,)), "S1PR1 weight per unit S1PR1 expression"),
     "w_alt_AT1R": (1.0, "dimensionless", E("assumed", (13, 14)), "AT1R weight"),
     "w_alt_LEPR": (1.0, "dimensionless", E("assumed", (15,)), "leptin receptor weight"),
     "A_S1PR1": (3.0, "dimensionless", E("assumed: STAT3 induces S1PR1 (review [12])", (12,)), "STAT3 induction of S1PR1"),
@@ -147,7 +147,7 @@ LIGANDS: dict[str, tuple[float, str, str]] = {
     "leptin": (16.0, "assumed: leptin ~16 kDa", "leptin (leptin receptor)"),
 }
 
-#: medium level of each input in the unstimulated state (nM), with source
-BASAL_MEDIUM: dict[str, tuple[float, str]] = {
-    "S1P": (10.0, "assumed: S1P carried by serum in culture medium (plasma ~0.5–1 µM, 1–10 % serum)"),
-}
+#: medium level of each input in the unstimulated state (nM), with source. Empty: the
+#: default protocol is that of stimulation experiments, serum-starved cells in fresh
+#: medium, so S1P and other serum factors are only present when given as stimuli.
+BASAL_MEDIUM: dict[str, tuple[float, str]] = {}
