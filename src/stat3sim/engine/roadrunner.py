@@ -13,7 +13,6 @@ Failures are data: a run whose solver fails returns a :class:`Results` with
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -238,6 +237,3 @@ def simulate(network: Network, t_end: float = 240.0, n_points: int | None = None
     """Simulate a Network (compiled once per structure and process)."""
     return Simulator.for_network(network).run(network, t_end=t_end, n_points=n_points)
 
-
-def is_finite(x: float) -> bool:
-    return math.isfinite(x)

@@ -43,7 +43,6 @@ def add(c: CellContext) -> None:
     # total active gp130 kinase (nM): the JAK-active, SOCS3-free complexes
     kin = "(" + " + ".join(c.s(f"{cx}_pJAK") for cx in COMPLEXES) + ")"
 
-    v_tot = f"({c.cyt} + {c.nuc})"
     s3tot = f"{c.p('STAT3_total0')}*{c.p('lvl_STAT3')}"
     s1tot = f"{c.p('STAT1_total0')}*{c.p('lvl_STAT1')}"
     # at rest ~90 % of unphosphorylated STAT sits in the cytoplasm; totals are per cytoplasmic volume
@@ -51,7 +50,6 @@ def add(c: CellContext) -> None:
     S3n = c.species("STAT3_nuc", "nuc", f"0.1*{s3tot}*{c.cyt}/{c.nuc}", label="STAT3 (nuclear)")
     S1c = c.species("STAT1_cyt", "cyt", f"0.9*{s1tot}", label="STAT1 (cytoplasmic)")
     S1n = c.species("STAT1_nuc", "nuc", f"0.1*{s1tot}*{c.cyt}/{c.nuc}", label="STAT1 (nuclear)")
-    del v_tot
     p3c = c.species("STAT3_pY705_cyt", "cyt", label="pSTAT3 monomer (cytoplasmic)")
     p1c = c.species("STAT1_pY701_cyt", "cyt", label="pSTAT1 monomer (cytoplasmic)")
     d33c = c.species("STAT3_pY705_dimer_cyt", "cyt", label="pSTAT3 dimer (cytoplasmic)")

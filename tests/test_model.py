@@ -1,0 +1,65 @@
+"""The signaling module as a model: presets, sources, knock-outs, compile re-use."""
+import pytest
+
+from stat3sim import Simulator, signaling_network, simulate
+from stat3sim.model import CELL_TYPES
+
+
+@pytest.mark.parametrize("cell", sorted(CELL_TYPES))
+def test_every_cell_type_builds_and_responds_to_IL6(cell):
+    net = signaling_network(cell)
+    assert net.cells == (cell,)
+    assert all(s.id.startswith(f"{cell}__") for s in net.species if s.compartment != "medium")
+    res = simulate(net.with_stimulus({"IL6": 1.0}))
+    assert res.ok
+    assert res.peak(f"{cell}.pSTAT3") > 3 * res.baseline(f"{cell}.pSTAT3")
+
+
+def test_every_parameter_has_unit_and_source():
+    net = signaling_network("tumor")
+    for p in net.parameters:
+        assert p.unit, p.id
+        assert p.evidence.source.strip(), p.id
+        # a value is either cited or openly assumed / an input or gene level
+        src = p.evidence.source.lower()
+        assert any(w in src for w in ("assumed", "facts", "dwivedi", "sobotta", "singh", "input", "gene level",
+                                      "campbell", "cd45", "ruxolitinib", "s1p", "angiotensin", "hematopoietic")) \
+            or p.evidence.refs, p.id
+
+
+def test_knockout_removes_the_species_and_keeps_the_original():
+    net = signaling_network("tumor")
+    ko = net.knockout("STAT3")
+    assert net.parameter("tumor__lvl_STAT3").value == 1.0
+    assert ko.parameter("tumor__lvl_STAT3").value == 0.0
+    res = simulate(ko.with_stimulus({"IL6": 1.0}))
+    assert res.peak("tumor.STAT3_total") == pytest.approx(0.0, abs=1e-9)
+    assert res.peak("tumor.pSTAT3") == pytest.approx(0.0, abs=1e-9)
+
+
+def test_variants_reuse_one_compiled_model():
+    net = signaling_network("tumor")
+    sim = Simulator.for_network(net)
+    assert Simulator.for_network(net.knockout("SOCS3").with_stimulus({"IL6": 1.0})) is sim
+    rr = sim.rr
+    a = sim.run(net.with_stimulus({"IL6": 1.0}))
+    b = sim.run(net.knockout("SOCS3").with_stimulus({"IL6": 1.0}))
+    c = sim.run(net.with_stimulus({"IL6": 1.0}))
+    assert sim.rr is rr
+    assert b.late("tumor.pSTAT3") > a.late("tumor.pSTAT3")
+    assert c.values == pytest.approx(a.values, rel=1e-9, abs=1e-12)  # no state leaks between runs
+
+
+def test_stimulus_is_added_after_the_unstimulated_steady_state():
+    net = signaling_network("tumor")
+    res = simulate(net.with_stimulus({"IL6": 1.0}))
+    assert res.meta["steady_state_residual_per_min"] < 1e-6
+    base = simulate(net).at("IL6", 0.0)  # autocrine IL-6 at rest, nM
+    assert res.at("IL6", 0.0) == pytest.approx(base + 1.0, rel=1e-9)
+
+
+def test_failed_solve_is_data_not_an_exception():
+    net = signaling_network("tumor").with_parameters({"tumor__k_stat3_phos": float("inf")})
+    res = Simulator(net).run(net.with_stimulus({"IL6": 1.0}))
+    assert not res.ok
+    assert res.message
