@@ -134,10 +134,10 @@ class Simulator:
         self.rr = roadrunner.RoadRunner(self.sbml)
         self.rr.integrator.relative_tolerance = rtol
         self.rr.integrator.absolute_tolerance = atol
-        self.rr.integrator.max_steps = 200000
+        self.rr.integrator.maximum_num_steps = 200000
         m = self.rr.model
         self.species = list(m.getFloatingSpeciesIds())
-        self.observables = [p for p in m.getGlobalParameterIds() if "__obs__" in p] if network else []
+        self.observables = [p for p in m.getGlobalParameterIds() if "__obs__" in p]
         if network is not None:
             units = {s.id: s.unit for s in network.species}
             units.update({o.id: o.unit for o in network.observables})
@@ -168,6 +168,14 @@ class Simulator:
         return sim
 
     # ------------------------------------------------------------------ running
+    def _same_structure(self, net: Network) -> bool:
+        # fast path: transformations (dataclasses.replace) keep the element tuples
+        ref = self.network
+        if ref is not None and all(getattr(net, a) is getattr(ref, a) for a in
+                                   ("species", "reactions", "observables", "compartments", "events")):
+            return True
+        return structure_key(net) == self.key
+
     def _set_parameters(self, values: Mapping[str, float]) -> None:
         for pid, v in values.items():
             if self._current.get(pid) != v:
@@ -185,7 +193,7 @@ class Simulator:
         params: dict[str, float] = dict(self._origin)
         stim: dict[str, float] = {}
         if network is not None:
-            if self.key is not None and structure_key(network) != self.key:
+            if self.key is not None and not self._same_structure(network):
                 raise ValueError("this Network's structure differs from the compiled one; use Simulator.for_network")
             params.update({p.id: p.value for p in network.parameters})
             stim.update(network.stimuli)
