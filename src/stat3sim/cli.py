@@ -21,13 +21,14 @@ import math
 import os
 import re
 import sys
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, NoReturn, Optional
 
 import typer
+
+from ._io import atomic_write
 
 from .model.cells import CELL_TYPES
 from .model.signaling.parameters import LIGANDS
@@ -285,17 +286,7 @@ def check_sbml_stimuli(texts: list[str], model: SBMLInputs) -> None:
 
 # ------------------------------------------------------------------- writing
 def _atomic_write(path: Path, write) -> None:
-    """Call ``write(tmp_path)`` then move the file onto ``path``: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, write)
 
 
 def _write_text(path: Path, text: str) -> None:
