@@ -79,3 +79,23 @@ def test_dose_response_shape_matches_sobotta_2017():
     assert times[0] - times[-1] >= 10, times
     assert all(a < b for a, b in zip(peaks, peaks[1:])), peaks
     assert peaks[-1] / peaks[-2] < 1.2  # saturating
+
+
+def _worker_peak(sbml_text: str) -> float:
+    from stat3sim.engine import Simulator as S
+
+    sim = S.from_sbml(sbml_text)
+    return sim.run(stimuli={"IL6": 1.0}).peak("tumor__obs__pSTAT3")
+
+
+def test_a_worker_process_recreates_the_model_from_sbml():
+    """Cohorts run in worker processes: the SBML text alone must rebuild the same model."""
+    import multiprocessing as mp
+
+    from stat3sim import to_sbml
+
+    net = signaling_network("tumor")
+    local = simulate(net.with_stimulus({"IL6": 1.0})).peak("tumor.pSTAT3")
+    with mp.get_context("spawn").Pool(1) as pool:
+        remote = pool.apply(_worker_peak, (to_sbml(net),))
+    assert remote == pytest.approx(local, rel=1e-9)
