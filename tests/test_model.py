@@ -99,3 +99,18 @@ def test_a_worker_process_recreates_the_model_from_sbml():
     with mp.get_context("spawn").Pool(1) as pool:
         remote = pool.apply(_worker_peak, (to_sbml(net),))
     assert remote == pytest.approx(local, rel=1e-9)
+
+
+def test_events_fire_once_in_the_run_not_in_the_presimulation():
+    """A second IL-6 dose at 60 min: the medium IL-6 jumps by 1 nM at 60 min, once."""
+    from dataclasses import replace
+
+    from stat3sim.model.network import Event
+
+    net = signaling_network("tumor")
+    two_doses = replace(net, events=(Event("second_IL6_dose", 60.0, {"IL6": "IL6 + 1"}),))
+    one = simulate(net.with_stimulus({"IL6": 1.0}))
+    two = simulate(two_doses.with_stimulus({"IL6": 1.0}))
+    assert two.at("IL6", 0.0) == pytest.approx(one.at("IL6", 0.0), rel=1e-9)
+    assert two.at("IL6", 59.0) == pytest.approx(one.at("IL6", 59.0), rel=1e-6)
+    assert two.at("IL6", 61.0) - one.at("IL6", 61.0) == pytest.approx(1.0, rel=0.01)

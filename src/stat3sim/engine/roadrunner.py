@@ -207,7 +207,8 @@ class Simulator:
             self.rr.reset()
             residual = 0.0
             if presimulate:
-                self.rr.simulate(0.0, PRESIM_MIN, 2)
+                # pre-simulate over negative time, so events timed at t > 0 fire only in the run
+                self.rr.simulate(-PRESIM_MIN, 0.0, 2)
                 residual = self.steady_residual()
             for sid, add in stim.items():
                 key = f"[{sid}]"
