@@ -134,7 +134,7 @@ class Simulator:
         self.rr = roadrunner.RoadRunner(self.sbml)
         self.rr.integrator.relative_tolerance = rtol
         self.rr.integrator.absolute_tolerance = atol
-        self.rr.integrator.maximum_num_steps = 200000
+        self.rr.integrator.maximum_num_steps = 50000  # a normal run takes < 1,000 steps
         m = self.rr.model
         self.species = list(m.getFloatingSpeciesIds())
         self.observables = [p for p in m.getGlobalParameterIds() if "__obs__" in p]
