@@ -26,6 +26,7 @@ GLOBAL: dict[str, tuple[float, str, Evidence, str]] = {
     # --- IL-6 family binding (medium phase and membrane share the same constants)
     "kon_IL6_IL6R": (0.2, "1/(nM*min)", E("assumed: 3.3e6 M⁻¹s⁻¹, calibrated to dose-dependent peak times of Sobotta 2017 (FACTS: peak ~22 min at intermediate IL-6)"), "IL-6 + IL-6R(α) association"),
     "koff_IL6_IL6R": (0.1, "1/min", E("Kd 0.5 nM (HepG2 gp80; FACTS: FEBS Lett 'The hepatic IL-6 receptor') with the assumed kon", (4, 16)), "IL-6·IL-6R dissociation"),
+    "koff_IL6_sIL6R": (0.1, "1/min", E("assumed equal to membrane IL-6R (Kd 0.5 nM, FACTS); Ward et al. 1995 (Biochemistry 34:2901, SPR) report Kd 20 nM for sIL-6R — with that value trans signaling is weaker and SIG-4's sgp130 cut falls from 75 % to 64 %", (16, 21)), "IL-6·sIL-6R dissociation"),
     "kon_gp130": (0.342, "1/(nM*min)", E(f"{DW}: kgp130On 20.52 nM⁻¹h⁻¹", (16,)), "ligand·α-receptor + gp130 association"),
     "koff_gp130": (0.0171, "1/min", E(f"{DW}: kgp130Off 1.026 h⁻¹", (16,)), "ligand·α-receptor·gp130 dissociation"),
     "kon_IL11_IL11RA": (0.06, "1/(nM*min)", E("assumed: kon 1e6 M⁻¹s⁻¹"), "IL-11 + IL-11RA association"),
@@ -33,14 +34,14 @@ GLOBAL: dict[str, tuple[float, str, Evidence, str]] = {
     "koff_IL11_sIL11R": (0.6, "1/min", E("Kd 10 nM, lower end of 10–50 nM for IL-11/sIL-11R (FACTS: Curtis et al. 1997 Blood)", (16, 21)), "IL-11·sIL-11R dissociation"),
     "k_deg_ligand_medium": (0.001, "1/min", E("assumed: IL-6/IL-11 half-life ~11.5 h in conditioned medium"), "loss of ligand and soluble complexes from the medium"),
     # --- gp130-independent inputs: affinities (quasi-steady occupancy)
-    "K_EGF": (1.0, "nM", E("assumed: high-affinity EGFR sites, ~nM"), "EGF half-occupancy"),
+    "K_EGF": (0.2, "nM", E("EGF–EGFR KD ≈ 0.2 nM on SKBR3 breast cancer cells (≈ 8 nM on A431): Björkelund et al. 2011, PLoS ONE 6:e16536", (3, 9)), "EGF half-occupancy"),
     "K_LPS": (1.0, "nM", E("assumed: LPS–TLR4/MD-2 responses at ~10 ng/mL (10 kDa monomer)"), "LPS half-activation"),
     "K_CpG": (100.0, "nM", E("assumed: CpG ODN active at 0.1–1 µM in culture"), "CpG half-activation"),
     "K_S1P": (10.0, "nM", E("assumed: S1P1 binds S1P with low-nM affinity"), "S1P half-occupancy"),
     "K_AngII": (1.0, "nM", E("assumed: AT1R Kd ~ nM"), "angiotensin II half-occupancy"),
     "K_leptin": (1.0, "nM", E("assumed: leptin receptor Kd ~ nM"), "leptin half-occupancy"),
-    "K_TNFa": (0.1, "nM", E("assumed: TNFR1 Kd ~ 0.1 nM"), "TNFα half-occupancy"),
-    "K_IFNg": (0.1, "nM", E("assumed: IFNGR Kd ~ 0.1 nM"), "IFN-γ half-occupancy"),
+    "K_TNFa": (0.019, "nM", E("TNF–TNFR1 Kd 1.9e-11 M at 37 °C: Grell et al. 1998, PNAS 95:570"), "TNFα half-occupancy"),
+    "K_IFNg": (0.15, "nM", E("IFN-γ receptor Kd 1.5e-10 M, 2,400 sites per human fibroblast (PMID 6288678)"), "IFN-γ half-occupancy"),
     "K_SHH": (1.0, "nM", E("assumed: SHH–PTCH1 ~ nM"), "SHH half-activation"),
 }
 
@@ -74,7 +75,7 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "f_CD45": (0.0, "dimensionless", E("CD45 (PTPRC) is hematopoietic: 0 in epithelial and stromal cells, 1 in myeloid cells", (26, 27, 28)), "CD45 contribution to cytoplasmic STAT dephosphorylation"),
     # --- SOCS3 feedback
     "A_SOCS3": (40.0, "dimensionless", E("~40-fold SOCS3 mRNA induction in vivo (FACTS: Campbell et al. 2001 J Clin Invest)", (24, 25)), "maximal SOCS3 transcription fold over basal"),
-    "k_mrna_SOCS3": (0.03, "1/min", E(f"{SINGH}: SOCS3 mRNA t½ ~23 min"), "SOCS3 mRNA turnover"),
+    "k_mrna_SOCS3": (0.03, "1/min", E(f"{SINGH}: SOCS3 mRNA t½ ~23 min; consistent with SOCS3 mRNA peaking at 30 min and back to basal by 2 h after GH (Adams et al. 1998, J Biol Chem 273:1285)"), "SOCS3 mRNA turnover"),
     "k_tl_SOCS3": (0.003, "nM/au/min", E("assumed: basal SOCS3 protein 0.1 nM, ~2–4 nM when induced"), "SOCS3 translation"),
     "k_deg_SOCS3": (0.03, "1/min", E(f"{SINGH}: SOCS3 protein t½ ~23 min (Sobotta's 1.5–2.3 min judged implausibly short in FACTS)"), "SOCS3 protein degradation"),
     "kon_SOCS3": (1.0, "1/(nM*min)", E("assumed, calibrated to SIG-5: SOCS3 binds gp130 pY759/JAK within minutes once induced", (24, 25, 31)), "SOCS3 binding to the active receptor complex"),

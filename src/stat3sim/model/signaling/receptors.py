@@ -30,13 +30,13 @@ def add_medium(c: CellContext) -> None:
     for cplx, name in (("IL6_sIL6R", "IL-6·sIL-6R"), ("IL11_sIL11R", "IL-11·sIL-11R"),
                        ("IL6_sIL6R_sgp130", "IL-6·sIL-6R·sgp130"), ("IL11_sIL11R_sgp130", "IL-11·sIL-11R·sgp130")):
         b.species(cplx, "medium", 0.0, "nM", f"medium: {name}")
-    kon6, koff6 = c.g("kon_IL6_IL6R"), c.g("koff_IL6_IL6R")
+    kon6, koff6s = c.g("kon_IL6_IL6R"), c.g("koff_IL6_sIL6R")
     kon11, koff11s = c.g("kon_IL11_IL11RA"), c.g("koff_IL11_sIL11R")
     kg, kgoff = c.g("kon_gp130"), c.g("koff_gp130")
     kdeg = c.g("k_deg_ligand_medium")
     b.reaction("bind_IL6_sIL6R", ["IL6", "sIL6R"], ["IL6_sIL6R"],
-               f"{kon6}*IL6*sIL6R - {koff6}*IL6_sIL6R", "medium", "IL-6 + sIL-6R ⇌ IL-6·sIL-6R",
-               "same constants as membrane IL-6R [16,21]")
+               f"{kon6}*IL6*sIL6R - {koff6s}*IL6_sIL6R", "medium", "IL-6 + sIL-6R ⇌ IL-6·sIL-6R",
+               "Ward et al. 1995 (SPR) [16,21]")
     b.reaction("bind_IL11_sIL11R", ["IL11", "sIL11R"], ["IL11_sIL11R"],
                f"{kon11}*IL11*sIL11R - {koff11s}*IL11_sIL11R", "medium", "IL-11 + sIL-11R ⇌ IL-11·sIL-11R",
                "Curtis 1997 (FACTS) [16]")
