@@ -134,8 +134,11 @@ def test_from_sbml_gives_the_same_results(net, sbml, sim):
     a = sim.run(n, t_end=240, n_points=241)
     b = Simulator.from_sbml(sbml).run(stimuli={"IL6": 1.0}, t_end=240, n_points=241)
     assert b.ok
-    for col in b.columns:  # from_sbml exposes the species (observables need the Network)
-        np.testing.assert_allclose(b[col], a[col], rtol=1e-10, atol=1e-14, err_msg=col)
+    # Same SBML, but parameter values round-trip through SBML text (libsbml writes ~15
+    # significant digits). A last-digit change can change CVODE's step sequence, so the
+    # two agree to the global integration error (~100 × rtol = 1e-6), not bit for bit.
+    for col in b.columns:
+        np.testing.assert_allclose(b[col], a[col], rtol=1e-6, atol=1e-12, err_msg=col)
 
 
 def test_rerun_with_new_parameters_does_not_recompile(net):
