@@ -95,6 +95,15 @@ def test_simulate_mass_units_and_knockout(tmp_path):
     assert df["tumor.pSTAT3"].max() > 5 * df["tumor.pSTAT3"].iloc[0]
 
 
+def test_gene_level_knockdown_raises_the_peak(tmp_path):
+    """--gene-level scales a gene: phosphatase knock-down raises peak pSTAT3 (SIG-6)."""
+    for name, extra in (("wt.csv", []), ("kd.csv", ["-g", "PTPN2=0.2", "-g", "PTPN6=0.2", "-g", "ptpn11=0.2"])):
+        r = stat3sim("simulate", "--stimulus", "IL6=1nM", *extra, "--out", name, cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+    wt, kd = (pd.read_csv(tmp_path / n)["tumor.pSTAT3"].max() for n in ("wt.csv", "kd.csv"))
+    assert kd >= 1.3 * wt
+
+
 # ------------------------------------------------------------- bad inputs
 BAD_INPUTS = [
     # (arguments, option named in the message, a value the message must list)
@@ -107,6 +116,9 @@ BAD_INPUTS = [
     (["simulate", "--stimulus", "=1nM"], "--stimulus", "NAME=VALUE"),
     (["simulate", "--stimulus", "IL6=1nM", "--knockout", "NOTAGENE"], "--knockout", "SOCS3"),
     (["simulate", "--cell", "liver"], "--cell", "tumor"),
+    (["simulate", "--stimulus", "IL6=1nM", "--gene-level", "NOTAGENE=2"], "--gene-level", "JAK2"),
+    (["simulate", "--stimulus", "IL6=1nM", "--gene-level", "JAK2=-1"], "--gene-level", None),
+    (["simulate", "--stimulus", "IL6=1nM", "--gene-level", "JAK2"], "--gene-level", "GENE=FACTOR"),
     (["simulate", "--minutes", "0"], "--minutes", None),
     (["simulate", "--minutes", "-10"], "--minutes", None),
     (["simulate", "--minutes", "soon"], "--minutes", None),

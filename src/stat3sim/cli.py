@@ -229,6 +229,26 @@ def check_knockouts(genes: list[str], known: list[str]) -> list[str]:
     return out
 
 
+def check_gene_levels(texts: list[str], known: list[str]) -> dict[str, float]:
+    """``GENE=FACTOR`` -> {gene: level}; 1 = wild type, 0.2 = knock-down, 3 = amplification."""
+    canonical = {g.upper(): g for g in known}
+    out: dict[str, float] = {}
+    for text in texts:
+        m = re.match(rf"^\s*([^=\s]+)\s*=\s*({_NUMBER})\s*$", text)
+        if not m:
+            _bad("--gene-level", f"malformed {text!r}; expected GENE=FACTOR, e.g. PTPN2=0.2 or JAK2=3")
+        sym = canonical.get(m[1].upper())
+        if sym is None:
+            _bad("--gene-level", f"unknown gene {m[1]!r}; allowed: {_allowed(sorted(known))}")
+        level = float(m[2])
+        if not math.isfinite(level) or level < 0:
+            _bad("--gene-level", f"level of {sym} must be a finite number ≥ 0 (1 = wild type), got {m[2]}")
+        if sym in out:
+            _bad("--gene-level", f"{sym} is given twice; give each gene once")
+        out[sym] = level
+    return out
+
+
 @dataclass
 class SBMLInputs:
     """What a user's SBML model accepts: species (added after pre-simulation) and
@@ -355,6 +375,9 @@ def simulate(
                                             "parameter (set before the run) and a number in model units. Repeatable."),
     knockout: list[str] = typer.Option([], "--knockout", "-k", metavar="GENE",
                                        help="knock out a gene (e.g. SOCS3); repeatable"),
+    gene_level: list[str] = typer.Option([], "--gene-level", "-g", metavar="GENE=FACTOR",
+                                         help="scale a gene's level: PTPN2=0.2 (knock-down), JAK2=3 "
+                                              "(amplification); 1 = wild type; repeatable"),
     minutes: float = typer.Option(240.0, "--minutes", "-t",
                                   help="time after the stimulus (min; with --sbml in the model's time unit)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="write the time course as CSV"),
@@ -373,6 +396,8 @@ def simulate(
                 _bad("--cell", "cannot be combined with --sbml (the SBML file defines the model)")
             if knockout:
                 _bad("--knockout", "cannot be combined with --sbml; knock-outs need the built-in model")
+            if gene_level:
+                _bad("--gene-level", "cannot be combined with --sbml; gene levels need the built-in model")
             model = check_sbml(sbml)
             check_sbml_stimuli(stimulus, model)
         else:
@@ -382,6 +407,10 @@ def simulate(
             stimuli, shown = check_stimuli(stimulus)
             net = signaling_network(cell)
             genes = check_knockouts(knockout, [g.symbol for g in net.genes])
+            levels = check_gene_levels(gene_level, [g.symbol for g in net.genes])
+            for g in genes:
+                if g in levels:
+                    _bad("--gene-level", f"{g} is also knocked out; give one or the other")
 
     from .engine.roadrunner import Simulator
 
@@ -402,11 +431,14 @@ def simulate(
     else:
         for g in genes:
             net = net.knockout(g)
+        for g, level in levels.items():
+            net = net.knockdown(g, level)
         net = net.with_stimulus(stimuli)
         sim = Simulator.for_network(net)
         with _solver_output_hidden():
             res = sim.run(net, t_end=minutes, n_points=n_points, presimulate=presimulate)
-        title = f"{cell}: {', '.join(shown) or 'no stimulus'}" + (f"; knock-out {', '.join(genes)}" if genes else "")
+        title = (f"{cell}: {', '.join(shown) or 'no stimulus'}" + (f"; knock-out {', '.join(genes)}" if genes else "")
+                 + (f"; {', '.join(f'{g} × {_fmt(v)}' for g, v in levels.items())}" if levels else ""))
 
     if not res.ok:
         _err("simulate", f"simulation failed: {res.message}")
