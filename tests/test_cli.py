@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import reference_models_dir
 from stat3sim.engine.sbml import validation_errors
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE_MODELS = Path(__file__).resolve().parents[2] / "shared" / "reference-models"
+REFERENCE_MODELS = reference_models_dir()
 SOBOTTA = REFERENCE_MODELS / "sobotta2017_il6_jak1_stat3_hepatocyte_MODEL2307050001.xml"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -1,0 +1,12 @@
+"""Shared test settings."""
+import os
+from pathlib import Path
+
+
+def reference_models_dir() -> Path:
+    """The published reference models (../shared/reference-models next to the repo, or
+    $STAT3SIM_REFERENCE_MODELS). Tests that read them skip when the folder is absent."""
+    env = os.environ.get("STAT3SIM_REFERENCE_MODELS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "shared" / "reference-models"
