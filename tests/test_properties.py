@@ -18,7 +18,7 @@ levels = st.dictionaries(st.sampled_from(GENES), st.just(0.0) | st.floats(1e-6, 
 doses = st.dictionaries(st.sampled_from(STIMULI), st.just(0.0) | st.floats(1e-6, 10.0), min_size=1, max_size=3)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(levels=levels, doses=doses)
 def test_any_variant_is_physical(levels, doses):
     net = NET
