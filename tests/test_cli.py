@@ -96,6 +96,19 @@ def test_simulate_mass_units_and_knockout(tmp_path):
     assert df["tumor.pSTAT3"].max() > 5 * df["tumor.pSTAT3"].iloc[0]
 
 
+def test_sbml_without_steady_state_warns_and_runs(tmp_path):
+    """A model that never settles (constant production, no loss) is still run; stderr says so."""
+    growing = DECAY_SBML.replace("<apply><times/><ci> c </ci><ci> k </ci><ci> A </ci></apply>",
+                                 "<apply><times/><ci> c </ci><ci> k </ci></apply>")
+    growing = growing.replace('<listOfReactants><speciesReference species="A" stoichiometry="1" constant="true"/></listOfReactants>',
+                              '<listOfProducts><speciesReference species="A" stoichiometry="1" constant="true"/></listOfProducts>')
+    (tmp_path / "grow.xml").write_text(growing)
+    r = stat3sim("simulate", "--sbml", "grow.xml", "--minutes", "10", "--out", "g.csv", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "no steady state" in r.stderr
+    assert (tmp_path / "g.csv").exists()
+
+
 def test_gene_level_knockdown_raises_the_peak(tmp_path):
     """--gene-level scales a gene: phosphatase knock-down raises peak pSTAT3 (SIG-6)."""
     for name, extra in (("wt.csv", []), ("kd.csv", ["-g", "PTPN2=0.2", "-g", "PTPN6=0.2", "-g", "ptpn11=0.2"])):

@@ -443,6 +443,10 @@ def simulate(
     if not res.ok:
         _err("simulate", f"simulation failed: {res.message}")
         raise typer.Exit(1)
+    if res.meta.get("steady_state_reached") is False:
+        print(f"stat3sim simulate: warning: no steady state after {_fmt(res.meta['presimulated_min'])} time units of "
+              f"pre-simulation (max relative rate {res.meta['steady_state_residual_per_min']:.2g}); "
+              "the stimulus was applied to the state reached", file=sys.stderr)
 
     wide = res.wide(observables_only=sbml is None)
     console = _console()

@@ -37,6 +37,9 @@ PRESIM_MIN = 3.0e4
 #: meaning, but CVODE's finite-difference Jacobian scales its increment with |y|, so a
 #: stimulus on top of them can make the first step fail ("error test failed repeatedly").
 FLUSH_BELOW = ATOL * 1e-12
+#: at most this many pre-simulation windows before giving up (the run goes on and
+#: ``Results.meta["steady_state_reached"]`` says False)
+MAX_PRESIM_WINDOWS = 4
 #: a state counts as steady when max |dy/dt| / max(|y|, 1) is below this (1/min)
 STEADY_TOL = 1e-6
 
@@ -210,11 +213,16 @@ class Simulator:
         try:
             self._set_parameters(params)
             self.rr.reset()
-            residual = 0.0
+            residual, presimulated = 0.0, 0.0
             if presimulate:
-                # pre-simulate over negative time, so events timed at t > 0 fire only in the run
-                self.rr.simulate(-PRESIM_MIN, 0.0, 2)
-                residual = self.steady_residual()
+                # pre-simulate over negative time, so events timed at t > 0 fire only in the run;
+                # a model still moving after one window gets up to MAX_PRESIM_WINDOWS
+                for _ in range(MAX_PRESIM_WINDOWS):
+                    self.rr.simulate(-PRESIM_MIN, 0.0, 2)
+                    presimulated += PRESIM_MIN
+                    residual = self.steady_residual()
+                    if residual < STEADY_TOL:
+                        break
                 self._flush_tiny()
             for sid, add in stim.items():
                 key = f"[{sid}]"
@@ -228,7 +236,8 @@ class Simulator:
         return Results(arr[:, 0].copy(), arr[:, 1:].copy(), self.columns, self._labels(), self._unit_list(),
                        ok=ok, message="" if ok else "non-finite values in the solution",
                        meta={"steady_state_residual_per_min": residual, "stimuli_nM": stim,
-                             "presimulated_min": PRESIM_MIN if presimulate else 0.0})
+                             "presimulated_min": presimulated,
+                             "steady_state_reached": (residual < STEADY_TOL) if presimulate else None})
 
     def _flush_tiny(self) -> None:
         y = np.asarray(self.rr.model.getFloatingSpeciesConcentrations())
