@@ -18,6 +18,16 @@ def jak_activity(c: CellContext) -> str:
             f"/({w1} + {w2}))")
 
 
+def jak_free_fraction(c: CellContext) -> str:
+    """Fraction of the cell's gp130-bound JAK activity not occupied by a JAK inhibitor
+    (ATP-competitive inhibitors block catalysis by already-active JAKs too) [113]."""
+    w1, w2 = c.p("w_JAK1"), c.p("w_JAK2")
+    l1, l2 = c.p("lvl_JAK1"), c.p("lvl_JAK2")
+    i, k1, k2 = c.p("I_JAK"), c.p("Ki_JAK1"), c.p("Ki_JAK2")
+    return (f"(({w1}*{l1}/(1 + {i}/{k1}) + {w2}*{l2}/(1 + {i}/{k2}))"
+            f"/({w1}*{l1} + {w2}*{l2} + 1e-12))")
+
+
 def jak2_activity(c: CellContext) -> str:
     """JAK2 activity alone (the gp130-independent receptors signal through JAK2)."""
     return f"({c.p('lvl_JAK2')}/(1 + {c.p('I_JAK')}/{c.p('Ki_JAK2')}))"
@@ -64,14 +74,16 @@ def add(c: CellContext) -> None:
     alt = c.s("ALT_kinase")  # declared in crosstalk.py
     kalt = c.p("k_alt_phos")
     jak2 = jak2_activity(c)
-    # STAT3 recruitment to pY-gp130 needs its SH2 domain; the kinase is the JAK-active complex
+    jfree = jak_free_fraction(c)
+    # STAT3 recruitment to pY-gp130 needs its SH2 domain; the kinase is the JAK-active
+    # complex, minus the share a JAK inhibitor occupies
     b.reaction(f"{c.cell}__STAT3_phos", [S3c], [p3c],
-               f"({kp}*{kin} + {kalt}*{alt}*{jak2})*{f3}*{S3c}", cyt,
+               f"({kp}*{kin}*{jfree} + {kalt}*{alt}*{jak2})*{f3}*{S3c}", cyt,
                "STAT3 Y705 phosphorylation by gp130/JAK and by gp130-independent receptors via JAK2",
                "[3,9-15]")
     ifng = f"({c.p('lvl_IFNGR1')}*IFNg/({c.g('K_IFNg')} + IFNg))"
     b.reaction(f"{c.cell}__STAT1_phos", [S1c], [p1c],
-               f"({c.p('f_stat1_phos_gp130')}*({kp}*{kin} + {kalt}*{alt}*{jak2}) + {c.p('k_stat1_phos_ifngr')}*{ifng}*{jak})*{f1}*{S1c}",
+               f"({c.p('f_stat1_phos_gp130')}*({kp}*{kin}*{jfree} + {kalt}*{alt}*{jak2}) + {c.p('k_stat1_phos_ifngr')}*{ifng}*{jak})*{f1}*{S1c}",
                cyt, "STAT1 Y701 phosphorylation (gp130 weakly; IFN-γ receptor strongly)", "[143,144]")
     # cytoplasmic phosphatases: SHP1 (PTPN6), TC-PTP (PTPN2), CD45 (PTPRC, myeloid only)
     phc = f"{c.p('k_dephos_cyt')}*({c.p('lvl_PTPN6')} + {c.p('lvl_PTPN2')} + {c.p('lvl_PTPRC')}*{c.p('f_CD45')})/2"
