@@ -71,7 +71,7 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "k_undimer": (0.2, "1/min", E("assumed: Kd 20 nM for pSTAT dimers"), "pSTAT dimer dissociation"),
     "k_import_dimer": (1.0, "1/min", E("assumed: faster than Singh 2006 (0.005 s⁻¹ = 0.3 min⁻¹), calibrated to the Sobotta 2017 peak time (FACTS)"), "nuclear import of pSTAT dimers"),
     "k_import": (0.058, "1/min", E(f"{SOB}: STAT3 import t½ 12 min; shuttling is Y705-independent (FACTS: Cimica 2011)"), "import of unphosphorylated STAT"),
-    "k_export": (0.5, "1/min", E(f"assumed: fast export (Sobotta t½ 21 s; Singh 0.05 s⁻¹ = 3 min⁻¹ for dimers); slower here so that nuclear STAT3 at rest is ~10 %"), "export of unphosphorylated STAT"),
+    "k_export": (0.5, "1/min", E("assumed: fast export (Sobotta t½ 21 s; Singh 0.05 s⁻¹ = 3 min⁻¹ for dimers); slower here so that nuclear STAT3 at rest is ~10 %"), "export of unphosphorylated STAT"),
     "f_CD45": (0.0, "dimensionless", E("CD45 (PTPRC) is hematopoietic: 0 in epithelial and stromal cells, 1 in myeloid cells", (26, 27, 28)), "CD45 contribution to cytoplasmic STAT dephosphorylation"),
     # --- SOCS3 feedback
     "A_SOCS3": (40.0, "dimensionless", E("~40-fold SOCS3 mRNA induction in vivo (FACTS: Campbell et al. 2001 J Clin Invest)", (24, 25)), "maximal SOCS3 transcription fold over basal"),
