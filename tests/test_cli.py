@@ -109,6 +109,17 @@ def test_sbml_without_steady_state_warns_and_runs(tmp_path):
     assert (tmp_path / "g.csv").exists()
 
 
+def test_scheduled_second_dose(tmp_path):
+    """IL6=1nM@120 adds a second dose at 120 min: medium IL-6 jumps there, and the
+    SOCS3-desensitised cell answers with a smaller second peak."""
+    r = stat3sim("simulate", "--stimulus", "IL6=1nM", "--stimulus", "IL6=1nM@120", "--out", "two.csv", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(tmp_path / "two.csv").set_index("time_min")
+    p = df["tumor.pSTAT3"]
+    assert p.loc[130:200].max() > p.loc[110:120].min()
+    assert p.loc[130:200].max() < p.loc[0:60].max()
+
+
 def test_gene_level_knockdown_raises_the_peak(tmp_path):
     """--gene-level scales a gene: phosphatase knock-down raises peak pSTAT3 (SIG-6)."""
     for name, extra in (("wt.csv", []), ("kd.csv", ["-g", "PTPN2=0.2", "-g", "PTPN6=0.2", "-g", "ptpn11=0.2"])):
@@ -130,6 +141,8 @@ BAD_INPUTS = [
     (["simulate", "--stimulus", "=1nM"], "--stimulus", "NAME=VALUE"),
     (["simulate", "--stimulus", "IL6=1nM", "--knockout", "NOTAGENE"], "--knockout", "SOCS3"),
     (["simulate", "--cell", "liver"], "--cell", "tumor"),
+    (["simulate", "--stimulus", "IL6=1nM@soon"], "--stimulus", "NAME=VALUE@MINUTES"),
+    (["simulate", "--stimulus", "IL6=1nM@-5"], "--stimulus", None),
     (["simulate", "--stimulus", "IL6=1nM", "--gene-level", "NOTAGENE=2"], "--gene-level", "JAK2"),
     (["simulate", "--stimulus", "IL6=1nM", "--gene-level", "JAK2=-1"], "--gene-level", None),
     (["simulate", "--stimulus", "IL6=1nM", "--gene-level", "JAK2"], "--gene-level", "GENE=FACTOR"),

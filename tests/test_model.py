@@ -144,3 +144,52 @@ def test_jak_inhibitor_blocks_active_complexes_with_its_potency():
     ic50 = float(np.exp(np.interp(0.5, rel[::-1][:-1], np.log(conc[1:])[::-1])))
     ki = net.parameter("tumor__Ki_JAK1").value
     assert ki / 3 <= ic50 <= 3 * ki, ic50
+
+
+def test_scheduled_dose_equals_an_sbml_event_without_recompiling():
+    """A second IL-6 dose at 60 min as protocol (schedule) gives the SBML-event result,
+    and changing the schedule re-uses the compiled model."""
+    from dataclasses import replace
+
+    from stat3sim.model.network import Event
+
+    net = signaling_network("tumor")
+    sim = Simulator.for_network(net)
+    scheduled = net.with_stimulus({"IL6": 1.0}).with_stimulus({"IL6": 1.0}, at=60.0)
+    assert Simulator.for_network(scheduled) is sim
+    a = sim.run(scheduled)
+    event = replace(net, events=(Event("second_IL6_dose", 60.0, {"IL6": "IL6 + 1"}),))
+    b = simulate(event.with_stimulus({"IL6": 1.0}))
+    assert a.time.tolist() == b.time.tolist()
+    assert a["tumor.pSTAT3"] == pytest.approx(b["tumor.pSTAT3"], rel=1e-6, abs=1e-9)
+    later = sim.run(net.with_stimulus({"IL6": 1.0}).with_stimulus({"IL6": 1.0}, at=120.0))
+    assert later.at("tumor.pSTAT3", 100) == pytest.approx(
+        sim.run(net.with_stimulus({"IL6": 1.0})).at("tumor.pSTAT3", 100), rel=1e-9)
+    assert later.at("IL6", 121) > later.at("IL6", 119) + 0.9
+
+
+def test_new_initial_values_without_recompiling():
+    """Numeric initial values of a Network variant (or given to run) are used by the
+    compiled model; visible without pre-simulation."""
+    from dataclasses import replace
+
+    net = signaling_network("tumor")
+    sim = Simulator.for_network(net)
+    species = tuple(replace(s, initial=2.0) if s.id == "IL11" else s for s in net.species)
+    variant = replace(net, species=species)
+    assert Simulator.for_network(variant) is sim
+    assert sim.run(variant, presimulate=False, t_end=1).at("IL11", 0.0) == pytest.approx(2.0)
+    assert sim.run(net, presimulate=False, t_end=1).at("IL11", 0.0) == pytest.approx(0.0)
+    assert sim.run(net, presimulate=False, t_end=1, initial_values={"IL11": 0.5}).at("IL11", 0.0) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="initial"):
+        sim.run(net, initial_values={"tumor__STAT3_cyt": 1.0})  # set by an initial assignment
+
+
+def test_schedule_is_validated():
+    from stat3sim.model.network import NetworkError
+
+    net = signaling_network("tumor")
+    with pytest.raises(NetworkError, match="time > 0"):
+        net.with_stimulus({"IL6": 1.0}, at=-5)
+    with pytest.raises(NetworkError, match="unknown species"):
+        net.with_stimulus({"IL99": 1.0}, at=5)

@@ -184,7 +184,7 @@ def test_gene_names_unknown_parameter():
 def test_stimulus_errors():
     with pytest.raises(NetworkError, match="stimulus names unknown species 'IL99'"):
         _net(stimuli={"IL99": 1.0})
-    with pytest.raises(NetworkError, match="stimulus 'L' must be a non-negative"):
+    with pytest.raises(NetworkError, match="stimulus 'L' must be a finite non-negative"):
         _net(stimuli={"L": -1.0})
 
 

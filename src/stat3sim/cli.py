@@ -189,16 +189,26 @@ def parse_stimulus(text: str, require_unit: bool = True) -> StimulusArg:
     return StimulusArg(m["name"], value, m["unit"], text)
 
 
-def check_stimuli(texts: list[str]) -> tuple[dict[str, float], list[str]]:
-    """Medium ligands of the built-in model -> concentration in nM, and how the user wrote each.
+def check_stimuli(texts: list[str]) -> tuple[dict[float, dict[str, float]], list[str]]:
+    """Medium ligands of the built-in model -> {time (min): {ligand: nM}}, and how the
+    user wrote each. ``NAME=VALUE[UNIT]@MIN`` adds the dose MIN minutes after the start.
 
-    >>> check_stimuli(["IL6=21ng/mL"])
-    ({'IL6': 1.0}, ['IL6 21 ng/mL (1 nM)'])
+    >>> check_stimuli(["IL6=21ng/mL", "IL6=1nM@60"])
+    ({0.0: {'IL6': 1.0}, 60.0: {'IL6': 1.0}}, ['IL6 21 ng/mL (1 nM)', 'IL6 1 nM at 60 min'])
     """
     canonical = {k.lower(): k for k in LIGANDS}
-    out: dict[str, float] = {}
+    out: dict[float, dict[str, float]] = {}
     shown: list[str] = []
-    for text in texts:
+    for full in texts:
+        text, at = full, 0.0
+        if "@" in full:
+            text, _, when = full.rpartition("@")
+            try:
+                at = float(when)
+            except ValueError:
+                _bad("--stimulus", f"malformed time in {full!r}; expected NAME=VALUE@MINUTES, e.g. IL6=1nM@60")
+            if not math.isfinite(at) or at < 0:
+                _bad("--stimulus", f"time in {full!r} must be ≥ 0 minutes")
         s = parse_stimulus(text)
         name = canonical.get(s.name.lower())
         if name is None:
@@ -210,10 +220,12 @@ def check_stimuli(texts: list[str]) -> tuple[dict[str, float], list[str]]:
             _bad("--stimulus", f"unknown unit {s.unit!r} in {text!r}; allowed: {_allowed(STIMULUS_UNITS)}")
         if s.value < 0:
             _bad("--stimulus", f"concentration of {name} must be ≥ 0, got {s.value:g} {unit}")
-        if name in out:
-            _bad("--stimulus", f"{name} is given twice; give each stimulus once")
-        out[name] = to_nM(s.value, unit, LIGANDS[name][0])
-        shown.append(f"{name} {s.value:g} {unit}" + ("" if unit == "nM" else f" ({_fmt(out[name])} nM)"))
+        doses = out.setdefault(at, {})
+        if name in doses:
+            _bad("--stimulus", f"{name} is given twice at {at:g} min; give each dose once")
+        doses[name] = to_nM(s.value, unit, LIGANDS[name][0])
+        shown.append(f"{name} {s.value:g} {unit}" + ("" if unit == "nM" else f" ({_fmt(doses[name])} nM)")
+                     + (f" at {at:g} min" if at else ""))
     return out, shown
 
 
@@ -369,7 +381,7 @@ def _summary_table(res, keys: list[str], title: str):
 def simulate(
     cell: Optional[str] = typer.Option(None, "--cell", help=f"cell type: {_allowed(CELL_TYPES)} [default: tumor]"),
     stimulus: list[str] = typer.Option([], "--stimulus", "-s", metavar="NAME=VALUE",
-                                       help="medium ligand and concentration, e.g. IL6=1nM, IL6=20ng/mL "
+                                       help="medium ligand and concentration, e.g. IL6=1nM, IL6=20ng/mL, IL6=1nM@60 (a dose at 60 min) "
                                             f"(ligands: {_allowed(LIGANDS)}; units: {_allowed(STIMULUS_UNITS)}). "
                                             "With --sbml: a species id (added after pre-simulation) or a global "
                                             "parameter (set before the run) and a number in model units. Repeatable."),
@@ -433,7 +445,8 @@ def simulate(
             net = net.knockout(g)
         for g, level in levels.items():
             net = net.knockdown(g, level)
-        net = net.with_stimulus(stimuli)
+        for at, doses in stimuli.items():
+            net = net.with_stimulus(doses, at=at)
         sim = Simulator.for_network(net)
         with _solver_output_hidden():
             res = sim.run(net, t_end=minutes, n_points=n_points, presimulate=presimulate)

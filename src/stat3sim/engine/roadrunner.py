@@ -159,6 +159,13 @@ class Simulator:
         self._current: dict[str, float] = {p: self.rr[p] for p in self.rr.model.getGlobalParameterIds()
                                           if p not in self.observables}
         self._origin = dict(self._current)
+        # numeric initial concentrations (species without an initial assignment)
+        if network is not None:
+            numeric = [sp.id for sp in network.species if not isinstance(sp.initial, str)]
+        else:
+            numeric = [sid for sid in self.species if sid not in _initially_assigned(self.sbml)]
+        self._init_current: dict[str, float] = {sid: self.rr[f"init([{sid}])"] for sid in numeric}
+        self._init_origin = dict(self._init_current)
 
     @classmethod
     def from_sbml(cls, sbml: str, **kw) -> "Simulator":
@@ -190,28 +197,46 @@ class Simulator:
                 self.rr[pid] = v
                 self._current[pid] = v
 
+    def _set_initial(self, values: Mapping[str, float]) -> None:
+        for sid, v in values.items():
+            if sid not in self._init_current:
+                raise ValueError(f"no settable initial value for {sid!r} (unknown species, or set by an initial assignment)")
+            if self._init_current[sid] != v:
+                self.rr[f"init([{sid}])"] = v
+                self._init_current[sid] = v
+
     def run(self, network: Network | None = None, *, t_end: float = 240.0, n_points: int | None = None,
             parameters: Mapping[str, float] | None = None, stimuli: Mapping[str, float] | None = None,
-            presimulate: bool = True) -> Results:
+            initial_values: Mapping[str, float] | None = None,
+            schedule: tuple[tuple[float, str, float], ...] = (), presimulate: bool = True) -> Results:
         """Simulate ``t_end`` minutes after the stimuli (default: the Network's own).
 
         ``network`` must have this simulator's structure (same species, reactions,
-        rate laws); its parameter values and stimuli are used without recompiling.
+        rate laws); its parameter values, numeric initial values, stimuli and scheduled
+        stimuli are used without recompiling. ``parameters``, ``initial_values`` (nM),
+        ``stimuli`` (nM added at t = 0) and ``schedule`` ((time, species, nM) added
+        later) override or extend them.
         """
         params: dict[str, float] = dict(self._origin)
+        init: dict[str, float] = dict(self._init_origin)
         stim: dict[str, float] = {}
-        if network is not None:
-            if self.key is not None and not self._same_structure(network):
-                raise ValueError("this Network's structure differs from the compiled one; use Simulator.for_network")
-            params.update({p.id: p.value for p in network.parameters})
-            stim.update(network.stimuli)
-        elif self.network is not None:
-            stim.update(self.network.stimuli)
+        sched: list[tuple[float, str, float]] = []
+        source = network if network is not None else self.network
+        if network is not None and self.key is not None and not self._same_structure(network):
+            raise ValueError("this Network's structure differs from the compiled one; use Simulator.for_network")
+        if source is not None:
+            params.update({p.id: p.value for p in source.parameters})
+            init.update({sp.id: float(sp.initial) for sp in source.species if sp.id in init})
+            stim.update(source.stimuli)
+            sched.extend(source.schedule)
         params.update(parameters or {})
+        init.update(initial_values or {})
         stim.update(stimuli or {})
+        sched = sorted(sched + list(schedule), key=lambda e: e[0])
         n = int(n_points or (int(round(t_end)) + 1))
         try:
             self._set_parameters(params)
+            self._set_initial(init)
             self.rr.reset()
             residual, presimulated = 0.0, 0.0
             if presimulate:
@@ -224,20 +249,47 @@ class Simulator:
                     if residual < STEADY_TOL:
                         break
                 self._flush_tiny()
-            for sid, add in stim.items():
-                key = f"[{sid}]"
-                self.rr[key] = self.rr[key] + add
-            out = self.rr.simulate(0.0, float(t_end), n)
+            self._add(stim.items())
+            if not any(0 < t < t_end for t, _, _ in sched):
+                arr = np.asarray(self.rr.simulate(0.0, float(t_end), n))
+            else:
+                arr = self._segments(float(t_end), n, sched)
         except RuntimeError as e:
             return Results(np.zeros(0), np.zeros((0, len(self.columns))), self.columns, self._labels(),
                            self._unit_list(), ok=False, message=str(e).strip().splitlines()[0][:500])
-        arr = np.asarray(out)
         ok = bool(np.all(np.isfinite(arr)))
         return Results(arr[:, 0].copy(), arr[:, 1:].copy(), self.columns, self._labels(), self._unit_list(),
                        ok=ok, message="" if ok else "non-finite values in the solution",
                        meta={"steady_state_residual_per_min": residual, "stimuli_nM": stim,
-                             "presimulated_min": presimulated,
+                             "schedule": [list(e) for e in sched], "presimulated_min": presimulated,
                              "steady_state_reached": (residual < STEADY_TOL) if presimulate else None})
+
+    def _add(self, additions) -> None:
+        for sid, amount in additions:
+            key = f"[{sid}]"
+            self.rr[key] = self.rr[key] + amount
+
+    def _segments(self, t_end: float, n: int, sched: list[tuple[float, str, float]]) -> np.ndarray:
+        """Integrate between scheduled additions; rows on the output grid, a grid point at a
+        dose time shows the state just after the dose."""
+        grid = np.linspace(0.0, t_end, n)
+        doses: dict[float, list[tuple[str, float]]] = {}
+        for t, sid, amount in sched:
+            if 0 < t < t_end:
+                doses.setdefault(t, []).append((sid, amount))
+        edges = [0.0, *sorted(doses), t_end]
+        rows = np.empty((n, 1 + len(self.columns)))
+        for a, b in zip(edges[:-1], edges[1:]):
+            if a > 0:
+                self._add(doses[a])
+            inside = np.nonzero((grid >= a) & (grid <= b))[0]
+            times = sorted({a, b, *grid[inside].tolist()})
+            out = np.asarray(self.rr.simulate(times=times))
+            pos = {t: i for i, t in enumerate(times)}
+            for j in inside:
+                rows[j] = out[pos[grid[j]]]
+                rows[j, 0] = grid[j]
+        return rows
 
     def _flush_tiny(self) -> None:
         y = np.asarray(self.rr.model.getFloatingSpeciesConcentrations())
@@ -261,6 +313,18 @@ class Simulator:
 
 
 _CACHE: dict[str, Simulator] = {}
+
+
+def _initially_assigned(sbml: str) -> set[str]:
+    """Symbols set by initial assignments or rules in an SBML text (their init values are derived)."""
+    import libsbml
+
+    m = libsbml.readSBMLFromString(sbml).getModel()
+    if m is None:
+        return set()
+    out = {m.getInitialAssignment(i).getSymbol() for i in range(m.getNumInitialAssignments())}
+    out |= {m.getRule(i).getVariable() for i in range(m.getNumRules())}
+    return out
 
 
 def simulate(network: Network, t_end: float = 240.0, n_points: int | None = None) -> Results:

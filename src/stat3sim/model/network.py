@@ -164,8 +164,11 @@ ALLOWED_FUNCTIONS = ("exp", "log", "pow")
 class Network:
     """A flat, validated, unit-annotated reaction network.
 
-    ``stimuli`` (species id -> concentration) are applied once the unstimulated steady
-    state is reached; they are protocol, not model, and do not appear in the SBML.
+    ``stimuli`` (species id -> concentration) are added once the unstimulated steady
+    state is reached (t = 0); ``schedule`` holds later additions ``(time_min, species id,
+    concentration)`` — repeated doses, a second cytokine — which the engine applies
+    between integration segments, so changing them never recompiles the model. Both are
+    protocol, not model, and do not appear in the SBML.
     """
 
     name: str
@@ -178,6 +181,7 @@ class Network:
     genes: tuple[Gene, ...] = ()
     stimuli: Mapping[str, float] = field(default_factory=dict)
     cells: tuple[str, ...] = ()
+    schedule: tuple[tuple[float, str, float], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stimuli", MappingProxyType(dict(self.stimuli)))
@@ -294,8 +298,15 @@ class Network:
         for sid, val in self.stimuli.items():
             if sid not in sids:
                 raise NetworkError(f"stimulus names unknown species {sid!r}")
-            if not (val >= 0):
-                raise NetworkError(f"stimulus {sid!r} must be a non-negative concentration, got {val}")
+            if not (val >= 0) or val == float("inf"):
+                raise NetworkError(f"stimulus {sid!r} must be a finite non-negative concentration, got {val}")
+        for t, sid, val in self.schedule:
+            if sid not in sids:
+                raise NetworkError(f"scheduled stimulus names unknown species {sid!r}")
+            if not (t > 0) or t == float("inf"):
+                raise NetworkError(f"scheduled stimulus {sid!r} needs a finite time > 0 min, got {t}")
+            if not (val >= 0) or val == float("inf"):
+                raise NetworkError(f"scheduled stimulus {sid!r} must be a finite non-negative concentration, got {val}")
 
     # -------------------------------------------------------- transformations
     def with_parameters(self, values: Mapping[str, float]) -> "Network":
@@ -327,11 +338,21 @@ class Network:
     def knockout(self, symbol: str) -> "Network":
         return self.knockdown(symbol, 0.0)
 
-    def with_stimulus(self, stimuli: Mapping[str, float]) -> "Network":
-        """A new Network whose protocol adds these medium concentrations (nM) at t = 0."""
-        merged = dict(self.stimuli)
-        merged.update({k: float(v) for k, v in stimuli.items()})
-        return replace(self, stimuli=merged)
+    def with_stimulus(self, stimuli: Mapping[str, float], at: float = 0.0) -> "Network":
+        """A new Network whose protocol adds these concentrations (nM) to their species at
+        ``at`` minutes after the unstimulated steady state (0 = the start of the run).
+
+        >>> from stat3sim.model.signaling import signaling_network
+        >>> two_doses = signaling_network().with_stimulus({"IL6": 1.0}).with_stimulus({"IL6": 1.0}, at=60)
+        >>> two_doses.schedule
+        ((60.0, 'IL6', 1.0),)
+        """
+        if at == 0:
+            merged = dict(self.stimuli)
+            merged.update({k: float(v) for k, v in stimuli.items()})
+            return replace(self, stimuli=merged)
+        added = tuple((float(at), k, float(v)) for k, v in stimuli.items())
+        return replace(self, schedule=tuple(sorted(self.schedule + added, key=lambda e: e[0])))
 
     def merge(self, other: "Network", name: str | None = None) -> "Network":
         """Union of two Networks; shared compartments/parameters must be identical."""
@@ -358,6 +379,7 @@ class Network:
             events=union(self.events, other.events),
             genes=tuple(genes.values()),
             stimuli={**self.stimuli, **other.stimuli},
+            schedule=tuple(sorted(self.schedule + other.schedule, key=lambda e: e[0])),
             cells=tuple(dict.fromkeys(self.cells + other.cells)),
         )
 
