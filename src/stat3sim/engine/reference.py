@@ -225,6 +225,8 @@ def solve_reference(net: Network, t_end: float = 240.0, t_eval: Sequence[float] 
     the generated functions (it must come from a Network with the same parameters).
     Columns: species ids then observable ids.
     """
+    if net.schedule:
+        raise NotImplementedError("solve_reference does not apply scheduled stimuli; use Simulator.run")
     cn = compiled or compile_network(net)
     if t_eval is None:
         t_eval = np.linspace(0.0, float(t_end), int(round(t_end)) + 1)
