@@ -193,3 +193,19 @@ def test_schedule_is_validated():
         net.with_stimulus({"IL6": 1.0}, at=-5)
     with pytest.raises(NetworkError, match="unknown species"):
         net.with_stimulus({"IL99": 1.0}, at=5)
+
+
+def test_every_parameter_is_used():
+    """No dead numbers: each parameter is read by a rate law, an initial value or a readout."""
+    from stat3sim.model.network import symbols
+
+    net = signaling_network("tumor")
+    used = set()
+    for r in net.reactions:
+        used |= symbols(r.rate)
+    for s in net.species:
+        if isinstance(s.initial, str):
+            used |= symbols(s.initial)
+    for o in net.observables:
+        used |= symbols(o.expression)
+    assert [p.id for p in net.parameters if p.id not in used] == []
