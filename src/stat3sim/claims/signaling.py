@@ -170,9 +170,10 @@ SIG9_INPUTS = {"EGF": 10.0, "LPS": 10.0, "CpG": 1000.0, "S1P": 1000.0, "AngII": 
        {"ligand": "WT with EGF 10 nM, LPS 10 nM, CpG 1 µM, S1P 1 µM, AngII 100 nM or leptin 10 nM",
         "gp130 blocker": "same + gp130 blocker at 10 × IC50",
         "JAK inhibitor": "same + JAK1/2 inhibitor 1 µM", "SH2 inhibitor": "same + STAT3 SH2 inhibitor 1 µM",
-        "S1PR1": "IL-6 1 nM + S1P 100 nM for 24 h, WT vs S1PR1 knock-out"},
+        "S1PR1": "IL-6 1 nM + S1P 100 nM for 24 h, WT vs S1PR1 knock-out",
+        "no IL-6": "IL6 (autocrine) knock-out, EGF 10 nM"},
        "rise of peak pSTAT3; pSTAT3 and S1PR1 mRNA at 24 h",
-       "each ligand: peak ≥ 2× unstimulated; gp130 blocker keeps ≥ 80 % of the rise; JAK and STAT3 inhibitors "
+       "each ligand: peak ≥ 2× unstimulated; without autocrine IL-6 (IL6 KO) EGF keeps ≥ 80 % of its rise; gp130 blocker keeps ≥ 80 % of the rise; JAK and STAT3 inhibitors "
        "each cut it ≥ 50 %; IL-6 raises S1PR1 ≥ 1.2×; pSTAT3(24 h) WT ≥ 1.2 × S1PR1 KO")
 def sig9(ctx: Context):
     obs: dict = {}
@@ -187,6 +188,10 @@ def sig9(ctx: Context):
                 (("gp130_blocker", gp), ("JAK_inhibitor", jak), ("SH2_inhibitor", sh2))}
         obs[lig] = {"fold": fold, **{f"{k}_keeps": v for k, v in keep.items()}}
         ok &= fold >= 2 and keep["gp130_blocker"] >= 0.8 and keep["JAK_inhibitor"] <= 0.5 and keep["SH2_inhibitor"] <= 0.5
+    # without any IL-6 at all: the autocrine IL6 gene knocked out
+    no_il6 = ctx.stim(net=ctx.net.knockout("IL6"), EGF=SIG9_INPUTS["EGF"])
+    obs["EGF_rise_in_IL6_KO_over_WT"] = rise(no_il6) / rise(ctx.stim(EGF=SIG9_INPUTS["EGF"]))
+    ok &= obs["EGF_rise_in_IL6_KO_over_WT"] >= 0.8
     wt = ctx.stim(t_end=1440.0, IL6=1.0, S1P=100.0)
     ko = ctx.stim(t_end=1440.0, net=ctx.net.knockout("S1PR1"), IL6=1.0, S1P=100.0)
     s1pr1_up = ctx.stim(t_end=1440.0, IL6=1.0).late("tumor.S1PR1") / ctx.run(ctx.net, 1440.0).late("tumor.S1PR1")
