@@ -321,6 +321,16 @@ def _atomic_write(path: Path, write) -> None:
     atomic_write(path, write)
 
 
+def _emit(command: str, text: str, out: Optional[Path]) -> None:
+    """Text to ``out`` (atomically) or, without ``--out``, to standard output."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    with _writing(command, out):
+        _write_text(out, text)
+    print(f"wrote {out}", file=sys.stderr)
+
+
 def _write_text(path: Path, text: str) -> None:
     def w(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
@@ -505,12 +515,7 @@ def export(
     text = to_sbml(signaling_network(cell))
     if fmt == "antimony":
         text = to_antimony(text)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        with _writing("export", out):
-            _write_text(out, text)
-        print(f"wrote {out}", file=sys.stderr)
+    _emit("export", text, out)
 
 
 @app.command()
@@ -572,12 +577,7 @@ def describe(
     from .report.describe import describe as render
 
     text = render(signaling_network(cell), fmt, cell=cell)
-    if out is None:
-        sys.stdout.write(text)
-    else:
-        with _writing("describe", out):
-            _write_text(out, text)
-        print(f"wrote {out}", file=sys.stderr)
+    _emit("describe", text, out)
 
 
 # ---------------------------------------------------------------------- main
