@@ -567,8 +567,7 @@ def describe(
     format: str = typer.Option("md", "--format", "-f", help=f"{' | '.join(DESCRIBE_FORMATS)}"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="output file (default: standard output)"),
 ) -> None:
-    """Documentation generated from the model: compartments, species, reactions,
-    parameters (with units and sources), observables, knockable genes."""
+    """Documentation generated from the model: species, reactions, parameters with units and sources."""
     with _errors("describe"):
         cell = check_cell(cell)
         fmt = check_format(format, DESCRIBE_FORMATS)
