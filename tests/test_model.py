@@ -90,6 +90,25 @@ def _worker_peak(sbml_text: str) -> float:
     return sim.run(stimuli={"IL6": 1.0}).peak("tumor__obs__pSTAT3")
 
 
+def _worker_run(net):
+    return simulate(net).peak("tumor.pSTAT3")
+
+
+def test_networks_and_simulators_pickle_for_worker_processes():
+    """Cohorts ship Networks (and Simulators) to worker processes: both must pickle."""
+    import multiprocessing as mp
+    import pickle
+
+    net = signaling_network("tumor").knockout("SOCS3").with_stimulus({"IL6": 1.0}).with_stimulus({"IL6": 1.0}, at=60)
+    assert pickle.loads(pickle.dumps(net)) == net
+    sim = Simulator.for_network(net)
+    again = pickle.loads(pickle.dumps(sim))
+    assert again.run(net).values == pytest.approx(sim.run(net).values, rel=1e-9, abs=1e-12)
+    with mp.get_context("spawn").Pool(1) as pool:
+        remote = pool.apply(_worker_run, (net,))
+    assert remote == pytest.approx(simulate(net).peak("tumor.pSTAT3"), rel=1e-9)
+
+
 def test_a_worker_process_recreates_the_model_from_sbml():
     """Cohorts run in worker processes: the SBML text alone must rebuild the same model."""
     import multiprocessing as mp

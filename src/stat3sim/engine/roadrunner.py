@@ -167,6 +167,11 @@ class Simulator:
         self._init_current: dict[str, float] = {sid: self.rr[f"init([{sid}])"] for sid in numeric}
         self._init_origin = dict(self._init_current)
 
+    def __reduce__(self):
+        # a compiled model cannot be pickled; a worker recompiles from the SBML text
+        return (_rebuild_simulator, (self.network, self.sbml, self.rr.integrator.relative_tolerance,
+                                     self.rr.integrator.absolute_tolerance))
+
     @classmethod
     def from_sbml(cls, sbml: str, **kw) -> "Simulator":
         """A simulator for any SBML model (a user's file, or ours in a worker process)."""
@@ -313,6 +318,12 @@ class Simulator:
 
 
 _CACHE: dict[str, Simulator] = {}
+
+
+def _rebuild_simulator(network: Network | None, sbml: str, rtol: float, atol: float) -> Simulator:
+    if network is not None:
+        return Simulator(network, rtol=rtol, atol=atol)
+    return Simulator(sbml=sbml, rtol=rtol, atol=atol)
 
 
 def _initially_assigned(sbml: str) -> set[str]:

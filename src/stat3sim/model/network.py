@@ -187,6 +187,17 @@ class Network:
         object.__setattr__(self, "stimuli", MappingProxyType(dict(self.stimuli)))
         self._validate()
 
+    # pickling (worker processes): a mappingproxy cannot be pickled, a dict can
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["stimuli"] = dict(self.stimuli)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        state = dict(state)
+        state["stimuli"] = MappingProxyType(dict(state["stimuli"]))
+        self.__dict__.update(state)
+
     # ---------------------------------------------------------------- lookups
     @property
     def species_ids(self) -> list[str]:
