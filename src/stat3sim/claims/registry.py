@@ -57,7 +57,6 @@ class Context:
         self.cell = cell
         self.net: Network = signaling_network(cell)
         self.sim = Simulator.for_network(self.net)
-        self._memo: dict = {}
 
     def run(self, net: Network, t_end: float = 240.0) -> Results:
         res = self.sim.run(net, t_end=t_end)

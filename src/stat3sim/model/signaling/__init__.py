@@ -12,10 +12,6 @@ from . import crosstalk, feedback, jak_stat, receptors, targets
 from .context import CellContext
 from .parameters import GLOBAL, LIGANDS, PER_CELL
 
-#: knockable genes -> the level parameters they scale (besides lvl_<GENE>)
-GENE_ALIASES = {"IL6ST": "gp130", "RELA": "NFKB", "PTGS2": "COX2", "BCL2L1": "BCLXL"}
-
-
 def add_cell(b: NetworkBuilder, cell: str, overrides: dict | None = None) -> None:
     """Add one cell's signaling module to a builder (species/parameters prefixed ``<cell>__``)."""
     c = CellContext(b, cell, dict(overrides or {}))
