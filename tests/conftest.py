@@ -10,3 +10,12 @@ def reference_models_dir() -> Path:
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[2] / "shared" / "reference-models"
+
+
+# Property tests draw the same examples on every run (CI must not fail by chance);
+# HYPOTHESIS_PROFILE=explore searches afresh each time.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

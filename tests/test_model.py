@@ -228,3 +228,16 @@ def test_every_parameter_is_used():
     for o in net.observables:
         used |= symbols(o.expression)
     assert [p.id for p in net.parameters if p.id not in used] == []
+
+
+def test_tc_ptp_knockout_has_a_steady_state():
+    """Regression (found by hypothesis): with TC-PTP (PTPN2) knocked out, nuclear pY705
+    dimers still leave through the minor nuclear phosphatase share; the cell reaches a
+    steady state with raised resting pSTAT3 and a higher IL-6 peak [26, 28]."""
+    net = signaling_network("tumor")
+    wt = simulate(net.with_stimulus({"IL6": 1.0}))
+    ko = simulate(net.knockout("PTPN2").with_stimulus({"IL6": 1.0}))
+    assert ko.ok and ko.meta["steady_state_reached"]
+    assert ko.baseline("tumor.pSTAT3") > 2 * wt.baseline("tumor.pSTAT3")
+    assert ko.peak("tumor.pSTAT3") > wt.peak("tumor.pSTAT3")
+    assert ko.baseline("tumor.pSTAT3") < 0.5

@@ -107,7 +107,10 @@ def add(c: CellContext) -> None:
         b.reaction(f"{nu}__export", [nu], [cy], f"{ke}*{nu}", nuc, f"nuclear export of {label}")
     # in the nucleus TC-PTP (PTPN2) dephosphorylates the dimers, which fall apart into
     # unphosphorylated monomers that are exported [26,28] (as in Singh 2006)
-    phn = f"{c.p('k_dephos_nuc')}*{c.p('lvl_PTPN2')}"
+    # TC-PTP does most of it; a minor share (SHP2 in the nucleus and other PTPs) keeps a
+    # TC-PTP-null cell from trapping all its STAT3 as nuclear pY705 dimers
+    fo = c.p("f_nuc_dephos_other")
+    phn = f"{c.p('k_dephos_nuc')}*((1 - {fo})*{c.p('lvl_PTPN2')} + {fo}*{c.p('lvl_PTPN11')})"
     b.reaction(f"{d33n}__dephos", [d33n], {S3n: 2}, f"{phn}*{d33n}", nuc,
                "nuclear TC-PTP dephosphorylates pSTAT3 dimers", "[26,28]")
     b.reaction(f"{d11n}__dephos", [d11n], {S1n: 2}, f"{phn}*{d11n}", nuc,

@@ -67,6 +67,7 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "k_stat1_phos_ifngr": (0.5, "1/min", E("assumed: IFN-γ phosphorylates STAT1 within minutes"), "maximal STAT1 phosphorylation by IFNGR/JAK1/2"),
     "k_dephos_cyt": (0.04, "1/min", E("assumed, calibrated to SIG-6; cytoplasmic SHP1 (PTPN6)/TC-PTP activity", (26, 27, 28)), "cytoplasmic pY705 dephosphorylation"),
     "k_dephos_nuc": (0.15, "1/min", E("assumed, calibrated to SIG-5 decline; nuclear TC-PTP (PTPN2)", (26, 28)), "nuclear pY705 dephosphorylation"),
+    "f_nuc_dephos_other": (0.1, "dimensionless", E("assumed: TC-PTP (PTPN2) does ~90 % of nuclear pY705 dephosphorylation, nuclear SHP2 (PTPN11) the rest", (26, 27, 28)), "share of nuclear STAT dephosphorylation not due to TC-PTP"),
     "k_dimer": (0.01, "1/(nM*min)", E("assumed: SH2–pY dimerisation"), "pSTAT dimer association"),
     "k_undimer": (0.2, "1/min", E("assumed: Kd 20 nM for pSTAT dimers"), "pSTAT dimer dissociation"),
     "k_import_dimer": (1.0, "1/min", E("assumed: faster than Singh 2006 (0.005 s⁻¹ = 0.3 min⁻¹), calibrated to the Sobotta 2017 peak time (FACTS)"), "nuclear import of pSTAT dimers"),
