@@ -155,7 +155,8 @@ class Simulator:
         else:
             self._units, self._names = {}, {}
         self.columns = self.species + self.observables
-        self.rr.timeCourseSelections = ["time"] + [f"[{s}]" for s in self.species] + self.observables
+        self._selections = ["time"] + [f"[{s}]" for s in self.species] + self.observables
+        self.rr.timeCourseSelections = self._selections
         self._current: dict[str, float] = {p: self.rr[p] for p in self.rr.model.getGlobalParameterIds()
                                           if p not in self.observables}
         self._origin = dict(self._current)
@@ -164,8 +165,7 @@ class Simulator:
             numeric = [sp.id for sp in network.species if not isinstance(sp.initial, str)]
         else:
             numeric = [sid for sid in self.species if sid not in _initially_assigned(self.sbml)]
-        self._init_current: dict[str, float] = {sid: self.rr[f"init([{sid}])"] for sid in numeric}
-        self._init_origin = dict(self._init_current)
+        self._init_origin: dict[str, float] = {sid: self.rr[f"init([{sid}])"] for sid in numeric}
 
     def __reduce__(self):
         # a compiled model cannot be pickled; a worker recompiles from the SBML text
@@ -202,13 +202,17 @@ class Simulator:
                 self.rr[pid] = v
                 self._current[pid] = v
 
-    def _set_initial(self, values: Mapping[str, float]) -> None:
+    def _initial_overrides(self, values: Mapping[str, float]) -> dict[str, float]:
+        """Initial values that differ from the compiled ones. They are written into the
+        state after ``reset()`` — setting libRoadRunner's ``init(...)`` would regenerate
+        the model (~0.4 s) and reset its selections."""
+        out = {}
         for sid, v in values.items():
-            if sid not in self._init_current:
+            if sid not in self._init_origin:
                 raise ValueError(f"no settable initial value for {sid!r} (unknown species, or set by an initial assignment)")
-            if self._init_current[sid] != v:
-                self.rr[f"init([{sid}])"] = v
-                self._init_current[sid] = v
+            if self._init_origin[sid] != v:
+                out[sid] = float(v)
+        return out
 
     def run(self, network: Network | None = None, *, t_end: float = 240.0, n_points: int | None = None,
             parameters: Mapping[str, float] | None = None, stimuli: Mapping[str, float] | None = None,
@@ -240,9 +244,11 @@ class Simulator:
         sched = sorted(sched + list(schedule), key=lambda e: e[0])
         n = int(n_points or (int(round(t_end)) + 1))
         try:
+            overrides = self._initial_overrides(init)
             self._set_parameters(params)
-            self._set_initial(init)
             self.rr.reset()
+            for sid, v in overrides.items():
+                self.rr[f"[{sid}]"] = v
             residual, presimulated = 0.0, 0.0
             if presimulate:
                 # pre-simulate over negative time, so events timed at t > 0 fire only in the run;
