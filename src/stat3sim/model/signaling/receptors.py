@@ -7,7 +7,7 @@ from __future__ import annotations
 from .context import CellContext
 from .parameters import BASAL_MEDIUM, LIGANDS
 
-#: the ligand-bound signaling complexes: id -> (label, medium ligand species or None)
+#: the ligand-bound signaling complexes: id -> label
 COMPLEXES = {
     "C6": "IL-6·IL-6R·gp130 (classic)",
     "T6": "IL-6·sIL-6R·gp130 (trans)",
@@ -80,11 +80,12 @@ def add(c: CellContext) -> None:
         b.reaction(f"{a}__internalise", [a], [], f"{kint}*{a}", cyt, "internalisation of ligand·α-receptor")
         b.reaction(f"{a}__recycle_alpha", [], [alpha], f"{fa}*{kint}*{a}", cyt, "α-receptor recycled")
 
-    partners = {"C6": (a6, None), "C11": (a11, None), "T6": ("IL6_sIL6R", None), "T11": ("IL11_sIL11R", None)}
+    # what each complex is assembled from, besides gp130
+    partners = {"C6": a6, "C11": a11, "T6": "IL6_sIL6R", "T11": "IL11_sIL11R"}
     for cx, label in COMPLEXES.items():
         for st in STATES:
             c.species(f"{cx}{st}", "cyt", 0.0, label=f"{label}{' JAK-active' if st else ''}{' +SOCS3' if 'SOCS3' in st else ''}")
-        src = partners[cx][0]
+        src = partners[cx]
         cid = c.s(cx)
         # gp130 recruitment; a gp130 blocker (bazedoxifene-like) lowers the on-rate [108-112]
         b.reaction(f"{cid}__assemble", [src, gp130], [cid], f"{kg}*{block}*{src}*{gp130} - {kgoff}*{cid}", cyt,
