@@ -25,7 +25,7 @@ def add(c: CellContext) -> None:
     nf = c.species("NFkB_nuc", "nuc", 0.0, unit="au", label="NF-κB activity (nuclear RelA fraction)")
     tnf = f"({c.p('lvl_TNFRSF1A')}*TNFa/({c.g('K_TNFa')} + TNFa))"
     drive = (f"({c.p('b_nfkb')} + {c.p('w_nfkb_TNF')}*{tnf} + "
-             f"{c.p('w_nfkb_STAT3')}*{hill(tf, c.p('K_tf_STAT3'), 2)})")
+             f"{c.p('w_nfkb_STAT3')}*{hill(tf, c.p('K_tf_STAT3'), c.p('n_hill_STAT3'))})")
     b.reaction(f"{nf}__activation", [], [nf], f"{c.p('k_nfkb_act')}*{drive}*({c.p('lvl_RELA')} - {nf})", nuc,
                "NF-κB activation by TNFα and by STAT3", "[33,34]")
     b.reaction(f"{nf}__inactivation", [nf], [], f"{c.p('k_nfkb_inact')}*{nf}", nuc, "NF-κB inactivation (IκBα)")

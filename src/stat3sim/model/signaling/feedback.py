@@ -9,18 +9,18 @@ from .receptors import COMPLEXES
 
 def stat3_tf(c: CellContext) -> str:
     """STAT3 transcriptional activity (nM): nuclear pSTAT3 dimers + half the STAT1:STAT3 heterodimers."""
-    return f"({c.s('STAT3_pY705_dimer_nuc')} + 0.5*{c.s('STAT1_STAT3_dimer_nuc')})"
+    return f"({c.s('STAT3_pY705_dimer_nuc')} + {c.p('w_heterodimer_tf')}*{c.s('STAT1_STAT3_dimer_nuc')})"
 
 
 def stat1_tf(c: CellContext) -> str:
-    return f"({c.s('STAT1_pY701_dimer_nuc')} + 0.5*{c.s('STAT1_STAT3_dimer_nuc')})"
+    return f"({c.s('STAT1_pY701_dimer_nuc')} + {c.p('w_heterodimer_tf')}*{c.s('STAT1_STAT3_dimer_nuc')})"
 
 
 def add(c: CellContext) -> None:
     b, cyt = c.b, c.cyt
     m = c.species("SOCS3_mRNA", "cyt", 1.0, unit="au", label="SOCS3 mRNA (relative)")
     prot = c.species("SOCS3", "cyt", 0.0, label="SOCS3 protein")
-    act = hill(stat3_tf(c), c.p("K_tf_STAT3"), 2)
+    act = hill(stat3_tf(c), c.p("K_tf_STAT3"), c.p("n_hill_STAT3"))
     km = c.p("k_mrna_SOCS3")
     lvl = c.p("lvl_SOCS3")
     b.reaction(f"{m}__transcription", [], [m], f"{km}*{lvl}*(1 + {c.p('A_SOCS3')}*{act})", cyt,

@@ -55,7 +55,8 @@ def add(c: CellContext) -> None:
 
     s3tot = f"{c.p('STAT3_total0')}*{c.p('lvl_STAT3')}"
     s1tot = f"{c.p('STAT1_total0')}*{c.p('lvl_STAT1')}"
-    # at rest ~90 % of unphosphorylated STAT sits in the cytoplasm; totals are per cytoplasmic volume
+    # starting split only (90 % cytoplasmic): pre-simulation sets the real one; totals are
+    # per cytoplasmic volume, so STAT3 amount = STAT3_total0 × lvl × V_cyt exactly
     S3c = c.species("STAT3_cyt", "cyt", f"0.9*{s3tot}", label="STAT3 (cytoplasmic)")
     S3n = c.species("STAT3_nuc", "nuc", f"0.1*{s3tot}*{c.cyt}/{c.nuc}", label="STAT3 (nuclear)")
     S1c = c.species("STAT1_cyt", "cyt", f"0.9*{s1tot}", label="STAT1 (cytoplasmic)")

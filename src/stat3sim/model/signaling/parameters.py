@@ -84,6 +84,12 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     # --- transcription (STAT3 transcriptional activity = nuclear pSTAT3 dimers + half the STAT1:STAT3 heterodimers)
     "K_tf_STAT3": (50.0, "nM", E("assumed, calibrated to SIG-6/SIG-8: half-maximal target activation at 50 nM nuclear pSTAT3 dimer (≈ index 0.13)"), "STAT3 half-activation of target promoters"),
     "K_tf_STAT1": (10.0, "nM", E("assumed"), "STAT1 half-activation of target promoters"),
+    "n_hill_STAT3": (2.0, "dimensionless", E("assumed: cooperative promoter activation by pSTAT3 dimers (tandem GAS elements)"), "Hill coefficient of STAT3-driven transcription"),
+    "n_hill_STAT1": (2.0, "dimensionless", E("assumed: as for STAT3"), "Hill coefficient of STAT1-driven transcription"),
+    "n_hill_NFkB": (2.0, "dimensionless", E("assumed: cooperative κB-site activation"), "Hill coefficient of NF-κB-driven transcription"),
+    "n_hill_GLI1": (2.0, "dimensionless", E("assumed, calibrated to SIG-10: co-activation needs GLI1 well above basal"), "Hill coefficient of GLI1 co-activation"),
+    "w_heterodimer_tf": (0.5, "dimensionless", E("assumed: a STAT1:STAT3 heterodimer carries one STAT3 and one STAT1 transactivation domain, so it counts half toward each", (143, 144)), "weight of heterodimers in STAT3 and STAT1 transcriptional activity"),
+    "A_coactivation": (9.0, "dimensionless", E("assumed, calibrated to SIG-7/SIG-10: genes needing two factors (FSCN1: STAT3 and NF-κB; RRAS2/CEP70/UPF3A: STAT3 and GLI1) reach 10-fold", (33, 34, 42, 45, 46)), "maximal fold induction of co-activated genes minus 1"),
     "k_mrna": (0.01, "1/min", E("assumed: target mRNA half-life ~70 min"), "turnover of target-gene mRNA (other than SOCS3)"),
     "A_target": (3.0, "dimensionless", E("assumed: 4-fold maximal induction of STAT3 targets", (3, 29)), "fold induction of STAT3-activated genes minus 1"),
     "R_target": (4.0, "dimensionless", E("assumed: up to 5-fold repression of STAT3-repressed genes", (3, 29)), "repression strength of STAT3-repressed genes"),

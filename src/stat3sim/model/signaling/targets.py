@@ -39,19 +39,19 @@ TARGETS: dict[str, tuple[str, tuple[int, ...], str]] = {
 
 
 def _rule(c: CellContext, gene: str, rule: str) -> str:
-    tf3 = hill(stat3_tf(c), c.p("K_tf_STAT3"), 2)
-    nfkb = hill(c.s("NFkB_nuc"), c.p("K_nfkb"), 2)
+    tf3 = hill(stat3_tf(c), c.p("K_tf_STAT3"), c.p("n_hill_STAT3"))
+    nfkb = hill(c.s("NFkB_nuc"), c.p("K_nfkb"), c.p("n_hill_NFkB"))
     A, R = c.p("A_target"), c.p("R_target")
     if rule == "up":
         return f"(1 + {A}*{tf3})"
     if rule == "down":
         return f"(1/(1 + {R}*{tf3}))"
     if rule == "and_nfkb":
-        return f"(1 + 3*{A}*{tf3}*{nfkb})"
+        return f"(1 + {c.p('A_coactivation')}*{tf3}*{nfkb})"
     if rule == "and_gli1":
-        return f"(1 + 3*{A}*{tf3}*{hill(c.s('GLI1'), c.p('K_GLI1'), 2)})"
+        return f"(1 + {c.p('A_coactivation')}*{tf3}*{hill(c.s('GLI1'), c.p('K_GLI1'), c.p('n_hill_GLI1'))})"
     if rule == "cd274":
-        return f"(1 + {A}*{tf3} + {c.p('A_CD274_stat1')}*{hill(stat1_tf(c), c.p('K_tf_STAT1'), 2)})"
+        return f"(1 + {A}*{tf3} + {c.p('A_CD274_stat1')}*{hill(stat1_tf(c), c.p('K_tf_STAT1'), c.p('n_hill_STAT1'))})"
     if rule == "il6":
         return f"(1 + {A}*{tf3} + {c.p('A_IL6_nfkb')}*{nfkb})"
     if rule == "s1pr1":
