@@ -317,10 +317,6 @@ def check_sbml_stimuli(texts: list[str], model: SBMLInputs) -> None:
 
 
 # ------------------------------------------------------------------- writing
-def _atomic_write(path: Path, write) -> None:
-    atomic_write(path, write)
-
-
 def _emit(command: str, text: str, out: Optional[Path]) -> None:
     """Text to ``out`` (atomically) or, without ``--out``, to standard output."""
     if out is None:
@@ -335,7 +331,7 @@ def _write_text(path: Path, text: str) -> None:
     def w(tmp: str) -> None:
         with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-    _atomic_write(path, w)
+    atomic_write(path, w)
 
 
 def _console():
@@ -360,13 +356,6 @@ def _observed_text(observed: dict) -> str:
 
 def _fmt(x: float) -> str:
     return f"{x:.4g}"
-
-
-def _relative_change(res, i: int) -> float:
-    col = res.values[:, i]
-    scale = max(float(abs(col).max()), 1e-300)
-    r = float(col.max() - col.min()) / scale
-    return r if math.isfinite(r) else 0.0
 
 
 def _summary_table(res, keys: list[str], title: str):
@@ -475,7 +464,7 @@ def simulate(
     console = _console()
     if out is not None:
         with _writing("simulate", out):
-            _atomic_write(out, lambda tmp: wide.to_csv(tmp, index=False))
+            atomic_write(out, lambda tmp: wide.to_csv(tmp, index=False))
         console.print(f"wrote {out} ({len(wide)} time points × {wide.shape[1] - 1} readouts)")
     if plot is not None:
         from .report.figures import save_figure, signaling_figure, species_figure
@@ -487,8 +476,7 @@ def simulate(
     if out is None:
         if sbml is not None:
             limit = 40
-            idx = sorted(range(len(res.columns)), key=lambda i: (-_relative_change(res, i), i))[:limit]
-            keys = [res.labels[i] for i in sorted(idx)]
+            keys = [res.labels[i] for i in res.most_changing(limit)]
             more = len(res.columns) - len(keys)
             heading = f"{title} — {_fmt(minutes)} min" + (f" ({limit} species that change most; "
                                                            f"{more} more with --out)" if more else "")

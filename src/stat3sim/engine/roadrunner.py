@@ -85,6 +85,19 @@ class Results:
     def baseline(self, key: str) -> float:
         return float(self[key][0])
 
+    def most_changing(self, n: int) -> list[int]:
+        """Column indices of the ``n`` readouts whose relative range (max − min over
+        max |value|) is largest, in column order."""
+        v = self.values
+        if v.size == 0:
+            return []
+        with np.errstate(all="ignore"):
+            span = np.nanmax(v, axis=0) - np.nanmin(v, axis=0)
+            rel = span / np.maximum(np.nanmax(np.abs(v), axis=0), 1e-300)
+        rel = np.where(np.isfinite(rel), rel, 0.0)
+        order = sorted(range(v.shape[1]), key=lambda i: (-rel[i], i))
+        return sorted(order[:n])
+
     def wide(self, observables_only: bool = True) -> pd.DataFrame:
         """One column per readout: ``time_min`` then ``<cell>.<observable>`` (or species ids)."""
         idx = [i for i, c in enumerate(self.columns) if ("__obs__" in c) or not observables_only]
@@ -164,7 +177,8 @@ class Simulator:
         if network is not None:
             numeric = [sp.id for sp in network.species if not isinstance(sp.initial, str)]
         else:
-            numeric = [sid for sid in self.species if sid not in _initially_assigned(self.sbml)]
+            assigned = _initially_assigned(self.sbml)
+            numeric = [sid for sid in self.species if sid not in assigned]
         self._init_origin: dict[str, float] = {sid: self.rr[f"init([{sid}])"] for sid in numeric}
 
     def __reduce__(self):

@@ -96,22 +96,11 @@ def signaling_figure(res: Results, cell: str, title: str) -> Figure:
     return fig
 
 
-def _most_changing(res: Results, n: int) -> list[int]:
-    v = res.values
-    if v.size == 0:
-        return []
-    span = np.nanmax(v, axis=0) - np.nanmin(v, axis=0)
-    scale = np.maximum(np.nanmax(np.abs(v), axis=0), 1e-300)
-    rel = np.where(np.isfinite(span / scale), span / scale, 0.0)
-    order = sorted(range(v.shape[1]), key=lambda i: (-rel[i], i))
-    return sorted(order[:n])
-
-
 def species_figure(res: Results, title: str, max_panels: int = 36, time_unit: str = "model time unit") -> Figure:
     """Small multiples, one panel per column of ``res`` (every species of a user's SBML
     model, in model order); above ``max_panels`` only those that change most relative to
     their magnitude."""
-    idx = _most_changing(res, max_panels)
+    idx = res.most_changing(max_panels)
     n = max(1, len(idx))
     ncol = min(6, max(1, math.ceil(math.sqrt(n))))
     nrow = math.ceil(n / ncol)
