@@ -4,12 +4,18 @@ from pathlib import Path
 
 
 def reference_models_dir() -> Path:
-    """The published reference models (../shared/reference-models next to the repo, or
-    $STAT3SIM_REFERENCE_MODELS). Tests that read them skip when the folder is absent."""
+    """The published reference models: $STAT3SIM_REFERENCE_MODELS if set, else
+    ../shared/reference-models beside the clone (where CI has it). Tests that read them
+    skip when the folder is absent; the run's header names the folder looked for."""
     env = os.environ.get("STAT3SIM_REFERENCE_MODELS")
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[2] / "shared" / "reference-models"
+
+
+def pytest_report_header(config) -> str:
+    d = reference_models_dir()
+    return f"reference models: {d}" + ("" if d.is_dir() else " (absent: tests that compare with them skip)")
 
 
 # Property tests draw the same examples on every run (CI must not fail by chance);

@@ -48,7 +48,8 @@ def add(c: CellContext) -> None:
         b.reaction(f"{s0}__jak_activation", [s0], [s1], f"{kact}*{jak}*{s0}", cyt,
                    f"JAK1/2 activation in {label}", "[3]")
         b.reaction(f"{s1}__dephos", [s1], [s0], f"{kdp}*{shp2}*{s1}", cyt,
-                   f"SHP2 dephosphorylates {label}", "Sobotta 2017 [26,27]")
+                   f"SHP2 dephosphorylates {label}",
+                   "assumed SHP2 (PTPN11) [26,27]; rate from Sobotta 2017's generic receptor dephosphorylation")
 
     # total active gp130 kinase (nM): the JAK-active, SOCS3-free complexes
     kin = "(" + " + ".join(c.s(f"{cx}_pJAK") for cx in COMPLEXES) + ")"
@@ -101,7 +102,8 @@ def add(c: CellContext) -> None:
                "pSTAT1:pSTAT3 heterodimerisation", "[143-145]")
     ki, ke, kid = c.p("k_import"), c.p("k_export"), c.p("k_import_dimer")
     for cy, nu, label in ((d33c, d33n, "pSTAT3 dimer"), (d11c, d11n, "pSTAT1 dimer"), (d13c, d13n, "heterodimer")):
-        b.reaction(f"{cy}__import", [cy], [nu], f"{kid}*{cy}", cyt, f"nuclear import of {label}", "Singh 2006")
+        b.reaction(f"{cy}__import", [cy], [nu], f"{kid}*{cy}", cyt, f"nuclear import of {label}",
+                   "assumed 1.0 min⁻¹, calibrated to Sobotta 2017 peak time (Singh 2006: 0.3 min⁻¹)")
     for cy, nu, label in ((S3c, S3n, "STAT3"), (S1c, S1n, "STAT1")):
         b.reaction(f"{cy}__import", [cy], [nu], f"{ki}*{cy}", cyt, f"nuclear import of {label}",
                    "constitutive, Y705-independent shuttling (Cimica 2011)")

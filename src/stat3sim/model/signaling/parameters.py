@@ -24,13 +24,13 @@ MOLEC_PER_nM = 1.0 / 1.107e-3  # molecules per nM in 1.5 pL
 GLOBAL: dict[str, tuple[float, str, Evidence, str]] = {
     # --- volumes
     # --- IL-6 family binding (medium phase and membrane share the same constants)
-    "kon_IL6_IL6R": (0.2, "1/(nM*min)", E("assumed: 3.3e6 M⁻¹s⁻¹, calibrated to dose-dependent peak times of Sobotta 2017 (FACTS: peak ~22 min at intermediate IL-6)"), "IL-6 + IL-6R(α) association"),
+    "kon_IL6_IL6R": (0.2, "1/(nM*min)", E("assumed: 3.3e6 M⁻¹s⁻¹, calibrated to dose-dependent peak times of Sobotta 2017 (FACTS: peak ~22 min at intermediate IL-6, with the file's ruxolitinib inputs set to 0)"), "IL-6 + IL-6R(α) association"),
     "koff_IL6_IL6R": (0.1, "1/min", E("Kd 0.5 nM (HepG2 gp80; FACTS: FEBS Lett 'The hepatic IL-6 receptor') with the assumed kon", (4, 16)), "IL-6·IL-6R dissociation"),
     "koff_IL6_sIL6R": (0.1, "1/min", E("assumed equal to membrane IL-6R (Kd 0.5 nM, FACTS); Ward et al. 1995 (Biochemistry 34:2901, SPR) report Kd 20 nM for sIL-6R — with that value trans signaling is weaker and SIG-4's sgp130 cut falls from 75 % to 64 %", (16, 21)), "IL-6·sIL-6R dissociation"),
     "kon_gp130": (0.342, "1/(nM*min)", E(f"{DW}: kgp130On 20.52 nM⁻¹h⁻¹", (16,)), "ligand·α-receptor + gp130 association"),
     "koff_gp130": (0.0171, "1/min", E(f"{DW}: kgp130Off 1.026 h⁻¹", (16,)), "ligand·α-receptor·gp130 dissociation"),
     "kon_IL11_IL11RA": (0.06, "1/(nM*min)", E("assumed: kon 1e6 M⁻¹s⁻¹"), "IL-11 + IL-11RA association"),
-    "koff_IL11_IL11RA": (0.3, "1/min", E("Kd 5 nM, lower end of 'Kd ~10 nM, high-affinity with gp130 0.25–0.8 nM' (FACTS: Hilton et al. 1994 EMBO J)", (4, 16)), "IL-11·IL-11RA dissociation"),
+    "koff_IL11_IL11RA": (0.6, "1/min", E("Kd 10 nM with the assumed kon: Hilton et al. 1994 (EMBO J 13:4765, murine IL-11Rα on Ba/F3) report a single Kd ≈ 10 nM (FACTS). The high-affinity site formed with gp130 (Hilton 1994: 300–800 pM; human IL-11Rα: 250 pM, Oncogene 1996;12:585) is not a parameter here: it arises from gp130 recruitment", (4, 16)), "IL-11·IL-11RA dissociation"),
     "koff_IL11_sIL11R": (0.6, "1/min", E("Kd 10 nM, lower end of 10–50 nM for IL-11/sIL-11R (FACTS: Curtis et al. 1997 Blood)", (16, 21)), "IL-11·sIL-11R dissociation"),
     "k_deg_ligand_medium": (0.001, "1/min", E("assumed: IL-6/IL-11 half-life ~11.5 h in conditioned medium"), "loss of ligand and soluble complexes from the medium"),
     # --- gp130-independent inputs: affinities (quasi-steady occupancy)
@@ -51,12 +51,12 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "R0_IL11RA": (2000 / MOLEC_PER_nM, "nM", E("assumed 2,000 IL-11RA/cell; breast lines express IL-11Rα mRNA (FACTS: Douglas 1997)", (4, 54)), "IL-11RA at rest"),
     "R0_gp130": (3000 / MOLEC_PER_nM, "nM", E(f"assumed 3,000 gp130/cell, below {SOB} ~4,300 gp130·JAK1 per hepatocyte", (4,)), "gp130 (pre-associated with JAK1/2) at rest"),
     "k_receptor_turnover": (0.0026, "1/min", E(f"{DW}: kRintBasal 0.156 h⁻¹"), "basal receptor synthesis/degradation rate"),
-    "k_internalisation": (0.0327, "1/min", E(f"{DW}: kRint 1.96 h⁻¹ for ligand-bound receptor; HepG2 IL-6R surface t½ 15–30 min (FACTS)", (16,)), "ligand-bound receptor complex internalisation (receptor-mediated ligand clearance)"),
+    "k_internalisation": (0.0327, "1/min", E(f"{DW}: kRint 1.96 h⁻¹, which Dwivedi applies to IL-6·IL-6R and IL-6·IL-6R·gp130 only; HepG2 IL-6R surface t½ 15–30 min (FACTS). Here it is applied to the JAK-active and SOCS3-bound complexes too, which departs from Dwivedi 2014: it internalises active receptor at kintActiveR 0.01 h⁻¹ (1.7e-4 min⁻¹, 196× slower). Kept because with Dwivedi's active-receptor rate resting pSTAT3 rises 13-fold and SIG-4, SIG-6, SIG-8 and SIG-9 fail (calibrated to SIG-4/6/8/9)", (16,)), "ligand-bound receptor complex internalisation, every JAK state (receptor-mediated ligand clearance)"),
     "f_recycle_gp130": (0.9, "dimensionless", E("assumed: 90 % of internalised gp130 returns to the surface, so ligand-bound gp130 is lost at about its basal turnover; the ligand is degraded (FACTS: >80 % of bound IL-6 degraded)"), "fraction of internalised gp130 recycled"),
-    "f_recycle_alpha": (0.8, "dimensionless", E("assumed, calibrated to SIG-5 (SOCS3-null cells sustain pSTAT3 under continuous IL-6); FACTS reports slow IL-6R reappearance in HepG2, so this is a model simplification"), "fraction of internalised IL-6R/IL-11RA recycled"),
+    "f_recycle_alpha": (0.8, "dimensionless", E("assumed, calibrated to SIG-5 (SOCS3-null cells sustain pSTAT3 under continuous IL-6). Departs from its source: the FACTS FEBS Lett paper (Zohlnhöfer et al. 1992, FEBS Lett 306:219) finds that internalised IL-6R (gp80) is not recycled, its reappearance taking > 8 h and needing new synthesis. With no recycling (0) SIG-5, SIG-8 and SIG-9 fail"), "fraction of internalised IL-6R/IL-11RA recycled"),
     # --- JAK
     "k_jak_activation": (0.5, "1/min", E(f"assumed: JAK trans-phosphorylation within minutes ({SINGH}: active receptor peaks ~4.6 min)", (3,)), "JAK activation in a ligand-bound complex"),
-    "k_receptor_dephos": (0.077, "1/min", E(f"{SOB}: receptor dephosphorylation t½ 9 min (SHP2)", (26, 27)), "SHP2 dephosphorylation of active gp130/JAK"),
+    "k_receptor_dephos": (0.077, "1/min", E(f"{SOB}: generic receptor dephosphorylation, t½ 9 min; Sobotta names no phosphatase, so SHP2 (PTPN11) is assumed", (26, 27)), "dephosphorylation of active gp130/JAK (assumed SHP2)"),
     "w_JAK1": (0.7, "dimensionless", E("assumed: JAK1 dominant for gp130 (JAK1-deficient cells lose IL-6 responses)", (3,)), "JAK1 share of gp130 kinase activity"),
     "w_JAK2": (0.3, "dimensionless", E("assumed: JAK2 minor share for gp130", (3,)), "JAK2 share of gp130 kinase activity"),
     # --- STAT3 / STAT1
@@ -70,9 +70,9 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "f_nuc_dephos_other": (0.1, "dimensionless", E("assumed: TC-PTP (PTPN2) does ~90 % of nuclear pY705 dephosphorylation, nuclear SHP2 (PTPN11) the rest", (26, 27, 28)), "share of nuclear STAT dephosphorylation not due to TC-PTP"),
     "k_dimer": (0.01, "1/(nM*min)", E("assumed: SH2–pY dimerisation"), "pSTAT dimer association"),
     "k_undimer": (0.2, "1/min", E("assumed: Kd 20 nM for pSTAT dimers"), "pSTAT dimer dissociation"),
-    "k_import_dimer": (1.0, "1/min", E("assumed: faster than Singh 2006 (0.005 s⁻¹ = 0.3 min⁻¹), calibrated to the Sobotta 2017 peak time (FACTS)"), "nuclear import of pSTAT dimers"),
+    "k_import_dimer": (1.0, "1/min", E("assumed: faster than Singh 2006 (0.005 s⁻¹ = 0.3 min⁻¹), calibrated to the Sobotta 2017 peak time (FACTS; ruxolitinib inputs of the file set to 0)"), "nuclear import of pSTAT dimers"),
     "k_import": (0.058, "1/min", E(f"{SOB}: STAT3 import t½ 12 min; shuttling is Y705-independent (FACTS: Cimica 2011)"), "import of unphosphorylated STAT"),
-    "k_export": (0.5, "1/min", E("assumed: fast export (Sobotta t½ 21 s; Singh 0.05 s⁻¹ = 3 min⁻¹ for dimers); slower here so that nuclear STAT3 at rest is ~10 %"), "export of unphosphorylated STAT"),
+    "k_export": (0.5, "1/min", E("assumed: departs from both source models, which export faster: Sobotta t½ 21 s (1.97 min⁻¹); Singh 0.05 s⁻¹ = 3 min⁻¹ for unphosphorylated nuclear STAT3 monomer (neither model exports dimers). It is 4× slower than Sobotta and 6× slower than Singh here so that nuclear STAT3 at rest is ~10 %"), "export of unphosphorylated STAT"),
     "f_CD45": (0.0, "dimensionless", E("CD45 (PTPRC) is hematopoietic: 0 in epithelial and stromal cells, 1 in myeloid cells", (26, 27, 28)), "CD45 contribution to cytoplasmic STAT dephosphorylation"),
     # --- SOCS3 feedback
     "A_SOCS3": (40.0, "dimensionless", E("~40-fold SOCS3 mRNA induction in vivo (FACTS: Campbell et al. 2001 J Clin Invest)", (24, 25)), "maximal SOCS3 transcription fold over basal"),
@@ -80,7 +80,7 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "k_tl_SOCS3": (0.003, "nM/au/min", E("assumed: basal SOCS3 protein 0.1 nM, ~2–4 nM when induced"), "SOCS3 translation"),
     "k_deg_SOCS3": (0.03, "1/min", E(f"{SINGH}: SOCS3 protein t½ ~23 min (Sobotta's 1.5–2.3 min judged implausibly short in FACTS)"), "SOCS3 protein degradation"),
     "kon_SOCS3": (1.0, "1/(nM*min)", E("assumed, calibrated to SIG-5: SOCS3 binds gp130 pY759/JAK within minutes once induced", (24, 25, 31)), "SOCS3 binding to the active receptor complex"),
-    "koff_SOCS3": (0.005, "1/min", E("assumed: Kd 10 pM for SOCS3 on pY759-gp130/JAK (tight inhibitory complex)"), "SOCS3 release"),
+    "koff_SOCS3": (0.005, "1/min", E("assumed: Kd 5 pM (0.005/1.0) for SOCS3 on pY759-gp130/JAK (tight inhibitory complex)"), "SOCS3 release"),
     # --- transcription (STAT3 transcriptional activity = nuclear pSTAT3 dimers + half the STAT1:STAT3 heterodimers)
     "K_tf_STAT3": (50.0, "nM", E("assumed, calibrated to SIG-6/SIG-8: half-maximal target activation at 50 nM nuclear pSTAT3 dimer (≈ index 0.13)"), "STAT3 half-activation of target promoters"),
     "K_tf_STAT1": (10.0, "nM", E("assumed"), "STAT1 half-activation of target promoters"),

@@ -36,7 +36,7 @@ def add_medium(c: CellContext) -> None:
     kdeg = c.g("k_deg_ligand_medium")
     b.reaction("bind_IL6_sIL6R", ["IL6", "sIL6R"], ["IL6_sIL6R"],
                f"{kon6}*IL6*sIL6R - {koff6s}*IL6_sIL6R", "medium", "IL-6 + sIL-6R ⇌ IL-6·sIL-6R",
-               "Ward et al. 1995 (SPR) [16,21]")
+               "assumed Kd 0.5 nM as membrane IL-6R (Ward et al. 1995 SPR: 20 nM, not used) [16,21]")
     b.reaction("bind_IL11_sIL11R", ["IL11", "sIL11R"], ["IL11_sIL11R"],
                f"{kon11}*IL11*sIL11R - {koff11s}*IL11_sIL11R", "medium", "IL-11 + sIL-11R ⇌ IL-11·sIL-11R",
                "Curtis 1997 (FACTS) [16]")
