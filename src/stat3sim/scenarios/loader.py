@@ -1,0 +1,278 @@
+"""Read scenario files and check them against the model; every failure is one ScenarioError line.
+
+``load_scenario`` turns a shipped name or a user's YAML file into a :class:`Scenario`
+(form only); ``validate`` checks its names against a :class:`Vocabulary` of the built
+model. ``parse_knockout`` and ``parse_concentration`` are shared with the CLI.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from stat3sim.model.units import to_nM
+
+from .schema import Arm, Scenario, ScenarioError, Stimulus, Vocabulary
+
+_DATA = "data"
+_MOLAR_UNITS = ("pM", "nM", "uM", "µM")
+_MASS_UNITS = ("ng/mL", "pg/mL")
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)\s*$")
+
+
+# --- small helpers -------------------------------------------------------------------
+
+def _closest(word: str, allowed, n: int = 1) -> list[str]:
+    """The allowed names closest to ``word`` (a case-only difference counts as closest)."""
+    allowed = list(allowed)
+    same_case = [a for a in allowed if a.lower() == word.lower()]
+    by_lower = {a.lower(): a for a in allowed}
+    near = [by_lower[m] for m in difflib.get_close_matches(word.lower(), list(by_lower), n=n)]
+    return list(dict.fromkeys(same_case + near))[:n]
+
+
+def _unknown(kind: str, word: str, allowed, list_all: bool = True) -> str:
+    """``unknown <kind> 'x'; did you mean 'y'? allowed: a, b, c``."""
+    text = f"unknown {kind} {word!r}"
+    close = _closest(word, allowed)
+    if close:
+        text += f"; did you mean {close[0]!r}?"
+    if list_all:
+        text += f"{'' if close else ';'} allowed: {', '.join(allowed) or '(none)'}"
+    return text
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _path(loc: tuple) -> str:
+    """pydantic's ``loc`` as a field path: ``('comparisons', 1, 'cells', 'cd8')`` -> ``comparisons[1].cells.cd8``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# --- loading ---------------------------------------------------------------------------
+
+def _shipped():
+    return resources.files("stat3sim.scenarios") / _DATA
+
+
+def _shipped_names() -> list[str]:
+    return sorted(f.name.rsplit(".", 1)[0] for f in _shipped().iterdir() if f.name.endswith(".yaml"))
+
+
+def _is_path(name_or_path: str) -> bool:
+    return name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path or os.sep in name_or_path
+
+
+def _read(name_or_path: str) -> tuple[str, str]:
+    """(source, text) of a shipped name or a user file."""
+    if _is_path(name_or_path):
+        try:
+            with open(name_or_path, encoding="utf-8") as fh:
+                return name_or_path, fh.read()
+        except FileNotFoundError:
+            raise ScenarioError(name_or_path, "(file)", f"no such file (looked in {os.getcwd()})") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ScenarioError(name_or_path, "(file)", f"cannot read: {exc}") from None
+    names = _shipped_names()
+    if name_or_path not in names:
+        raise ScenarioError(name_or_path, "scenario", _unknown("scenario", name_or_path, names)
+                            + " (or give a path to a .yaml file)")
+    resource = _shipped() / f"{name_or_path}.yaml"
+    return str(resource), resource.read_text(encoding="utf-8")
+
+
+def _type_message(err: dict) -> str:
+    """A plain-words message for one pydantic error."""
+    kind, got, ctx = err["type"], _short(err.get("input")), err.get("ctx") or {}
+    simple = {
+        "float_parsing": "expected a number", "float_type": "expected a number",
+        "string_type": "expected text", "list_type": "expected a list",
+        "dict_type": "expected a mapping (name: value)", "model_type": "expected a mapping of fields",
+        "finite_number": "expected a finite number",
+    }
+    if kind in simple:
+        hint = ' (a number with a unit, e.g. "1 nM")' if err["loc"][-1] == "value" else ""
+        return f"{simple[kind]}{hint}, got {got}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "greater_than_equal":
+        return f"must be >= {ctx['ge']:g}, got {got}"
+    if kind == "greater_than":
+        return f"must be > {ctx['gt']:g}, got {got}"
+    if kind == "string_pattern_mismatch":
+        return f"must be lowercase letters, digits and _ starting with a letter, got {got}"
+    if kind == "value_error":
+        return err["msg"].removeprefix("Value error, ")
+    return f"{err['msg']}, got {got}"
+
+
+def _model_at(loc: tuple) -> type[BaseModel]:
+    """Which model an error location sits in (for listing its allowed fields)."""
+    names = [p for p in loc[:-1] if isinstance(p, str)]
+    return {"comparisons": Arm, "stimuli": Stimulus}.get(names[-1] if names else "", Scenario)
+
+
+def _error_from(source: str, exc: ValidationError) -> ScenarioError:
+    """The first pydantic error as a ScenarioError with field path and allowed values."""
+    errors = exc.errors()
+    err = errors[0]
+    loc = tuple(err["loc"])
+    if err["type"] == "extra_forbidden":
+        allowed = [f for f in _model_at(loc).model_fields if f != "source"]
+        message = _unknown("field", str(loc[-1]), allowed)
+    else:
+        message = _type_message(err)
+    if len(errors) > 1:
+        message += f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} after this one)"
+    return ScenarioError(source, _path(loc) or "(top level)", message)
+
+
+def load_scenario(name_or_path: str) -> Scenario:
+    """Load a shipped scenario by name (``tnbc``) or a user's YAML file (``my.yaml``, ``dir/x``).
+
+    Checks form only (types, signs, field names); call :func:`validate` to check the
+    names against the model. Raises :class:`ScenarioError`, never anything else.
+    """
+    source, text = _read(name_or_path)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError(source, where, f"invalid YAML: {problem}") from None
+    if data is None:
+        raise ScenarioError(source, "(top level)", "the file is empty; expected name, description, ...")
+    if not isinstance(data, dict):
+        raise ScenarioError(source, "(top level)",
+                            f"expected a mapping of fields (name: ..., description: ...), got {type(data).__name__}")
+    if "source" in data:
+        raise ScenarioError(source, "source", "is set by the loader; remove it from the file")
+    try:
+        return Scenario.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        raise _error_from(source, exc) from None
+
+
+def list_scenarios() -> list[tuple[str, str]]:
+    """(name, description) of every shipped scenario, sorted by name."""
+    return [(name, load_scenario(name).description) for name in _shipped_names()]
+
+
+# --- checking against the model ---------------------------------------------------------
+
+def parse_knockout(text: str) -> tuple[str, str]:
+    """``"myeloid:STAT3"`` -> ``("myeloid", "STAT3")``; ValueError if not ``lineage:GENE``."""
+    lineage, sep, gene = str(text).partition(":")
+    lineage, gene = lineage.strip(), gene.strip()
+    if not sep or not lineage or not gene or ":" in gene:
+        raise ValueError(f"expected lineage:GENE (e.g. myeloid:STAT3), got {text!r}")
+    return lineage, gene
+
+
+def parse_concentration(text: str, molar_mass_kDa: float | None) -> float:
+    """``"20 ng/mL"`` -> nM (mass units need the molar mass); ValueError if malformed or < 0."""
+    match = _NUMBER_UNIT.match(str(text).replace("μ", "µ"))  # Greek mu typed for the micro sign
+    if not match:
+        raise ValueError(f'expected "<number> <unit>" (e.g. "1 nM"), got {text!r}')
+    number, unit = float(match.group(1)), match.group(2)
+    if unit in _MASS_UNITS and not molar_mass_kDa:
+        raise ValueError(f"unit {unit!r} needs a molar mass, which is not known for this species;"
+                         f" allowed: {', '.join(_MOLAR_UNITS)}")
+    if unit not in _MOLAR_UNITS + _MASS_UNITS:
+        raise ValueError(_unknown("unit", unit, _MOLAR_UNITS + _MASS_UNITS))
+    if not math.isfinite(number) or number < 0:
+        raise ValueError(f"must be a finite number >= 0, got {match.group(1)}")
+    return to_nM(number, unit, molar_mass_kDa)
+
+
+def _check_knockout(text: str, vocab: Vocabulary) -> str | None:
+    """Why a knock-out cannot be applied, or None."""
+    try:
+        lineage, gene = parse_knockout(text)
+    except ValueError as exc:
+        return str(exc)
+    if lineage not in vocab.lineages:
+        return _unknown("lineage", lineage, vocab.lineages)
+    cells = vocab.lineages[lineage]
+    lacking = [c for c in cells if gene not in vocab.genes.get(c, frozenset())]
+    if not lacking:
+        return None
+    everywhere = sorted(set.intersection(*(set(vocab.genes.get(c, ())) for c in cells)))
+    close = _closest(gene, everywhere)
+    hint = f"; did you mean {close[0]!r}?" if close else ";"
+    return (f"gene {gene!r} is not knockable in {', '.join(lacking)} (lineage {lineage!r}){hint}"
+            f" knockable in every {lineage} cell type: {', '.join(everywhere) or '(none)'}")
+
+
+def _check_arm(arm: Scenario | Arm, prefix: str, vocab: Vocabulary, name: str) -> tuple[str, str] | None:
+    """(field, message) of the first problem in the fields a scenario and an arm share."""
+    for cell in arm.cells:
+        if cell not in vocab.cell_types:
+            return f"{prefix}cells.{cell}", _unknown("cell type", cell, vocab.cell_types)
+    for i, text in enumerate(arm.knockouts):
+        if problem := _check_knockout(text, vocab):
+            return f"{prefix}knockouts[{i}]", problem
+    for i, cell in enumerate(arm.depletions):
+        if cell not in vocab.cell_types:
+            return f"{prefix}depletions[{i}]", _unknown("cell type", cell, vocab.cell_types)
+    for pid in arm.parameters:
+        if pid not in vocab.parameters:
+            close = _closest(pid, vocab.parameters, n=3)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            return (f"{prefix}parameters.{pid}",
+                    f"unknown parameter {pid!r}{hint}; see `stat3sim describe --scenario {name}`")
+    return None
+
+
+def _check_stimulus(stim: Stimulus, vocab: Vocabulary, days: float) -> tuple[str, str] | None:
+    """(field, message) of the first problem in one stimulus."""
+    if stim.species not in vocab.stimulus_species:
+        return "species", _unknown("stimulus species", stim.species, vocab.stimulus_species)
+    try:
+        parse_concentration(stim.value, vocab.stimulus_species[stim.species])
+    except ValueError as exc:
+        return "value", str(exc)
+    if stim.day > days:
+        return "day", f"day {stim.day:g} is after the end of the simulation (days: {days:g})"
+    return None
+
+
+def _first_problem(sc: Scenario, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(field, message) of the first thing in ``sc`` the model does not know."""
+    if sc.subtype not in vocab.subtypes:
+        return "subtype", _unknown("subtype", sc.subtype, vocab.subtypes)
+    if problem := _check_arm(sc, "", vocab, sc.name):
+        return problem
+    for i, stim in enumerate(sc.stimuli):
+        if problem := _check_stimulus(stim, vocab, sc.days):
+            return f"stimuli[{i}].{problem[0]}", problem[1]
+    for i, rid in enumerate(sc.readouts):
+        if rid not in vocab.observables:
+            return f"readouts[{i}]", _unknown("observable", rid, vocab.observables)
+    for i, arm in enumerate(sc.comparisons or []):
+        if problem := _check_arm(arm, f"comparisons[{i}].", vocab, sc.name):
+            return problem
+    return None
+
+
+def validate(scenario: Scenario, vocab: Vocabulary) -> Scenario:
+    """Check every name in ``scenario`` against the model's ``vocab``; return it unchanged.
+
+    Raises :class:`ScenarioError` naming the file, the field path and the allowed values.
+    """
+    problem = _first_problem(scenario, vocab)
+    if problem:
+        raise ScenarioError(scenario.source or scenario.name, *problem)
+    return scenario

@@ -1,0 +1,219 @@
+"""Scenario files: the shipped ones load and validate; every bad input is one clear line."""
+import math
+
+import pytest
+
+from stat3sim.model.tme.lineages import CELL_TYPES, LINEAGES, SUBTYPES
+from stat3sim.scenarios import (Scenario, ScenarioError, Vocabulary, list_scenarios, load_scenario,
+                                parse_concentration, parse_knockout, validate)
+
+GENES = frozenset({"STAT3", "IL6", "IL6R", "IL11RA", "PTGS2", "TNF", "RELA", "SOCS3"})
+
+VOCAB = Vocabulary(
+    cell_types=tuple(CELL_TYPES),
+    lineages=dict(LINEAGES),
+    subtypes=SUBTYPES,
+    genes={cell: GENES for cell in CELL_TYPES},
+    parameters=frozenset({"k_tumor_prolif", "k_tumor_death", "tumor__k_mrna", "K_tf_STAT3"}),
+    observables=("tumor_volume_mm3", "tumor.pSTAT3", "macrophage.M2_fraction", "cd8.count"),
+    stimulus_species={"IL6": 21.0, "IL11": 19.0, "LIF": None},
+)
+
+SHIPPED = ["adipose_coculture", "her2", "luminal_a", "luminal_b", "tnbc"]
+
+
+def test_vocabulary_matches_lineages_module():
+    assert VOCAB.cell_types == ("tumor", "adipocyte", "macrophage", "neutrophil", "mdsc", "dc", "cd8", "cd4")
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_scenario_loads_and_validates(name):
+    sc = load_scenario(name)
+    assert sc.name == name and sc.description and "\n" not in sc.description
+    assert sc.source.endswith(f"{name}.yaml")
+    assert validate(sc, VOCAB) is sc
+
+
+def test_list_scenarios_sorted_with_descriptions():
+    listed = list_scenarios()
+    assert [n for n, _ in listed] == SHIPPED
+    assert all(d for _, d in listed)
+
+
+def test_shipped_contents():
+    assert load_scenario("tnbc").model_dump(exclude={"source", "description"}) == Scenario(
+        name="tnbc", description="x").model_dump(exclude={"source", "description"})
+    for sub in ("luminal_a", "luminal_b", "her2"):
+        assert load_scenario(sub).subtype == sub
+    adi = load_scenario("adipose_coculture")
+    assert adi.cells == {"adipocyte": 2.0e8}
+    arms = {a.name: a for a in adi.comparisons}
+    assert arms["no_adipocytes"].cells == {"adipocyte": 0}
+    assert arms["adipocyte_IL6_KO"].knockouts == ["adipocyte:IL6"]
+
+
+def test_user_file_roundtrip(tmp_path):
+    f = tmp_path / "mine.yaml"
+    f.write_text("""
+name: mine
+description: IL-6 pulse with myeloid STAT3 knocked out
+days: 30
+cells: {macrophage: 1.0e+7}
+stimuli:
+  - {species: IL6, value: "20 ng/mL", day: 1}
+  - {species: IL11, value: "0.5 uM"}
+parameters: {k_tumor_prolif: 0.02}
+knockouts: ["myeloid:STAT3"]
+depletions: [cd4]
+readouts: [tumor_volume_mm3, tumor.pSTAT3]
+comparisons:
+  - {name: wt, knockouts: []}
+""")
+    sc = validate(load_scenario(str(f)), VOCAB)
+    assert sc.source == str(f) and sc.days == 30 and sc.stimuli[0].day == 1
+    assert sc.comparisons[0].name == "wt"
+
+
+def test_helpers():
+    assert parse_knockout("myeloid:STAT3") == ("myeloid", "STAT3")
+    assert parse_knockout(" t_cell : IL6R ") == ("t_cell", "IL6R")
+    for bad in ("STAT3", "myeloid:", ":STAT3", "a:b:c"):
+        with pytest.raises(ValueError):
+            parse_knockout(bad)
+    assert math.isclose(parse_concentration("21 ng/mL", 21.0), 1.0)
+    assert math.isclose(parse_concentration("500 pg/mL", 21.0), 0.5 / 21.0)
+    assert parse_concentration("1 nM", None) == 1.0
+    assert parse_concentration("0.5 uM", None) == 500.0
+    assert parse_concentration("2 µM", None) == 2000.0
+    assert parse_concentration("3 pM", None) == pytest.approx(0.003)
+    for bad in ("1 ng/mL", "-1 nM", "nM", "1 mM", "1e999 nM"):
+        with pytest.raises(ValueError):
+            parse_concentration(bad, None)
+
+
+# --- bad inputs: each is one line naming file and field ----------------------------------
+
+BASE = "name: bad\ndescription: a bad scenario\n"
+
+
+def _error(tmp_path, body: str, vocab=VOCAB, *, base=BASE) -> ScenarioError:
+    f = tmp_path / "my.yaml"
+    f.write_text(base + body)
+    with pytest.raises(ScenarioError) as info:
+        validate(load_scenario(str(f)), vocab)
+    err = info.value
+    text = str(err)
+    assert "\n" not in text
+    assert err.file == str(f) and text == f"{f}: {err.field}: {err.message}"
+    return err
+
+
+def test_unknown_cell_type(tmp_path):
+    err = _error(tmp_path, "cells: {macrophages: 10}\n")
+    assert err.field == "cells.macrophages"
+    assert "did you mean 'macrophage'?" in err.message and "allowed: tumor, adipocyte" in err.message
+
+
+def test_unknown_lineage_shows_closest(tmp_path):
+    err = _error(tmp_path, "knockouts: ['myloid:STAT3']\n")
+    assert err.field == "knockouts[0]"
+    assert "unknown lineage 'myloid'; did you mean 'myeloid'?" in err.message
+    assert "hematopoietic" in err.message
+
+
+def test_gene_not_knockable(tmp_path):
+    genes = dict(VOCAB.genes, cd4=frozenset({"STAT3"}))
+    vocab = Vocabulary(**{**VOCAB.__dict__, "genes": genes})
+    err = _error(tmp_path, "knockouts: ['myeloid:STAT3', 't_cell:IL6R']\n", vocab)
+    assert err.field == "knockouts[1]"
+    assert "'IL6R' is not knockable in cd4 (lineage 't_cell')" in err.message
+    err = _error(tmp_path, "knockouts: ['tumor:STAT5']\n")
+    assert "did you mean 'STAT3'?" in err.message and "SOCS3" in err.message
+
+
+def test_negative_count(tmp_path):
+    err = _error(tmp_path, "cells: {cd8: -5}\n")
+    assert err.field == "cells.cd8" and "must be >= 0, got -5" in err.message
+
+
+def test_unknown_parameter_shows_closest(tmp_path):
+    err = _error(tmp_path, "parameters: {k_tumor_prolf: 0.1}\n")
+    assert err.field == "parameters.k_tumor_prolf"
+    assert "closest: k_tumor_prolif" in err.message
+    assert "stat3sim describe --scenario bad" in err.message
+    assert "tumor__k_mrna" not in err.message  # not the whole list
+
+
+def test_misspelt_top_level_field(tmp_path):
+    err = _error(tmp_path, "dayz: 30\n")
+    assert err.field == "dayz"
+    assert "unknown field 'dayz'; did you mean 'days'?" in err.message and "allowed: name" in err.message
+
+
+def test_days_wrong_type(tmp_path):
+    err = _error(tmp_path, "days: abc\n")
+    assert err.field == "days" and err.message == "expected a number, got 'abc'"
+    err = _error(tmp_path, "days: yes\n")
+    assert err.field == "days" and "expected a number, got True" in err.message
+
+
+@pytest.mark.parametrize("days", ["0", "-3"])
+def test_days_not_positive(tmp_path, days):
+    err = _error(tmp_path, f"days: {days}\n")
+    assert err.field == "days" and "must be > 0" in err.message
+
+
+def test_bad_yaml(tmp_path):
+    err = _error(tmp_path, "cells: {cd8: 1\nknockouts: [\n")
+    assert err.field.startswith("line ") and "invalid YAML" in err.message
+
+
+def test_top_level_not_a_mapping(tmp_path):
+    err = _error(tmp_path, "", base="- tnbc\n- her2\n")
+    assert err.field == "(top level)" and "expected a mapping" in err.message
+
+
+def test_missing_file(tmp_path):
+    path = str(tmp_path / "nope.yaml")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.file == path and info.value.field == "(file)"
+    assert str(info.value).startswith(f"{path}: (file): no such file") and "\n" not in str(info.value)
+
+
+def test_unknown_shipped_name():
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("tnbx")
+    text = str(info.value)
+    assert text.startswith("tnbx: scenario: unknown scenario 'tnbx'; did you mean 'tnbc'?")
+    assert "allowed: " + ", ".join(SHIPPED) in text and "\n" not in text
+
+
+def test_bad_stimulus_unit(tmp_path):
+    err = _error(tmp_path, "stimuli: [{species: IL6, value: '5 ng/ml'}]\n")
+    assert err.field == "stimuli[0].value" and "did you mean 'ng/mL'?" in err.message
+    err = _error(tmp_path, "stimuli: [{species: LIF, value: '5 ng/mL'}]\n")
+    assert err.field == "stimuli[0].value" and "molar mass" in err.message
+    err = _error(tmp_path, "stimuli: [{species: IL-6, value: '5 nM'}]\n")
+    assert err.field == "stimuli[0].species" and "did you mean 'IL6'?" in err.message
+
+
+def test_bad_field_inside_comparison_arm(tmp_path):
+    err = _error(tmp_path, "comparisons:\n  - {name: a}\n  - {name: b, knockout: ['myeloid:STAT3']}\n")
+    assert err.field == "comparisons[1].knockout"
+    assert "did you mean 'knockouts'?" in err.message and "allowed: name, description" in err.message
+    err = _error(tmp_path, "comparisons:\n  - {name: a, knockouts: ['myeloid:STAT3', 'tumour:STAT3']}\n")
+    assert err.field == "comparisons[0].knockouts[1]" and "did you mean 'tumor'?" in err.message
+
+
+def test_other_checks(tmp_path):
+    assert _error(tmp_path, "subtype: basal\n").field == "subtype"
+    assert _error(tmp_path, "readouts: [tumor_volume]\n").field == "readouts[0]"
+    assert _error(tmp_path, "depletions: [cd9]\n").field == "depletions[0]"
+    assert _error(tmp_path, "source: x.yaml\n").field == "source"
+    assert _error(tmp_path, "", base="name: Bad Name\ndescription: x\n").field == "name"
+    assert _error(tmp_path, "", base="name: bad\n").field == "description"
+    assert _error(tmp_path, "parameters: {k_tumor_prolif: .inf}\n").field == "parameters.k_tumor_prolif"
+    assert _error(tmp_path, "stimuli: [{species: IL6, value: '1 nM', day: 200}]\n").field == "stimuli[0].day"
+    err = _error(tmp_path, "comparisons: [{name: a}, {name: a}]\n")
+    assert err.field == "comparisons" and "repeated: a" in err.message
