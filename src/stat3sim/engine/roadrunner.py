@@ -127,9 +127,13 @@ def structure_key(net: Network) -> str:
     for o in net.observables:
         h.update(f"O{o.id}|{o.expression}".encode())
     for c in net.compartments:
-        h.update(f"C{c.id}|{c.size}".encode())
+        h.update(f"C{c.id}|{c.size}|{c.size_rule}".encode())
+    for ru in net.rules:
+        h.update(f"U{ru.id}|{ru.expression}".encode())
+    for s in net.species:
+        h.update(f"A{s.id}|{s.unit}".encode())
     for e in net.events:
-        h.update(f"E{e.id}|{e.time}|{sorted((k, str(v)) for k, v in e.assignments.items())}".encode())
+        h.update(f"E{e.id}|{e.time}|{e.trigger}|{sorted((k, str(v)) for k, v in e.assignments.items())}".encode())
     h.update("|".join(p.id for p in net.parameters).encode())
     return h.hexdigest()
 
@@ -159,6 +163,9 @@ class Simulator:
         m = self.rr.model
         self.species = list(m.getFloatingSpeciesIds())
         self.observables = [p for p in m.getGlobalParameterIds() if "__obs__" in p]
+        ruled = {r.id for r in network.rules} if network is not None else _initially_assigned(self.sbml)
+        #: cell-counted species are read and set as amounts (cells), the others as concentrations
+        self._amount = {s.id for s in network.species if s.is_amount} if network is not None else set()
         if network is not None:
             units = {s.id: s.unit for s in network.species}
             units.update({o.id: o.unit for o in network.observables})
@@ -168,10 +175,10 @@ class Simulator:
         else:
             self._units, self._names = {}, {}
         self.columns = self.species + self.observables
-        self._selections = ["time"] + [f"[{s}]" for s in self.species] + self.observables
+        self._selections = ["time"] + [self._sel(s) for s in self.species] + self.observables
         self.rr.timeCourseSelections = self._selections
         self._current: dict[str, float] = {p: self.rr[p] for p in self.rr.model.getGlobalParameterIds()
-                                          if p not in self.observables}
+                                          if p not in self.observables and p not in ruled}
         self._origin = dict(self._current)
         # numeric initial concentrations (species without an initial assignment)
         if network is not None:
@@ -179,7 +186,10 @@ class Simulator:
         else:
             assigned = _initially_assigned(self.sbml)
             numeric = [sid for sid in self.species if sid not in assigned]
-        self._init_origin: dict[str, float] = {sid: self.rr[f"init([{sid}])"] for sid in numeric}
+        self._init_origin: dict[str, float] = {sid: self.rr[f"init({self._sel(sid)})"] for sid in numeric}
+
+    def _sel(self, sid: str) -> str:
+        return sid if sid in self._amount else f"[{sid}]"
 
     def __reduce__(self):
         # a compiled model cannot be pickled; a worker recompiles from the SBML text
@@ -231,14 +241,18 @@ class Simulator:
     def run(self, network: Network | None = None, *, t_end: float = 240.0, n_points: int | None = None,
             parameters: Mapping[str, float] | None = None, stimuli: Mapping[str, float] | None = None,
             initial_values: Mapping[str, float] | None = None,
-            schedule: tuple[tuple[float, str, float], ...] = (), presimulate: bool = True) -> Results:
+            schedule: tuple[tuple[float, str, float], ...] = (), presimulate: bool = True,
+            after_presim: Mapping[str, float] | None = None, times: np.ndarray | None = None) -> Results:
         """Simulate ``t_end`` minutes after the stimuli (default: the Network's own).
 
         ``network`` must have this simulator's structure (same species, reactions,
         rate laws); its parameter values, numeric initial values, stimuli and scheduled
         stimuli are used without recompiling. ``parameters``, ``initial_values`` (nM),
         ``stimuli`` (nM added at t = 0) and ``schedule`` ((time, species, nM) added
-        later) override or extend them.
+        later) override or extend them. ``after_presim`` parameters are set once the
+        pre-simulation is done (population models freeze their cell numbers while the
+        signaling and cytokines settle, then switch population dynamics on). ``times``
+        (min) replaces the even output grid.
         """
         params: dict[str, float] = dict(self._origin)
         init: dict[str, float] = dict(self._init_origin)
@@ -262,7 +276,7 @@ class Simulator:
             self._set_parameters(params)
             self.rr.reset()
             for sid, v in overrides.items():
-                self.rr[f"[{sid}]"] = v
+                self.rr[self._sel(sid)] = v
             residual, presimulated = 0.0, 0.0
             if presimulate:
                 # pre-simulate over negative time, so events timed at t > 0 fire only in the run;
@@ -274,11 +288,16 @@ class Simulator:
                     if residual < STEADY_TOL:
                         break
                 self._flush_tiny()
+            if after_presim:
+                for pid, v in after_presim.items():
+                    self.rr[pid] = v
+                    self._current[pid] = v
             self._add(stim.items())
+            grid = np.asarray(times, float) if times is not None else np.linspace(0.0, float(t_end), n)
             if not any(0 < t < t_end for t, _, _ in sched):
-                arr = np.asarray(self.rr.simulate(0.0, float(t_end), n))
+                arr = np.asarray(self.rr.simulate(times=grid.tolist()))
             else:
-                arr = self._segments(float(t_end), n, sched)
+                arr = self._segments(grid, sched)
         except RuntimeError as e:
             return Results(np.zeros(0), np.zeros((0, len(self.columns))), self.columns, self._labels(),
                            self._unit_list(), ok=False, message=str(e).strip().splitlines()[0][:500])
@@ -291,13 +310,14 @@ class Simulator:
 
     def _add(self, additions) -> None:
         for sid, amount in additions:
-            key = f"[{sid}]"
+            key = self._sel(sid)
             self.rr[key] = self.rr[key] + amount
 
-    def _segments(self, t_end: float, n: int, sched: list[tuple[float, str, float]]) -> np.ndarray:
+    def _segments(self, grid: np.ndarray, sched: list[tuple[float, str, float]]) -> np.ndarray:
         """Integrate between scheduled additions; rows on the output grid, a grid point at a
         dose time shows the state just after the dose."""
-        grid = np.linspace(0.0, t_end, n)
+        t_end = float(grid[-1])
+        n = len(grid)
         doses: dict[float, list[tuple[str, float]]] = {}
         for t, sid, amount in sched:
             if 0 < t < t_end:

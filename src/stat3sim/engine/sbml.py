@@ -43,7 +43,7 @@ def to_sbml(net: Network) -> str:
     m.setId(net.name)
     m.setName(net.name)
     used = {"zmol", "min", "nM"} | {c.unit for c in net.compartments} | {s.unit for s in net.species}
-    used |= {p.unit for p in net.parameters} | {o.unit for o in net.observables}
+    used |= {p.unit for p in net.parameters} | {o.unit for o in net.observables} | {r.unit for r in net.rules}
     for unit in sorted(used):
         if unit in ("dimensionless",):
             continue
@@ -67,18 +67,30 @@ def to_sbml(net: Network) -> str:
         comp.setSize(c.size)
         comp.setUnits(sbml_id(c.unit))
         comp.setSpatialDimensions(3)
-        comp.setConstant(True)
+        comp.setConstant(c.size_rule is None)
+        if c.size_rule is not None:
+            rule = m.createAssignmentRule()
+            rule.setVariable(c.id)
+            _check(rule.setMath(_math(c.size_rule, f"volume of {c.id}")), f"set volume rule of {c.id}")
 
     for s in net.species:
         sp = m.createSpecies()
         sp.setId(s.id)
         sp.setName(s.name or s.id)
         sp.setCompartment(s.compartment)
-        sp.setHasOnlySubstanceUnits(False)
+        sp.setHasOnlySubstanceUnits(s.is_amount)
         sp.setBoundaryCondition(False)
         sp.setConstant(False)
-        sp.setSubstanceUnits("zmol" if s.unit == "nM" else "dimensionless")
-        if isinstance(s.initial, str):
+        sp.setSubstanceUnits("zmol" if s.unit == "nM" else "cell" if s.is_amount else "dimensionless")
+        if s.is_amount:
+            if isinstance(s.initial, str):
+                sp.setInitialAmount(0.0)
+                ia = m.createInitialAssignment()
+                ia.setSymbol(s.id)
+                _check(ia.setMath(_math(s.initial, f"initial value of {s.id}")), f"set initial assignment of {s.id}")
+            else:
+                sp.setInitialAmount(float(s.initial))
+        elif isinstance(s.initial, str):
             sp.setInitialConcentration(0.0)
             ia = m.createInitialAssignment()
             ia.setSymbol(s.id)
@@ -107,7 +119,20 @@ def to_sbml(net: Network) -> str:
         rule.setVariable(o.id)
         _check(rule.setMath(_math(o.expression, f"observable {o.id}")), f"set rule of {o.id}")
 
+    for ru in net.rules_in_order():
+        par = m.createParameter()
+        par.setId(ru.id)
+        par.setName(ru.name or ru.id)
+        par.setUnits(sbml_id(ru.unit))
+        par.setConstant(False)
+        if ru.description:
+            par.setNotes(_notes(ru.description))
+        rule = m.createAssignmentRule()
+        rule.setVariable(ru.id)
+        _check(rule.setMath(_math(ru.expression, f"rule {ru.id}")), f"set rule {ru.id}")
+
     species = set(net.species_ids)
+    amount = {s.id for s in net.species if s.is_amount}
     for r in net.reactions:
         rx = m.createReaction()
         rx.setId(r.id)
@@ -128,7 +153,10 @@ def to_sbml(net: Network) -> str:
             mod = rx.createModifier()
             mod.setSpecies(sid)
         kl = rx.createKineticLaw()
-        _check(kl.setMath(_math(f"{r.compartment} * ({r.rate})", f"rate law of {r.id}")), f"set rate of {r.id}")
+        moved = set(r.reactants) | set(r.products)
+        # cell-counted species: the rate is already an amount per time (cells/min)
+        law = r.rate if moved and moved <= amount else f"{r.compartment} * ({r.rate})"
+        _check(kl.setMath(_math(law, f"rate law of {r.id}")), f"set rate of {r.id}")
         if r.evidence and r.evidence.source:
             rx.setNotes(_notes(f"Source: {r.evidence}"))
 
@@ -139,7 +167,7 @@ def to_sbml(net: Network) -> str:
         trig = ev.createTrigger()
         trig.setInitialValue(False)
         trig.setPersistent(True)
-        trig.setMath(_math(f"time >= {e.time!r}", f"trigger of {e.id}"))
+        trig.setMath(_math(e.trigger if e.trigger is not None else f"time >= {e.time!r}", f"trigger of {e.id}"))
         for tgt, val in e.assignments.items():
             ea = ev.createEventAssignment()
             ea.setVariable(tgt)

@@ -12,8 +12,30 @@ Conventions
   compartment named by the reaction*; the SBML kinetic law is that compartment's
   volume times the rate, so transport between compartments of different volume is
   exact (amount leaving one = amount entering the other).
-* Rate laws use ``+ - * / ^`` and parentheses over species, parameter and compartment
-  ids. Species ids are ``<cell>__<molecule>[_<state>]``.
+* Rate laws use ``+ - * / ^`` and parentheses over species, parameter, compartment
+  and rule ids. Species ids are ``<cell>__<molecule>[_<state>]``.
+
+Population models (the tumor-microenvironment layer) add these declared features:
+
+* **Rules** (:class:`Rule`): named quantities computed from the state (SBML assignment
+  rules) that rate laws may read — Hill terms, and **aggregates** whose expression is
+  the sum of the contributions modules declare (``b.aggregate("C_total", "cell")``,
+  ``b.contribute("C_total", "tumor_cells")``), so no module edits another's formula.
+* **Cell-counted species** (unit ``cell``): amounts, not concentrations. A reaction
+  among them has its rate in cells/min and no volume factor; a reaction may not mix
+  them with concentration species.
+* **Variable compartments**: ``Compartment.size_rule`` makes the volume a rule (the
+  tumor interstitium follows its cells); concentrations in it then follow the volume
+  and amounts are what is conserved.
+* **Modifiers** (:class:`Modifier`): a factor that multiplies a named reaction's rate,
+  declared by the module that causes it (MDSC suppression of T-cell killing), checked
+  at build (the target must exist) and listed by ``describe``.
+* **Populations** (:class:`Population`): a representative cell's module stands for
+  ``count`` cells. Reactions of that cell that also move species of the shared
+  extracellular compartment are split at build: the cell side keeps the per-cell rate,
+  the extracellular side is weighted by ``count × V(cell compartment) / V(exchange)``,
+  so secretion and receptor uptake conserve mass across populations.
+* **State-triggered events**: ``Event.trigger`` (an expression) instead of a time.
 """
 from __future__ import annotations
 
@@ -64,6 +86,9 @@ class Compartment:
     unit: str = "pL"
     name: str = ""
     evidence: Evidence = field(default_factory=lambda: Evidence("assumed"))
+    #: an expression for the volume (an SBML assignment rule); ``size`` is then only the
+    #: nominal value shown in tables
+    size_rule: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +102,11 @@ class Species:
     unit: str = "nM"
     name: str = ""
     constant: bool = False
+
+    @property
+    def is_amount(self) -> bool:
+        """Counted (cells), not a concentration."""
+        return self.unit == "cell"
 
 
 @dataclass(frozen=True)
@@ -119,12 +149,48 @@ class Observable:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A quantity computed from the state that rate laws may read (an SBML assignment
+    rule). ``contributors`` is set for aggregates: the expression is their sum."""
+
+    id: str
+    expression: str
+    unit: str
+    name: str = ""
+    description: str = ""
+    contributors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Modifier:
+    """A factor multiplying the rate of reaction ``target`` (e.g. ``(1 - H_MDSC)`` on T-cell
+    killing), declared by the module whose mechanism it is."""
+
+    target: str
+    factor: str
+    evidence: Evidence
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Population:
+    """``count`` (a cell-counted species or a rule) cells share the module of ``cell``;
+    their exchange with ``exchange`` (a compartment) is population-weighted."""
+
+    cell: str
+    count: str
+    exchange: str
+
+
+@dataclass(frozen=True)
 class Event:
-    """A time-triggered change: at ``time`` (min), set each target to its value/expression."""
+    """A change at ``time`` (min) or, if ``trigger`` is given, whenever that condition
+    becomes true: set each target to its value/expression."""
 
     id: str
     time: float
     assignments: Mapping[str, float | str]
+    trigger: str | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +248,9 @@ class Network:
     stimuli: Mapping[str, float] = field(default_factory=dict)
     cells: tuple[str, ...] = ()
     schedule: tuple[tuple[float, str, float], ...] = ()
+    rules: tuple[Rule, ...] = ()
+    modifiers: tuple[Modifier, ...] = ()
+    populations: tuple[Population, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stimuli", MappingProxyType(dict(self.stimuli)))
@@ -240,6 +309,7 @@ class Network:
             ("reaction", self.reactions),
             ("observable", self.observables),
             ("event", self.events),
+            ("rule", self.rules),
         )
         for kind, elems in groups:
             for e in elems:
@@ -276,8 +346,26 @@ class Network:
             elif s.initial < 0:
                 raise NetworkError(f"species {s.id!r} has a negative initial amount {s.initial}")
         sids = {s.id for s in self.species}
-        readable = sids | params | comps
+        rule_ids = {r.id for r in self.rules}
+        readable = sids | params | comps | rule_ids
+        for ru in self.rules:
+            if not is_known(ru.unit):
+                raise NetworkError(f"rule {ru.id!r} has unknown unit {ru.unit!r}")
+            unknown = symbols(ru.expression) - readable
+            if unknown:
+                raise NetworkError(f"rule {ru.id!r} reads unknown symbol(s) {sorted(unknown)}")
+        self._check_rule_cycles()
+        for c in self.compartments:
+            if c.size_rule is not None:
+                unknown = symbols(c.size_rule) - readable
+                if unknown:
+                    raise NetworkError(f"volume rule of compartment {c.id!r} reads unknown symbol(s) {sorted(unknown)}")
+        amount = {s.id for s in self.species if s.is_amount}
         for r in self.reactions:
+            moved = set(r.reactants) | set(r.products)
+            if moved & amount and moved - amount:
+                raise NetworkError(f"reaction {r.id!r} mixes cell-counted and concentration species "
+                                   f"({sorted(moved & amount)} with {sorted(moved - amount)})")
             if r.compartment not in comps:
                 raise NetworkError(f"reaction {r.id!r} is in unknown compartment {r.compartment!r}")
             for sp in list(r.reactants) + list(r.products):
@@ -294,7 +382,23 @@ class Network:
             if not is_known(o.unit):
                 raise NetworkError(f"observable {o.id!r} has unknown unit {o.unit!r}")
             obs_ids.add(o.id)
+        rids = {r.id for r in self.reactions}
+        for m in self.modifiers:
+            if m.target not in rids:
+                raise NetworkError(f"modifier {m.factor!r} targets unknown reaction {m.target!r}")
+            unknown = symbols(m.factor) - readable
+            if unknown:
+                raise NetworkError(f"modifier on {m.target!r} reads unknown symbol(s) {sorted(unknown)}")
+        for pop in self.populations:
+            if pop.count not in sids | rule_ids:
+                raise NetworkError(f"population of {pop.cell!r} counts unknown species or rule {pop.count!r}")
+            if pop.exchange not in comps:
+                raise NetworkError(f"population of {pop.cell!r} exchanges with unknown compartment {pop.exchange!r}")
         for ev in self.events:
+            if ev.trigger is not None:
+                unknown = symbols(ev.trigger) - readable
+                if unknown:
+                    raise NetworkError(f"event {ev.id!r} trigger reads unknown symbol(s) {sorted(unknown)}")
             if ev.time < 0:
                 raise NetworkError(f"event {ev.id!r} has a negative time")
             for tgt, val in ev.assignments.items():
@@ -318,6 +422,43 @@ class Network:
                 raise NetworkError(f"scheduled stimulus {sid!r} needs a finite time > 0 min, got {t}")
             if not (val >= 0) or val == float("inf"):
                 raise NetworkError(f"scheduled stimulus {sid!r} must be a finite non-negative concentration, got {val}")
+
+    def _check_rule_cycles(self) -> None:
+        deps = {r.id: symbols(r.expression) for r in self.rules}
+        state: dict[str, int] = {}
+
+        def visit(n: str, path: tuple[str, ...]) -> None:
+            if state.get(n) == 2:
+                return
+            if state.get(n) == 1:
+                raise NetworkError(f"rules form a cycle: {' -> '.join(path + (n,))}")
+            state[n] = 1
+            for d in deps[n]:
+                if d in deps:
+                    visit(d, path + (n,))
+            state[n] = 2
+
+        for rid in deps:
+            visit(rid, ())
+
+    def rules_in_order(self) -> list[Rule]:
+        """Rules sorted so that each comes after the rules it reads."""
+        by_id = {r.id: r for r in self.rules}
+        out: list[Rule] = []
+        done: set[str] = set()
+
+        def visit(r: Rule) -> None:
+            if r.id in done:
+                return
+            done.add(r.id)
+            for d in sorted(symbols(r.expression)):
+                if d in by_id:
+                    visit(by_id[d])
+            out.append(r)
+
+        for r in self.rules:
+            visit(r)
+        return out
 
     # -------------------------------------------------------- transformations
     def with_parameters(self, values: Mapping[str, float]) -> "Network":
@@ -392,6 +533,9 @@ class Network:
             stimuli={**self.stimuli, **other.stimuli},
             schedule=tuple(sorted(self.schedule + other.schedule, key=lambda e: e[0])),
             cells=tuple(dict.fromkeys(self.cells + other.cells)),
+            rules=union(self.rules, other.rules),
+            modifiers=tuple(dict.fromkeys(self.modifiers + other.modifiers)),
+            populations=tuple(dict.fromkeys(self.populations + other.populations)),
         )
 
 
@@ -407,6 +551,11 @@ class NetworkBuilder:
         self._obs: dict[str, Observable] = {}
         self._events: dict[str, Event] = {}
         self._genes: dict[str, Gene] = {}
+        self._rules: dict[str, Rule] = {}
+        self._aggregates: dict[str, tuple[str, str, str]] = {}
+        self._contrib: dict[str, list[str]] = {}
+        self._modifiers: list[Modifier] = []
+        self._populations: dict[str, Population] = {}
         self.cells: list[str] = []
 
     def _put(self, table: dict, elem) -> str:
@@ -415,8 +564,35 @@ class NetworkBuilder:
         table[elem.id] = elem
         return elem.id
 
-    def compartment(self, id: str, size: float, unit: str = "pL", name: str = "", source: Evidence | str = "assumed") -> str:
-        return self._put(self._comps, Compartment(id, size, unit, name, _ev(source)))
+    def compartment(self, id: str, size: float, unit: str = "pL", name: str = "", source: Evidence | str = "assumed",
+                    size_rule: str | None = None) -> str:
+        return self._put(self._comps, Compartment(id, size, unit, name, _ev(source), size_rule))
+
+    def rule(self, id: str, expression: str, unit: str, name: str = "", description: str = "") -> str:
+        """A named quantity computed from the state that rate laws may read."""
+        return self._put(self._rules, Rule(id, expression, unit, name, description))
+
+    def aggregate(self, id: str, unit: str, name: str = "", description: str = "") -> str:
+        """Declare a sum whose terms modules add with :meth:`contribute`."""
+        if id in self._aggregates and self._aggregates[id] != (unit, name, description):
+            raise NetworkError(f"aggregate {id!r} declared twice differently")
+        self._aggregates[id] = (unit, name, description)
+        self._contrib.setdefault(id, [])
+        return id
+
+    def contribute(self, aggregate: str, term: str) -> None:
+        """Add a term to an aggregate (declared before or after)."""
+        self._contrib.setdefault(aggregate, []).append(term)
+
+    def modifier(self, target: str, factor: str, source: Evidence | str, description: str = "") -> None:
+        """Multiply reaction ``target``'s rate by ``factor`` (checked and applied at build)."""
+        self._modifiers.append(Modifier(target, factor, _ev(source), description))
+
+    def population(self, cell: str, count: str, exchange: str) -> None:
+        """``count`` cells share ``cell``'s module; exchange with ``exchange`` is population-weighted."""
+        if cell in self._populations and self._populations[cell] != Population(cell, count, exchange):
+            raise NetworkError(f"population of {cell!r} declared twice differently")
+        self._populations[cell] = Population(cell, count, exchange)
 
     def species(self, id: str, compartment: str, initial: float | str = 0.0, unit: str = "nM", name: str = "") -> str:
         return self._put(self._species, Species(id, compartment, initial, unit, name))
@@ -440,24 +616,87 @@ class NetworkBuilder:
         else:
             self._genes[symbol] = Gene(symbol, tuple(level_parameters), description)
 
-    def event(self, id: str, time: float, assignments: Mapping[str, float | str]) -> str:
-        return self._put(self._events, Event(id, time, dict(assignments)))
+    def event(self, id: str, time: float, assignments: Mapping[str, float | str], trigger: str | None = None) -> str:
+        return self._put(self._events, Event(id, time, dict(assignments), trigger))
 
     def has(self, id: str) -> bool:
-        return any(id in t for t in (self._comps, self._species, self._params, self._rxns, self._obs))
+        return any(id in t for t in (self._comps, self._species, self._params, self._rxns, self._obs, self._rules,
+                                     self._aggregates))
 
     def build(self) -> Network:
+        rules = dict(self._rules)
+        for aid, terms in self._contrib.items():
+            if aid not in self._aggregates:
+                raise NetworkError(f"contribution to undeclared aggregate {aid!r}")
+            unit, name, desc = self._aggregates[aid]
+            if not terms:
+                raise NetworkError(f"aggregate {aid!r} has no contributors")
+            if aid in rules:
+                raise NetworkError(f"duplicate id {aid!r} (rule and aggregate)")
+            rules[aid] = Rule(aid, " + ".join(f"({t})" for t in terms), unit, name, desc, tuple(terms))
+        rxns = dict(self._rxns)
+        for m in self._modifiers:
+            if m.target not in rxns:
+                raise NetworkError(f"modifier {m.factor!r} targets unknown reaction {m.target!r}")
+            r = rxns[m.target]
+            rxns[m.target] = replace(r, rate=f"({r.rate})*({m.factor})")
+        species = dict(self._species)
+        pops = tuple(self._populations.values())
+        if pops:
+            rxns = _split_population_reactions(rxns, species, self._comps, pops)
         return Network(
             name=self.name,
             compartments=tuple(self._comps.values()),
-            species=tuple(self._species.values()),
+            species=tuple(species.values()),
             parameters=tuple(self._params.values()),
-            reactions=tuple(self._rxns.values()),
+            reactions=tuple(rxns.values()),
             observables=tuple(self._obs.values()),
             events=tuple(self._events.values()),
             genes=tuple(self._genes.values()),
             cells=tuple(self.cells),
+            rules=tuple(rules.values()),
+            modifiers=tuple(self._modifiers),
+            populations=pops,
         )
+
+
+def _split_population_reactions(rxns: dict[str, Reaction], species: dict[str, Species],
+                                comps: dict[str, Compartment], pops: tuple[Population, ...]) -> dict[str, Reaction]:
+    """Split each reaction of a population's cell that also moves species of its exchange
+    compartment: the cell side keeps the per-cell rate; the exchange side (id suffix
+    ``__pop``) moves ``count × V(cell compartment)/V(exchange)`` times as much, so the
+    amount leaving the exchange compartment equals what all ``count`` cells take up."""
+    out: dict[str, Reaction] = {}
+    by_comp = {}
+    for p in pops:
+        for cid in comps:
+            if cid.startswith(f"{p.cell}__"):
+                by_comp[cid] = p
+    for rid, r in rxns.items():
+        p = by_comp.get(r.compartment)
+        if p is None:
+            out[rid] = r
+            continue
+        outside = lambda sp: species[sp].compartment == p.exchange
+        ext_r = {k: v for k, v in r.reactants.items() if outside(k)}
+        ext_p = {k: v for k, v in r.products.items() if outside(k)}
+        if not ext_r and not ext_p:
+            out[rid] = r
+            continue
+        foreign = [k for k in list(r.reactants) + list(r.products)
+                   if not outside(k) and not species[k].compartment.startswith(f"{p.cell}__")]
+        if foreign:
+            raise NetworkError(f"reaction {rid!r} of population {p.cell!r} moves species outside the cell and "
+                               f"its exchange compartment: {foreign}")
+        cell_r = {k: v for k, v in r.reactants.items() if not outside(k)}
+        cell_p = {k: v for k, v in r.products.items() if not outside(k)}
+        if cell_r or cell_p:
+            out[rid] = replace(r, reactants=cell_r, products=cell_p)
+        ext_vol = comps[p.exchange].id
+        out[f"{rid}__pop"] = Reaction(
+            f"{rid}__pop", ext_r, ext_p, f"({r.rate})*{p.count}*{r.compartment}/{ext_vol}", p.exchange,
+            f"{r.name or rid} (all {p.cell} cells, population-weighted)", r.evidence)
+    return out
 
 
 def hill(x: str, K: str, n: str | int = 1) -> str:

@@ -28,6 +28,25 @@ UNITS: dict[str, list[tuple[str, int, int, float]]] = {
     "nM/au/min": [_MOLE_nM, _PER_LITRE, _PER_MIN],
     "au/nM/min": [("mole", -1, -9, 1.0), ("litre", 1, 0, 1.0), _PER_MIN],
     "zmol": [("mole", 1, -21, 1.0)],
+    # --- population layer (cells counted as SBML items; rates given per day)
+    "cell": [("item", 1, 0, 1.0)],
+    "1/cell": [("item", -1, 0, 1.0)],
+    "1/day": [("second", -1, 0, 86400.0)],
+    "day": [("second", 1, 0, 86400.0)],
+    "cell/day": [("item", 1, 0, 1.0), ("second", -1, 0, 86400.0)],
+    "cell/mL": [("item", 1, 0, 1.0), ("litre", -1, -3, 1.0)],
+    "cell/mL/day": [("item", 1, 0, 1.0), ("litre", -1, -3, 1.0), ("second", -1, 0, 86400.0)],
+    "mL": [("litre", 1, -3, 1.0)],
+    "mL/day": [("litre", 1, -3, 1.0), ("second", -1, 0, 86400.0)],
+    "pL/cell": [("litre", 1, -12, 1.0), ("item", -1, 0, 1.0)],
+    "mm3": [("metre", 3, -3, 1.0)],
+    "mm": [("metre", 1, -3, 1.0)],
+    "pg/mL": [("gram", 1, -12, 1.0), ("litre", -1, -3, 1.0)],
+    "kDa": [("gram", 1, 3, 1.0), ("mole", -1, 0, 1.0)],
+    "zmol/cell/day": [("mole", 1, -21, 1.0), ("item", -1, 0, 1.0), ("second", -1, 0, 86400.0)],
+    "1/cell/day": [("item", -1, 0, 1.0), ("second", -1, 0, 86400.0)],
+    #: minutes per day as a pure scale factor: a rate in 1/day divided by it is in 1/min
+    "min/day": [("dimensionless", 1, 0, 1.0 / 1440.0)],
 }
 
 #: concentration units accepted on the command line, with their factor to nM.
@@ -52,7 +71,9 @@ def sbml_id(unit: str) -> str:
         "au/nM/min": "au_per_nM_per_min",
         "zmol": "zmol",
     }
-    return table[unit]
+    if unit in table:
+        return table[unit]
+    return (unit.replace("1/", "per_").replace("/", "_per_").replace("*", "_").replace("(", "").replace(")", ""))
 
 
 def is_known(unit: str) -> bool:

@@ -12,20 +12,30 @@ from . import crosstalk, feedback, jak_stat, receptors, targets
 from .context import CellContext
 from .parameters import GLOBAL, LIGANDS, PER_CELL
 
-def add_cell(b: NetworkBuilder, cell: str, overrides: dict | None = None) -> None:
-    """Add one cell's signaling module to a builder (species/parameters prefixed ``<cell>__``)."""
-    c = CellContext(b, cell, dict(overrides or {}))
+def add_cell(b: NetworkBuilder, cell: str, overrides: dict | None = None, *,
+             reduced: bool = False, genes: tuple[str, ...] = (), nfkb: bool = False) -> None:
+    """Add one cell's signaling module to a builder (species/parameters prefixed ``<cell>__``).
+
+    ``reduced`` adds the reduced module of :mod:`.reduced` (receptors → JAK → STAT3 with
+    SOCS3 feedback, the target ``genes`` listed, NF-κB if ``nfkb``) instead of the full one.
+    """
+    c = CellContext(b, cell, dict(overrides or {}), reduced=reduced)
     b.compartment(c.cyt, 1.5, "pL", f"{cell}: cytoplasm (membrane receptors are counted per this volume)",
                   "assumed: cytoplasm of a ~2 pL epithelial cell")
     b.compartment(c.nuc, 0.5, "pL", f"{cell}: nucleus", "assumed: nucleus ~25 % of cell volume")
-    receptors.add(c)
-    crosstalk.add(c)
-    jak_stat.add(c)
-    feedback.add(c)
-    targets.add(c)
-    targets.add_observables(c)
+    if reduced:
+        from . import reduced as red
+        red.add(c, genes=genes, nfkb=nfkb)
+    else:
+        receptors.add(c)
+        crosstalk.add(c)
+        jak_stat.add(c)
+        feedback.add(c)
+        targets.add(c)
+        targets.add_observables(c)
     for name in PER_CELL:
-        if name.startswith("lvl_"):
+        # a reduced module knocks out only the genes it has
+        if name.startswith("lvl_") and (not reduced or b.has(f"{cell}__{name}")):
             gene = name[4:]
             b.gene(gene, c.p(name), description=f"{gene} level in {cell}")
     b.cells.append(cell)

@@ -12,6 +12,9 @@ class CellContext:
     b: NetworkBuilder
     cell: str
     overrides: dict
+    #: the reduced module (receptors → JAK → STAT3 with SOCS3 feedback, no STAT1,
+    #: GLI1 or gp130-independent kinase) used for non-tumor cells of the TME layer
+    reduced: bool = False
 
     @property
     def cyt(self) -> str:

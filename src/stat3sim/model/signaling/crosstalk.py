@@ -19,9 +19,15 @@ ALT_INPUTS = {
 
 
 def add(c: CellContext) -> None:
-    b, cyt, nuc = c.b, c.cyt, c.nuc
+    add_nfkb(c)
+    add_gli1(c)
+    add_alt_kinase(c)
+
+
+def add_nfkb(c: CellContext) -> None:
+    """NF-κB (RelA) nuclear activity, 0..lvl_RELA, driven by TNFα and by STAT3 [33, 34]."""
+    b, nuc = c.b, c.nuc
     tf = stat3_tf(c)
-    # --- NF-κB (RelA) nuclear activity, 0..lvl_RELA
     nf = c.species("NFkB_nuc", "nuc", 0.0, unit="au", label="NF-κB activity (nuclear RelA fraction)")
     tnf = f"({c.p('lvl_TNFRSF1A')}*TNFa/({c.g('K_TNFa')} + TNFa))"
     drive = (f"({c.p('b_nfkb')} + {c.p('w_nfkb_TNF')}*{tnf} + "
@@ -29,14 +35,22 @@ def add(c: CellContext) -> None:
     b.reaction(f"{nf}__activation", [], [nf], f"{c.p('k_nfkb_act')}*{drive}*({c.p('lvl_RELA')} - {nf})", nuc,
                "NF-κB activation by TNFα and by STAT3", "[33,34]")
     b.reaction(f"{nf}__inactivation", [nf], [], f"{c.p('k_nfkb_inact')}*{nf}", nuc, "NF-κB inactivation (IκBα)")
-    # --- GLI1 (nuclear, relative to its basal level)
+
+
+def add_gli1(c: CellContext) -> None:
+    """Hedgehog → GLI1 (nuclear, relative to its basal level) [42, 45]."""
+    b, nuc = c.b, c.nuc
     gli = c.species("GLI1", "nuc", 1.0, unit="au", label="GLI1 activity (relative)")
     shh = f"(SHH/({c.g('K_SHH')} + SHH))"
     kg = c.p("k_gli1")
     b.reaction(f"{gli}__synthesis", [], [gli], f"{kg}*{c.p('lvl_GLI1')}*(1 + {c.p('A_GLI1_SHH')}*{shh})", nuc,
                "Hedgehog/SMO-driven GLI1", "[42,45]")
     b.reaction(f"{gli}__decay", [gli], [], f"{kg}*{gli}", nuc, "GLI1 turnover")
-    # --- gp130-independent kinase pool (fraction active, 0..1)
+
+
+def add_alt_kinase(c: CellContext) -> None:
+    """The gp130-independent kinase pool (fraction active, 0..1) [3, 9-15]."""
+    b, cyt = c.b, c.cyt
     alt = c.species("ALT_kinase", "cyt", 0.0, unit="au", label="gp130-independent receptor kinase (active fraction)")
     terms = []
     for lig, (gene, K, w) in ALT_INPUTS.items():

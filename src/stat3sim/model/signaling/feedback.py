@@ -9,6 +9,8 @@ from .receptors import COMPLEXES
 
 def stat3_tf(c: CellContext) -> str:
     """STAT3 transcriptional activity (nM): nuclear pSTAT3 dimers + half the STAT1:STAT3 heterodimers."""
+    if c.reduced:
+        return f"({c.s('STAT3_pY705_dimer_nuc')})"
     return f"({c.s('STAT3_pY705_dimer_nuc')} + {c.p('w_heterodimer_tf')}*{c.s('STAT1_STAT3_dimer_nuc')})"
 
 
