@@ -120,6 +120,7 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     # --- PTGS2 (COX-2)
     "A_PTGS2_nfkb": (3.0, "dimensionless", E("assumed: COX-2 is an NF-κB target"), "NF-κB induction of PTGS2"),
     "A_PTGS2_stat3": (1.0, "dimensionless", E("assumed: STAT3 co-induces COX-2 in epithelial cells"), "STAT3 induction of PTGS2 (epithelial)"),
+    "K_tf_PTGS2": (50.0, "nM", E("assumed: as K_tf_STAT3 unless a cell type says otherwise"), "STAT3 activity of half-maximal effect on the PTGS2 promoter"),
     "R_PTGS2_stat3": (0.0, "dimensionless", E("assumed: zero in epithelial cells; myeloid STAT3 represses COX-2 (review [105])", (105,)), "STAT3 repression of PTGS2 (myeloid)"),
     "A_CD274_stat1": (3.0, "dimensionless", E("assumed: STAT1 induces PD-L1", (118,)), "STAT1 induction of CD274"),
     # --- drug inputs (nM at the cell; the drug layer sets them)
@@ -134,7 +135,7 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     # --- gene levels (1 = wild type; knock-outs set 0)
     **{f"lvl_{g}": (1.0, "dimensionless", E("gene level, 1 = wild type"), f"{g} expression/activity level")
        for g in ("IL6R", "IL11RA", "IL6ST", "JAK1", "JAK2", "STAT3", "STAT1", "SOCS3", "PTPN2", "PTPN6",
-                 "PTPN11", "PTPRC", "RELA", "GLI1", "S1PR1", "EGFR", "TLR4", "TLR9", "AGTR1", "LEPR", "IL6", "IFNGR1", "TNFRSF1A")},
+                 "PTPN11", "PTPRC", "RELA", "GLI1", "S1PR1", "EGFR", "TLR4", "TLR9", "AGTR1", "LEPR", "IL6", "IFNGR1", "TNFRSF1A", "PTGS2")},
 }
 
 # Ligands: id -> (molar mass kDa, source, name). Masses let the CLI take ng/mL.

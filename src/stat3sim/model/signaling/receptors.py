@@ -21,10 +21,11 @@ STATES = ("", "_pJAK", "_pJAK_SOCS3")
 def add_medium(c: CellContext) -> None:
     """Medium species and soluble-phase reactions, shared by all cells."""
     b = c.b
-    if b.has("medium"):
+    if b.has("IL6"):
         return
-    b.compartment("medium", 1.0e4, "pL", "extracellular medium (per cell)",
-                  "assumed: culture medium per cell at 1e5 cells/mL")
+    if not b.has("medium"):  # a population model declares its own (the tumor interstitial fluid)
+        b.compartment("medium", 1.0e4, "pL", "extracellular medium (per cell)",
+                      "assumed: culture medium per cell at 1e5 cells/mL")
     for lig, (_mass, _src, name) in LIGANDS.items():
         b.species(lig, "medium", BASAL_MEDIUM.get(lig, (0.0, ""))[0], "nM", f"medium: {name}")
     for cplx, name in (("IL6_sIL6R", "IL-6·sIL-6R"), ("IL11_sIL11R", "IL-11·sIL-11R"),

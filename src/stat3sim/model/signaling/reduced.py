@@ -76,7 +76,7 @@ def _add_targets(c: CellContext, genes: tuple[str, ...]) -> None:
         if rule not in REDUCED_RULES:
             raise ValueError(f"target {gene} ({rule}) needs a factor the reduced module lacks")
         m = c.species(f"{gene}_mRNA", "cyt", 1.0, unit="au", label=f"{gene} mRNA (relative; {what})")
-        lvl = c.p(f"lvl_{gene}") if f"lvl_{gene}" in ("lvl_IL6",) else "1"
+        lvl = c.p(f"lvl_{gene}") if f"lvl_{gene}" in ("lvl_IL6", "lvl_PTGS2") else "1"
         b.reaction(f"{m}__transcription", [], [m], f"{c.p('k_mrna')}*{lvl}*{_rule(c, gene, rule)}", cyt,
                    f"{gene} transcription ({rule})", f"[{','.join(map(str, refs))}]")
         b.reaction(f"{m}__decay", [m], [], f"{c.p('k_mrna')}*{m}", cyt, f"{gene} mRNA decay")

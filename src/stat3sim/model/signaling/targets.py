@@ -57,8 +57,9 @@ def _rule(c: CellContext, gene: str, rule: str) -> str:
     if rule == "s1pr1":
         return f"(1 + {c.p('A_S1PR1')}*{tf3})"
     if rule == "ptgs2":
-        return (f"((1 + {c.p('A_PTGS2_nfkb')}*{nfkb})*(1 + {c.p('A_PTGS2_stat3')}*{tf3})"
-                f"/(1 + {c.p('R_PTGS2_stat3')}*{tf3}))")
+        tfp = hill(stat3_tf(c), c.p("K_tf_PTGS2"), c.p("n_hill_STAT3"))
+        return (f"((1 + {c.p('A_PTGS2_nfkb')}*{nfkb})*(1 + {c.p('A_PTGS2_stat3')}*{tfp})"
+                f"/(1 + {c.p('R_PTGS2_stat3')}*{tfp}))")
     raise ValueError(rule)
 
 
@@ -67,7 +68,7 @@ def add(c: CellContext) -> None:
     k = c.p("k_mrna")
     for gene, (rule, refs, what) in TARGETS.items():
         m = c.species(f"{gene}_mRNA", "cyt", 1.0, unit="au", label=f"{gene} mRNA (relative; {what})")
-        lvl = c.p(f"lvl_{gene}") if f"lvl_{gene}" in ("lvl_IL6", "lvl_S1PR1") else "1"
+        lvl = c.p(f"lvl_{gene}") if f"lvl_{gene}" in ("lvl_IL6", "lvl_S1PR1", "lvl_PTGS2") else "1"
         b.reaction(f"{m}__transcription", [], [m], f"{k}*{lvl}*{_rule(c, gene, rule)}", cyt,
                    f"{gene} transcription ({rule})", f"[{','.join(map(str, refs))}]")
         b.reaction(f"{m}__decay", [m], [], f"{k}*{m}", cyt, f"{gene} mRNA decay")

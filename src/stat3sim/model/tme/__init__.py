@@ -1,0 +1,224 @@
+"""The tumor-microenvironment layer: build a scenario's Network, simulate it in days.
+
+>>> from stat3sim.scenarios import load_scenario
+>>> from stat3sim.model.tme import simulate
+>>> run = simulate(load_scenario("tnbc"), days=30)       # doctest: +SKIP
+>>> run.frame[["time_days", "tumor_volume_mm3"]].tail(1)  # doctest: +SKIP
+
+A scenario (``stat3sim.scenarios.Scenario``) names a subtype, initial cells, parameter
+overrides, lineage knock-outs (``myeloid:STAT3``), depletions and stimuli; an ``Arm``
+(a standard comparison) adds its own on top. :func:`build` turns both into a Network;
+:func:`simulate` runs it with populations frozen while signaling and cytokines settle,
+then ``days`` of population dynamics, and returns daily readouts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..network import Evidence, Network, NetworkError
+from ..signaling.parameters import LIGANDS
+from .lineages import CELL_TYPES, LINEAGES, SUBTYPES, cells_of
+from .model import DEFAULT_CELLS, MODULES, initial_cells, tme_network
+from .subtypes import SUBTYPES as SUBTYPE_OVERRIDES
+
+#: recruitment parameters zeroed when a cell type is depleted
+RECRUITMENT = {
+    "tumor": (), "adipocyte": (),
+    "macrophage": ("k_mono_rec",), "neutrophil": ("k_neut_rec",), "mdsc": ("k_mdsc_rec",),
+    "dc": ("k_dc_rec",), "cd8": ("k_cd8_rec",), "cd4": ("k_cd4_rec",),
+}
+
+#: the readouts of a TME run, in order (``<cell>.pSTAT3`` for every cell type follow)
+DEFAULT_READOUTS = (
+    "tumor_volume_mm3", "tumor_diameter_mm", "tumor_cells", "tumor.pSTAT3", "tumor.EMT_index", "tumor.invasion",
+    "tumor.PDL1", "M2_fraction", "macrophage_count", "MDSC_count", "neutrophil_count", "CD8_count",
+    "CD8_effector_count", "CD8_exhausted_fraction", "CD4_count", "Th17_fraction", "DC_mature_fraction",
+    "adipocyte_count", "serum_IL6_pg_mL", "serum_IL11_pg_mL", "serum_TNFa_pg_mL", "tumor_IL6_pg_mL",
+    "tumor_IL11_pg_mL", "tumor_TNFa_pg_mL", "PGE2_nM", "macrophage.COX2",
+) + tuple(f"{c}.pSTAT3" for c in CELL_TYPES if c != "tumor")
+
+#: literature ranges shown next to the model's serum levels: id -> (low, high, source)
+SERUM_RANGES = {
+    "serum_IL6_pg_mL": (1.0, 50.0, "healthy < 5 pg/mL; raised in metastatic breast cancer (review [62-65]; assumed range)"),
+    "serum_IL11_pg_mL": (66.0, 243.0, "controls ~66, bone metastasis ~243 (Ren 2014, FACTS; unit unclear)"),
+    "serum_TNFa_pg_mL": (1.0, 20.0, "assumed: healthy adults a few pg/mL"),
+}
+
+
+@dataclass
+class Arm:
+    """One simulated condition: a name and what it changes relative to the scenario."""
+
+    name: str
+    description: str = ""
+    knockouts: list[str] = field(default_factory=list)
+    depletions: list[str] = field(default_factory=list)
+    parameters: dict[str, float] = field(default_factory=dict)
+    cells: dict[str, float] = field(default_factory=dict)
+
+
+def standard_arms(scenario) -> list[Arm]:
+    """The scenario's comparisons (its own, or the standard ones): wild type first."""
+    arms = [Arm("wild type", "the scenario as written")]
+    if scenario.comparisons is not None:
+        arms += [Arm(a.name, a.description, list(a.knockouts), list(a.depletions), dict(a.parameters), dict(a.cells))
+                 for a in scenario.comparisons]
+        return arms
+    return arms + [
+        Arm("tumor STAT3 KO", "STAT3 deleted in tumor cells", ["tumor:STAT3"]),
+        Arm("myeloid STAT3 KO", "STAT3 deleted in macrophages, MDSCs, neutrophils, DCs (c-fms-iCre/LysM-cre-like)",
+            ["myeloid:STAT3"]),
+        Arm("hematopoietic STAT3 KO", "STAT3 deleted in all leukocytes (Mx1-cre-like)", ["hematopoietic:STAT3"]),
+        Arm("IL-6 KO", "IL-6 knocked out in every cell and the host", IL6_KO_ALL),
+    ]
+
+
+#: an IL-6 knock-out of the whole organism: every cell type and the host's serum IL-6
+IL6_KO_ALL = [f"{c}:IL6" for c in CELL_TYPES] + ["host:IL6"]
+
+
+@lru_cache(maxsize=1)
+def default_network() -> Network:
+    """The tnbc network with the default cells (built once per process)."""
+    return tme_network()
+
+
+def _base(subtype: str, cells: tuple) -> Network:
+    """The default network with a subtype's parameters and the given initial cells; the
+    structure is unchanged, so every subtype and composition re-uses one compiled model."""
+    if subtype not in SUBTYPE_OVERRIDES:
+        raise NetworkError(f"unknown subtype {subtype!r}; allowed: {', '.join(SUBTYPES)}")
+    base = default_network()
+    ov = {pid: (factor, ev) for pid, (factor, ev) in SUBTYPE_OVERRIDES[subtype].items()}
+    params = tuple(
+        replace(p, value=p.value * ov[p.id][0],
+                evidence=Evidence(f"{subtype}: ×{ov[p.id][0]:g} of tnbc — {ov[p.id][1].source}", ov[p.id][1].refs))
+        if p.id in ov else p for p in base.parameters)
+    init = initial_cells(dict(cells))
+    species = tuple(replace(s, initial=init[s.id]) if s.id in init else s for s in base.species)
+    return replace(base, parameters=params, species=species, name=f"stat3sim_tme_{subtype}")
+
+
+def knockout(net: Network, lineage: str, gene: str, level: float = 0.0) -> Network:
+    """Set ``gene``'s level to ``level`` in every cell type of ``lineage`` (``host`` = the
+    host's serum production, for IL6)."""
+    if lineage == "host":
+        if gene.upper() != "IL6":
+            raise NetworkError("host knock-outs: only IL6 (the host's serum IL-6 production)")
+        return net.with_parameters({"serum_IL6_healthy": net.parameter("serum_IL6_healthy").value * level})
+    values = {}
+    missing = []
+    for cell in cells_of(lineage):
+        pid = f"{cell}__lvl_{gene.upper()}"
+        try:
+            values[pid] = net.parameter(pid).value * level
+        except KeyError:
+            missing.append(cell)
+    if missing:
+        raise NetworkError(f"gene {gene!r} is not knockable in {', '.join(missing)} (lineage {lineage!r})")
+    return net.with_parameters(values)
+
+
+def build(scenario, arm: Arm | None = None) -> Network:
+    """The Network of a scenario (and arm): subtype, cells, depletions, parameters, knock-outs."""
+    cells = dict(DEFAULT_CELLS)
+    cells.update(scenario.cells)
+    depl = list(scenario.depletions) + (list(arm.depletions) if arm else [])
+    if arm:
+        cells.update(arm.cells)
+    for c in depl:
+        cells[c] = 0.0
+    net = _base(scenario.subtype, tuple(sorted(cells.items())))
+    params = dict(scenario.parameters)
+    if arm:
+        params.update(arm.parameters)
+    for c in depl:
+        for pid in RECRUITMENT[c]:
+            params[pid] = 0.0
+    if params:
+        net = net.with_parameters(params)
+    for ko in list(scenario.knockouts) + (list(arm.knockouts) if arm else []):
+        lineage, _, gene = ko.partition(":")
+        net = knockout(net, lineage, gene)
+    return net
+
+
+def vocabulary():
+    """What scenario files may name, from the built model (for ``scenarios.validate``)."""
+    from ...scenarios import Vocabulary
+
+    net = _base("tnbc", tuple(sorted(DEFAULT_CELLS.items())))
+    genes = {c: frozenset(p.id.split("__lvl_")[1] for p in net.parameters if p.id.startswith(f"{c}__lvl_"))
+             for c in CELL_TYPES}
+    obs = tuple(o.name for o in net.observables)
+    stim = {lig: LIGANDS[lig][0] for lig in LIGANDS}
+    stim.update({"PGE2": None})
+    lineages = dict(LINEAGES)
+    return Vocabulary(tuple(CELL_TYPES), lineages, tuple(SUBTYPES), genes, frozenset(net.parameter_ids), obs, stim)
+
+
+@dataclass
+class TMERun:
+    """A TME time course: ``frame`` has ``time_days`` then one column per readout."""
+
+    frame: pd.DataFrame
+    ok: bool
+    message: str
+    network: Network
+    meta: dict = field(default_factory=dict)
+
+    def at(self, key: str, day: float | None = None) -> float:
+        col = self.frame[key].to_numpy()
+        if day is None:
+            return float(col[-1])
+        return float(np.interp(day, self.frame["time_days"].to_numpy(), col))
+
+
+def simulate(scenario, arm: Arm | None = None, days: float | None = None, readouts=None,
+             all_observables: bool = False) -> TMERun:
+    """Run a scenario (and arm) for ``days`` (default: the scenario's) with daily output.
+
+    Populations are frozen (``pop_on = 0``) while signaling and cytokines settle to their
+    steady state for the day-0 cells, then population dynamics run. Stimuli are added
+    to the tumor interstitium at their day. A solver failure is returned as data."""
+    from ...engine.roadrunner import Simulator
+    from ...scenarios.loader import parse_concentration
+
+    net = build(scenario, arm)
+    days = float(days if days is not None else scenario.days)
+    sim = Simulator.for_network(net)
+    n_days = int(np.floor(days))
+    times = np.unique(np.append(np.arange(n_days + 1, dtype=float), days)) * 1440.0
+    stim0, sched = {}, []
+    for st in scenario.stimuli:
+        nM = parse_concentration(st.value, LIGANDS.get(st.species, (None,))[0])
+        if st.day == 0:
+            stim0[st.species] = stim0.get(st.species, 0.0) + nM
+        else:
+            sched.append((st.day * 1440.0, st.species, nM))
+    res = sim.run(net, t_end=float(times[-1]), times=times, parameters={"pop_on": 0.0},
+                  after_presim={"pop_on": net.parameter("pop_on").value}, stimuli=stim0, schedule=tuple(sched))
+    if not res.ok:
+        return TMERun(pd.DataFrame({"time_days": []}), False, res.message, net, res.meta)
+    wanted = list(readouts or scenario.readouts or DEFAULT_READOUTS)
+    if all_observables:
+        wanted = [lab for lab, col in zip(res.labels, res.columns) if "__obs__" in col]
+    data = {"time_days": res.time / 1440.0}
+    for key in wanted:
+        data[key] = res[key]
+    return TMERun(pd.DataFrame(data), True, "", net, res.meta)
+
+
+def parameters_table(net: Network) -> pd.DataFrame:
+    """Every parameter of a Network: id, value, unit, source, description."""
+    return pd.DataFrame([{"id": p.id, "value": p.value, "unit": p.unit, "source": str(p.evidence),
+                          "description": p.description} for p in net.parameters])
+
+
+__all__ = ["Arm", "TMERun", "build", "simulate", "standard_arms", "knockout", "vocabulary", "parameters_table",
+           "tme_network", "DEFAULT_READOUTS", "SERUM_RANGES", "CELL_TYPES", "LINEAGES", "SUBTYPES", "MODULES",
+           "IL6_KO_ALL"]

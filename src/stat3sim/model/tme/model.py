@@ -1,0 +1,439 @@
+"""The tumor-microenvironment network (DESIGN layer 2).
+
+Cell populations are cell-counted species in the tumor compartment; each cell type
+carries its own instance of the signaling module (the tumor cell the full module, the
+others the reduced one), declared as a :class:`~stat3sim.model.network.Population` so
+that its secretion and receptor uptake are weighted by its cell number. Cytokines live
+in the tumor interstitial fluid (the signaling modules' ``medium``, whose volume follows
+the tumor) and in blood; they are secreted per cell, exchanged, consumed by receptors
+and cleared. Phenotype rates read smooth Hill functions of each population's own
+signaling state. Population rates are per day; the engine's time is minutes.
+
+Each mechanism is a function ``add_<part>(b)`` that declares what it needs; aggregates
+(total cell volume) collect contributions and cross-module effects on tumor killing
+are :class:`~stat3sim.model.network.Modifier`s, so the functions can be called in any
+order and the next layer (metastatic niches, drugs) adds its own.
+"""
+from __future__ import annotations
+
+import math
+
+from ..cells import CELL_TYPES as SIGNALING_PRESETS
+from ..network import Evidence, Network, NetworkBuilder
+from ..signaling import add_cell
+from ..signaling.parameters import LIGANDS, MOLEC_PER_nM
+from .parameters import TME
+
+E = Evidence
+
+#: cell type -> (population count expression, reduced-module target genes, needs NF-κB)
+MODULES: dict[str, tuple[str, tuple[str, ...], bool]] = {
+    "tumor": ("tumor_cells", (), True),
+    "adipocyte": ("adipocytes", (), False),
+    "macrophage": ("macrophage_total", ("PTGS2",), True),
+    "neutrophil": ("neutrophils", ("PTGS2",), True),
+    "mdsc": ("mdscs", ("PTGS2",), True),
+    "dc": ("dc_total", ("PTGS2",), True),
+    "cd8": ("cd8_total", (), False),
+    "cd4": ("cd4_total", (), False),
+}
+
+_LEUKO = {
+    "R0_IL6R": (300 / MOLEC_PER_nM, E("blood leukocytes 50–300 IL-6 sites per cell (FACTS: Hansen 2020)")),
+    "f_CD45": (1.0, E("CD45 (PTPRC) is expressed on all leukocytes", (26, 27, 28))),
+}
+#: per-cell-type overrides of the signaling parameters (on top of ``model.cells`` presets)
+SIGNALING_OVERRIDES: dict[str, dict] = {
+    "tumor": {},
+    "adipocyte": {"R0_IL6R": (0.0, E("adipose stromal cells express IL-6 but not IL-6R (Crichton et al., FACTS-TME 1): trans-signaling only"))},
+    "macrophage": {**SIGNALING_PRESETS["macrophage"].overrides,
+                   "K_tf_PTGS2": (1.0, E("assumed, calibrated to TME-11: macrophage STAT3 represses COX-2 at the low pSTAT3 of the TME [105]", (105,))),
+                   "R_PTGS2_stat3": (3.0, E("assumed, calibrated to TME-11: myeloid STAT3 loss raises COX-2 (PNAS 2019, FACTS-TME 6) [105]", (105,)))},
+    "neutrophil": dict(_LEUKO),
+    "mdsc": dict(_LEUKO),
+    "dc": dict(_LEUKO),
+    "cd8": dict(SIGNALING_PRESETS["t_cell"].overrides),
+    "cd4": {**SIGNALING_PRESETS["t_cell"].overrides,
+            "R0_IL11RA": (4000 / MOLEC_PER_nM, E("assumed: CD4+ T cells respond to host IL-11 ([97]: IL-11 signaling in CD4+ T cells suppresses antitumor responses), calibrated to TME-6", (97,)))},
+}
+
+#: default initial cells in a 2.5 cm tnbc tumor (QSP-IO initial diameter) — close to the
+#: model's own quasi-steady composition so day 0 has no large transient
+DEFAULT_CELLS: dict[str, float] = {
+    "tumor": 1.2e9,
+    "adipocyte": 0.0,
+    "macrophage": 6.0e7,
+    "neutrophil": 8.0e6,
+    "mdsc": 4.0e6,
+    "dc": 2.5e6,
+    "cd8": 3.0e7,
+    "cd4": 3.0e7,
+}
+
+#: how a cell type's initial number is split over its population states
+CELL_SPLITS: dict[str, tuple[tuple[str, float], ...]] = {
+    "tumor": (("tumor_cells", 1.0),),
+    "adipocyte": (("adipocytes", 1.0),),
+    "macrophage": (("monocytes", 0.05), ("macrophages_M1", 0.45), ("macrophages_M2", 0.5)),
+    "neutrophil": (("neutrophils", 1.0),),
+    "mdsc": (("mdscs", 1.0),),
+    "dc": (("dcs_immature", 0.8), ("dcs_mature", 0.2)),
+    "cd8": (("cd8_effector", 0.8), ("cd8_exhausted", 0.2)),
+    "cd4": (("cd4_helper", 0.9), ("cd4_th17", 0.1)),
+}
+
+
+def initial_cells(cells: dict[str, float]) -> dict[str, float]:
+    """Initial amount of every population species from cell numbers per cell type."""
+    out = {}
+    for cell, n in cells.items():
+        for sid, frac in CELL_SPLITS[cell]:
+            out[sid] = float(n) * frac
+    return out
+
+
+#: exchanged between tumor interstitium and blood: ligand -> healthy serum parameter
+EXCHANGED = {"IL6": "serum_IL6_healthy", "IL11": "serum_IL11_healthy", "TNFa": "serum_TNFa_healthy",
+             "leptin": "serum_leptin_healthy", "sIL6R": "serum_sIL6R", "sIL11R": "serum_sIL11R",
+             "sgp130": "serum_sgp130"}
+CLEARANCE = {"IL6": "k_clear_IL6", "IL11": "k_clear_IL11", "TNFa": "k_clear_TNFa", "leptin": "k_clear_leptin",
+             "sIL6R": "k_clear_sR", "sIL11R": "k_clear_sR", "sgp130": "k_clear_sR"}
+
+
+class _P:
+    """Declares TME parameters from the table on first use."""
+
+    def __init__(self, b: NetworkBuilder, overrides: dict[str, tuple[float, Evidence]]):
+        self.b, self.ov = b, overrides
+
+    def __call__(self, name: str) -> str:
+        if not self.b.has(name):
+            value, unit, ev, desc = TME[name]
+            if name in self.ov:
+                value, ev = self.ov[name]
+            self.b.parameter(name, value, unit, ev, desc)
+        return name
+
+
+def per_day(expr: str) -> str:
+    """A rate given per day, as the engine's per-minute rate, gated by ``pop_on``."""
+    return f"({expr})*pop_on/min_per_day"
+
+
+def hillx(x: str, K: str) -> str:
+    return f"({x}/({K} + {x}))"
+
+
+def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = None,
+                cells: dict[str, float] | None = None, name: str = "stat3sim_tme") -> Network:
+    """Build the TME network. ``subtype_overrides`` maps TME or signaling parameter ids to
+    (value, source); ``cells`` the initial cell numbers per cell type."""
+    ov = dict(subtype_overrides or {})
+    b = NetworkBuilder(name)
+    P = _P(b, ov)
+    init = dict(DEFAULT_CELLS)
+    init.update(cells or {})
+    for pid in ("min_per_day", "pop_on", "molec_per_zmol"):
+        P(pid)
+    add_compartments(b, P)
+    for cell, (count, genes, nfkb) in MODULES.items():
+        sig_ov = dict(SIGNALING_OVERRIDES[cell])
+        sig_ov.update({k[len(cell) + 2:]: v for k, v in ov.items() if k.startswith(f"{cell}__")})
+        add_cell(b, cell, sig_ov, reduced=(cell != "tumor"), genes=genes, nfkb=nfkb)
+        b.population(cell, count, "medium")
+    add_blood(b, P)
+    add_tumor(b, P, init)
+    add_adipocytes(b, P, init)
+    add_macrophages(b, P, init)
+    add_granulocytes(b, P, init)
+    add_dendritic_cells(b, P, init)
+    add_t_cells(b, P, init)
+    add_pge2(b, P)
+    add_observables(b, P)
+    net = b.build()
+    unknown = set(ov) - set(net.parameter_ids)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) in overrides: {sorted(unknown)}")
+    return net
+
+
+# ------------------------------------------------------------------ compartments
+def add_compartments(b: NetworkBuilder, P: _P) -> None:
+    b.aggregate("cell_volume_pL", "pL", "volume of all cells in the tumor",
+                "sum over populations of cells × cell volume")
+    b.rule("V_tumor_mL", f"{P('V_T_min')} + cell_volume_pL*1e-9/{P('Ve_T')}", "mL", "tumor volume",
+           "cell volume over the cellular volume fraction (QSP-IO simbio_init.m)")
+    b.compartment("tumor", 8.0e9, "pL", "primary tumor (cells are counted in it)",
+                  f"volume rule: V_T_min + Σ cells × cell volume / Ve_T", size_rule="V_tumor_mL*1e9")
+    b.compartment("medium", 2.4e9, "pL", "tumor interstitial fluid (the signaling modules' medium)",
+                  "volume rule: f_interstitial × tumor volume", size_rule=f"{P('f_interstitial')}*V_tumor_mL*1e9")
+
+
+def _secrete(b: NetworkBuilder, P: _P, rid: str, ligand: str, cells: str, per_cell: str, name: str, ev: Evidence | str) -> None:
+    """Secretion of ``per_cell`` molecules/cell/day by ``cells`` into the interstitium."""
+    b.reaction(rid, [], [ligand], f"({cells})*({per_cell})/(molec_per_zmol*min_per_day)/medium", "medium", name, ev)
+
+
+def add_blood(b: NetworkBuilder, P: _P) -> None:
+    """Blood: host production (to the healthy serum level), clearance, and exchange of
+    free cytokines and soluble receptors with the tumor interstitium."""
+    b.compartment("blood", TME["V_blood"][0] * 1e9, "pL", "blood", TME["V_blood"][2])
+    P("k_exchange")
+    for lig, level in EXCHANGED.items():
+        bid = f"blood__{lig}"
+        mass = LIGANDS[lig][0]
+        lvl = P(level)
+        nM = f"{lvl}/({mass}*1000)" if TME[level][1] == "pg/mL" else lvl
+        b.species(bid, "blood", f"{nM}", "nM", f"blood: {LIGANDS[lig][2]}")
+        kc = P(CLEARANCE[lig])
+        b.reaction(f"{bid}__host", [], [bid], f"{kc}*{nM}", "blood", f"host production of {lig} (sets the healthy level)",
+                   TME[level][2])
+        b.reaction(f"{bid}__clearance", [bid], [], f"{kc}*{bid}", "blood", f"clearance of {lig} (renal/hepatic)",
+                   TME[CLEARANCE[lig]][2])
+        b.reaction(f"exchange_{lig}", [lig], [bid], f"k_exchange*({lig} - {bid})", "medium",
+                   f"{lig} exchange tumor interstitium ⇄ blood", TME["k_exchange"][2])
+
+
+# ------------------------------------------------------------------ populations
+def _pop(b: NetworkBuilder, sid: str, initial: float, label: str, vol: str, P: _P) -> str:
+    b.species(sid, "tumor", float(initial), "cell", label)
+    b.contribute("cell_volume_pL", f"{sid}*{P(vol)}")
+    return sid
+
+
+def _dens(x: str) -> str:
+    return f"({x})/V_tumor_mL"
+
+
+def _stat3(cell: str) -> str:
+    """A population's STAT3 transcriptional activity: nuclear pSTAT3 dimer (nM) of its module."""
+    return f"{cell}__STAT3_pY705_dimer_nuc"
+
+
+def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
+    """Tumor cells: Gompertz proliferation raised by MYC (STAT3) and PGE2, apoptosis
+    lowered by BCL-xL, killing by effector CD8+ T cells; dead cells are cleared.
+    IL-6 secretion comes from the signaling module (IL6 mRNA); IL-11 is secreted here."""
+    C = _pop(b, "tumor_cells", init["tumor"], "tumor cells", "vol_tumor_cell", P)
+    D = _pop(b, "tumor_dead", 0.0, "dead tumor cells", "vol_tumor_cell", P)
+    A = "tumor__A_target"
+    b.rule("tumor_MYC_drive", f"(tumor__MYC_mRNA - 1)/{A}", "dimensionless", "MYC induction (0..1)")
+    b.rule("tumor_BCL_drive", f"(tumor__BCL2L1_mRNA - 1)/{A}", "dimensionless", "BCL-xL induction (0..1)")
+    b.reaction("tumor_proliferation", [], [C],
+               per_day(f"{P('k_tumor_prolif')}*(1 + {P('w_MYC_prolif')}*tumor_MYC_drive)*{C}*log({P('K_tumor')}/({C} + 1))"),
+               "tumor", "tumor-cell proliferation (Gompertz; MYC/cyclin)",
+               E("Gompertz form as QSP-IO cancer_module.m; STAT3 → MYC [3,29]", (3, 29)))
+    b.reaction("tumor_apoptosis", [C], [D],
+               per_day(f"{P('k_tumor_apop')}*{C}/(1 + {P('w_BCL_apop')}*tumor_BCL_drive)"), "tumor",
+               "tumor-cell apoptosis (BCL-xL protects)", E("STAT3 → BCL-xL [3,29]", (3, 29)))
+    b.reaction("tumor_killing", [C], [D],
+               per_day(f"{P('k_kill')}*{C}*cd8_effector/({P('K_T_C')}*{C} + cd8_effector + 1)"), "tumor",
+               "killing by effector CD8+ T cells", E("QSP-IO Teff_module.m form (Robertson-Tessi 2012)"))
+    b.reaction("tumor_dead_clearance", [D], [], per_day(f"{P('k_dead_clear')}*{D}"), "tumor", "clearance of dead cells")
+    b.rule("H_PDL1", f"tumor__CD274_mRNA/({P('K_PDL1')} + tumor__CD274_mRNA)", "dimensionless",
+           "PD-L1 engagement of CD8+ T cells (0..1)")
+    b.modifier("tumor_killing", f"(1 - {P('w_PDL1_kill')}*H_PDL1)",
+               E("tumor PD-L1 (CD274, STAT3/STAT1 target) inhibits killing [118]", (118,)), "PD-1/PD-L1 checkpoint")
+    # tumor IL-11 (TNBC lines secrete it; the bone niche of the next layer raises it)
+    b.parameter("tumor__lvl_IL11", 1.0, "dimensionless", E("gene level, 1 = wild type"), "IL11 expression level in tumor")
+    b.gene("IL11", "tumor__lvl_IL11", description="IL11 level in tumor")
+    _secrete(b, P, "tumor_IL11_secretion", "IL11", C, f"{P('sec_IL11_tumor')}*tumor__lvl_IL11",
+             "IL-11 secretion by tumor cells", TME["sec_IL11_tumor"][2])
+
+
+def add_adipocytes(b: NetworkBuilder, P: _P, init: dict) -> None:
+    """Adipocytes / adipose stromal cells: a constant population secreting IL-6 and leptin
+    (the adipose_coculture scenario) [18, 85-89]."""
+    A = b.species("adipocytes", "tumor", float(init["adipocyte"]), "cell", "adipocytes / adipose stromal cells")
+    _secrete(b, P, "adipocyte_IL6_secretion", "IL6", A, f"{P('sec_IL6_adipocyte')}*adipocyte__lvl_IL6",
+             "IL-6 secretion by adipose stromal cells", TME["sec_IL6_adipocyte"][2])
+    b.parameter("adipocyte__lvl_LEP", 1.0, "dimensionless", E("gene level, 1 = wild type"), "LEP expression level in adipocyte")
+    b.gene("LEP", "adipocyte__lvl_LEP", description="leptin level in adipocyte")
+    _secrete(b, P, "adipocyte_leptin_secretion", "leptin", A, f"{P('sec_leptin_adipocyte')}*adipocyte__lvl_LEP",
+             "leptin secretion by adipose cells", TME["sec_leptin_adipocyte"][2])
+    _ensure_level(b, "adipocyte", "IL6")
+
+
+def _ensure_level(b: NetworkBuilder, cell: str, gene: str) -> str:
+    pid = f"{cell}__lvl_{gene}"
+    if not b.has(pid):
+        b.parameter(pid, 1.0, "dimensionless", E("gene level, 1 = wild type"), f"{gene} expression level in {cell}")
+        b.gene(gene, pid, description=f"{gene} level in {cell}")
+    return pid
+
+
+def _recruitment_drive(b: NetworkBuilder, P: _P) -> None:
+    if b.has("H_IL6_rec"):
+        return
+    b.rule("H_IL6_rec", hillx("IL6", P("K_IL6_rec")), "dimensionless", "interstitial IL-6 drive of recruitment (0..1)")
+    b.rule("myeloid_drive", f"1 + {P('w_IL6_rec')}*H_IL6_rec + {P('w_NFkB_rec')}*tumor__NFkB_nuc", "dimensionless",
+           "IL-6 and tumor NF-κB drive of neutrophil/MDSC recruitment (1 = basal)")
+
+
+def add_macrophages(b: NetworkBuilder, P: _P, init: dict) -> None:
+    """Monocytes recruited by IL-6 differentiate into macrophages (M1); IL-6/STAT3 in the
+    macrophage drives M1 → M2 [92]; M2 (and M1) secrete IL-6 and TNFα [100]; macrophage
+    COX-2 (repressed by STAT3 [105]) makes PGE2 (see :func:`add_pge2`)."""
+    _recruitment_drive(b, P)
+    ic = initial_cells(init)
+    Mo = _pop(b, "monocytes", ic["monocytes"], "monocytes", "vol_macrophage", P)
+    M1 = _pop(b, "macrophages_M1", ic["macrophages_M1"], "M1 macrophages", "vol_macrophage", P)
+    M2 = _pop(b, "macrophages_M2", ic["macrophages_M2"], "M2 macrophages", "vol_macrophage", P)
+    b.rule("macrophage_total", f"{Mo} + {M1} + {M2}", "cell", "monocytes and macrophages")
+    b.reaction("monocyte_recruitment", [], [Mo],
+               per_day(f"{P('k_mono_rec')}*V_tumor_mL*(1 + {P('w_IL6_rec')}*H_IL6_rec)"), "tumor",
+               "monocyte recruitment (IL-6, CCL2)", E("IL-6 recruits immune cells [19,20]", (19, 20)))
+    b.reaction("monocyte_differentiation", [Mo], [M1], per_day(f"{P('k_mono_diff')}*{Mo}"), "tumor",
+               "monocyte → macrophage")
+    b.reaction("monocyte_death", [Mo], [], per_day(f"{P('k_mono_death')}*{Mo}"), "tumor", "monocyte death")
+    b.rule("H_STAT3_macrophage", hillx(_stat3("macrophage"), P("K_STAT3_mac")), "dimensionless",
+           "macrophage STAT3 activity (0..1)")
+    b.reaction("M2_polarisation", [M1], [M2],
+               per_day(f"{P('k_M2_pol')}*({P('b_M2')} + H_STAT3_macrophage)*{M1}"), "tumor",
+               "M1 → M2 polarisation driven by IL-6/STAT3", E("IL-6 → M2 [92]; Mauer 2014 (FACTS-TME 6)", (92,)))
+    b.reaction("M1_repolarisation", [M2], [M1], per_day(f"{P('k_M1_pol')}*{M2}"), "tumor", "M2 → M1")
+    for M in (M1, M2):
+        b.reaction(f"{M}_death", [M], [], per_day(f"{P('k_mac_death')}*{M}"), "tumor", "macrophage death")
+    il6, tnf = _ensure_level(b, "macrophage", "IL6"), _ensure_level(b, "macrophage", "TNF")
+    _secrete(b, P, "macrophage_IL6_secretion", "IL6", "1",
+             f"({P('sec_IL6_M1')}*{M1} + {P('sec_IL6_M2')}*{M2})*{il6}", "IL-6 secretion by macrophages",
+             E("M2 TAMs secrete IL-6 [100]", (100,)))
+    _secrete(b, P, "macrophage_TNFa_secretion", "TNFa", "1",
+             f"({P('sec_TNF_M1')}*{M1} + {P('sec_TNF_M2')}*{M2})*{tnf}", "TNFα secretion by macrophages",
+             E("M2 TAMs secrete TNFα [100]", (100,)))
+
+
+def add_granulocytes(b: NetworkBuilder, P: _P, init: dict) -> None:
+    """Neutrophils and MDSCs recruited by IL-6 and tumor NF-κB [90, 91]; STAT3 keeps MDSCs
+    alive (its loss raises their apoptosis) [99]; MDSCs suppress T-cell killing."""
+    _recruitment_drive(b, P)
+    N = _pop(b, "neutrophils", init["neutrophil"], "neutrophils", "vol_myeloid", P)
+    M = _pop(b, "mdscs", init["mdsc"], "MDSCs", "vol_myeloid", P)
+    ev = E("IL-6/NF-κB recruit neutrophils and MDSCs [90,91]", (90, 91))
+    b.reaction("neutrophil_recruitment", [], [N], per_day(f"{P('k_neut_rec')}*V_tumor_mL*myeloid_drive"), "tumor",
+               "neutrophil recruitment", ev)
+    b.reaction("neutrophil_death", [N], [], per_day(f"{P('k_neut_death')}*{N}"), "tumor", "neutrophil death")
+    b.reaction("mdsc_recruitment", [], [M], per_day(f"{P('k_mdsc_rec')}*V_tumor_mL*myeloid_drive"), "tumor",
+               "MDSC recruitment", ev)
+    b.rule("H_STAT3_mdsc", hillx(_stat3("mdsc"), P("K_STAT3_mdsc")), "dimensionless", "MDSC STAT3 activity (0..1)")
+    b.reaction("mdsc_death", [M], [],
+               per_day(f"{P('k_mdsc_death')}*(1 + {P('w_mdsc_apop')}*(1 - H_STAT3_mdsc))*{M}"), "tumor",
+               "MDSC death (STAT3 protects)", E("STAT3 drives MDSC expansion [99]; STAT3 inhibition → Bax-dependent MDSC apoptosis (FACTS-TME 6)", (99,)))
+    b.rule("H_MDSC", hillx(_dens(M), P("K_MDSC_supp")), "dimensionless", "MDSC suppression (0..1)")
+    b.modifier("tumor_killing", f"(1 - {P('w_MDSC_supp')}*H_MDSC)",
+               E(f"MDSCs suppress T cells (QSP-IO MDSC_module.m (1 - H_MDSC)) [99]", (99,)), "MDSC suppression")
+    _secrete(b, P, "mdsc_IL6_secretion", "IL6", M, f"{P('sec_IL6_mdsc')}*{_ensure_level(b, 'mdsc', 'IL6')}",
+             "IL-6 secretion by MDSCs", TME["sec_IL6_mdsc"][2])
+    _ensure_level(b, "neutrophil", "IL6")
+
+
+def add_dendritic_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
+    """Immature DCs mature unless STAT3 (or PGE2) holds them back [100]."""
+    ic = initial_cells(init)
+    Di = _pop(b, "dcs_immature", ic["dcs_immature"], "immature dendritic cells", "vol_myeloid", P)
+    Dm = _pop(b, "dcs_mature", ic["dcs_mature"], "mature dendritic cells", "vol_myeloid", P)
+    b.rule("dc_total", f"{Di} + {Dm}", "cell", "dendritic cells")
+    b.reaction("dc_recruitment", [], [Di], per_day(f"{P('k_dc_rec')}*V_tumor_mL"), "tumor", "DC recruitment")
+    b.rule("H_STAT3_dc", hillx(_stat3("dc"), P("K_STAT3_dc")), "dimensionless", "DC STAT3 activity (0..1)")
+    b.reaction("dc_maturation", [Di], [Dm],
+               per_day(f"{P('k_dc_mat')}*{Di}/((1 + {P('w_STAT3_dc')}*H_STAT3_dc)*(1 + {P('w_PGE2_dc')}*H_PGE2))"),
+               "tumor", "DC maturation (STAT3 and PGE2 suppress it)", E("STAT3 suppresses DC maturation [100]", (100,)))
+    b.reaction("dc_death", [Di], [], per_day(f"{P('k_dc_death')}*{Di}"), "tumor", "immature DC death")
+    b.reaction("dcm_loss", [Dm], [], per_day(f"{P('k_dcm_death')}*{Dm}"), "tumor", "mature DC migration/death")
+    _ensure_level(b, "dc", "IL6")
+
+
+def add_t_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
+    """CD8+ effectors primed by mature DCs, held back by their own STAT3 [3], exhausted by
+    PD-L1; CD4+ T cells help killing unless IL-11/STAT3 turns them off [97], and IL-6/STAT3
+    polarises them to Th17 [98]."""
+    ic = initial_cells(init)
+    T8 = _pop(b, "cd8_effector", ic["cd8_effector"], "effector CD8+ T cells", "vol_t_cell", P)
+    T8x = _pop(b, "cd8_exhausted", ic["cd8_exhausted"], "exhausted CD8+ T cells", "vol_t_cell", P)
+    T4 = _pop(b, "cd4_helper", ic["cd4_helper"], "CD4+ T cells (non-Th17)", "vol_t_cell", P)
+    T17 = _pop(b, "cd4_th17", ic["cd4_th17"], "Th17 CD4+ T cells", "vol_t_cell", P)
+    b.rule("cd8_total", f"{T8} + {T8x}", "cell", "CD8+ T cells")
+    b.rule("cd4_total", f"{T4} + {T17}", "cell", "CD4+ T cells")
+    b.rule("H_priming", f"{P('b_prime')} + {hillx(_dens('dcs_mature'), P('K_dcm'))}", "dimensionless",
+           "priming by mature DCs (basal + Hill)")
+    b.rule("H_STAT3_cd8", hillx(_stat3("cd8"), P("K_STAT3_T")), "dimensionless", "CD8+ STAT3 activity (0..1)")
+    b.rule("H_STAT3_cd4", hillx(_stat3("cd4"), P("K_STAT3_T")), "dimensionless", "CD4+ STAT3 activity (0..1)")
+    b.reaction("cd8_recruitment", [], [T8],
+               per_day(f"{P('k_cd8_rec')}*V_tumor_mL*H_priming/(1 + {P('w_STAT3_T')}*H_STAT3_cd8)"), "tumor",
+               "effector CD8+ accumulation (DC priming; T-cell STAT3 lowers it)",
+               E("STAT3 in T cells lowers effector accumulation [3]; DCs prime [100]", (3, 100)))
+    b.reaction("cd8_death", [T8], [], per_day(f"{P('k_cd8_death')}*{T8}"), "tumor", "effector CD8+ death")
+    b.reaction("cd8_exhaustion", [T8], [T8x], per_day(f"{P('k_cd8_exh')}*tumor__CD274_mRNA*{T8}"), "tumor",
+               "exhaustion through PD-1/PD-L1", E("PD-L1 (CD274) [118]", (118,)))
+    b.reaction("cd8_exhausted_death", [T8x], [], per_day(f"{P('k_exh_death')}*{T8x}"), "tumor", "exhausted CD8+ death")
+    b.reaction("cd4_recruitment", [], [T4], per_day(f"{P('k_cd4_rec')}*V_tumor_mL*H_priming"), "tumor",
+               "CD4+ recruitment (DC priming)")
+    b.reaction("cd4_death", [T4], [], per_day(f"{P('k_cd4_death')}*{T4}"), "tumor", "CD4+ death")
+    b.reaction("th17_polarisation", [T4], [T17],
+               per_day(f"{P('k_th17')}*{hillx(_stat3('cd4'), P('K_STAT3_th17'))}*{T4}"), "tumor",
+               "Th17 polarisation by IL-6/STAT3", E("IL-6/STAT3 → Th17 [98]; Manel 2008 (FACTS-TME 6)", (98,)))
+    b.reaction("th17_reversion", [T17], [T4], per_day(f"{P('k_th17_rev')}*{T17}"), "tumor", "Th17 plasticity")
+    b.reaction("th17_death", [T17], [], per_day(f"{P('k_cd4_death')}*{T17}"), "tumor", "Th17 death")
+    b.rule("H_help", hillx(f"{_dens(T4)}/(1 + {P('w_CD4_STAT3')}*H_STAT3_cd4)", P("K_help")), "dimensionless",
+           "CD4+ help (0..1), lowered by IL-11/STAT3 in CD4+ T cells")
+    b.modifier("tumor_killing", f"(1 + {P('w_help')}*H_help)",
+               E("CD4+ T cells mediate antitumor responses that host IL-11 signaling suppresses [97]", (97,)),
+               "CD4+ help")
+    for cell in ("cd8", "cd4"):
+        _ensure_level(b, cell, "IL6")
+
+
+def add_pge2(b: NetworkBuilder, P: _P) -> None:
+    """PGE2 from macrophage COX-2 [105]: promotes tumor proliferation, holds back DC maturation."""
+    b.species("PGE2", "medium", 0.0, "nM", "prostaglandin E2 (interstitial)")
+    _secrete(b, P, "macrophage_PGE2_release", "PGE2", "macrophage_total",
+             f"{P('k_PGE2_sec')}*macrophage__PTGS2_mRNA", "PGE2 release by macrophage COX-2",
+             E("myeloid STAT3 loss raises COX-2 → mammary tumor growth [105]", (105,)))
+    b.reaction("PGE2_degradation", ["PGE2"], [], f"{P('k_PGE2_deg')}*PGE2", "medium", "PGE2 degradation (15-PGDH)")
+    b.rule("H_PGE2", hillx("PGE2", P("K_PGE2")), "dimensionless", "PGE2 effect (0..1)")
+    b.modifier("tumor_proliferation", f"(1 + {P('w_PGE2_prolif')}*H_PGE2)",
+               E("macrophage COX-2/PGE2 promotes mammary tumor growth [105]", (105,)), "PGE2 (EP2/EP4)")
+
+
+# ------------------------------------------------------------------ observables
+UP = ("SNAI1", "TWIST1", "VIM", "CDH2")
+
+
+def add_observables(b: NetworkBuilder, P: _P) -> None:
+    def o(id: str, expr: str, unit: str, desc: str) -> None:
+        b.observable(f"tme__obs__{id.replace('.', '__')}", expr, unit, id, desc)
+
+    A, R = "tumor__A_target", "tumor__R_target"
+    up = " + ".join(f"(tumor__{g}_mRNA - 1)/{A}" for g in UP)
+    down = f"(1 - tumor__CDH1_mRNA)*(1 + {R})/{R}"
+    o("tumor_volume_mm3", "V_tumor_mL*1000", "mm3", "tumor volume (cells / Ve_T)")
+    o("tumor_diameter_mm", f"2*(3*V_tumor_mL*1000/(4*{math.pi!r}))^(1/3)", "mm", "diameter of the equivalent sphere")
+    o("tumor_cells", "tumor_cells", "cell", "live tumor cells")
+    o("tumor.EMT_index", f"({up} + {down})/5", "dimensionless",
+      "EMT index 0..1: mean induction of SNAI1, TWIST1, VIM, CDH2 and repression of CDH1")
+    o("tumor.invasion", f"0.5*({up} + {down})/5 + 0.5*(tumor__FSCN1_mRNA - 1)/tumor__A_coactivation", "dimensionless",
+      "invasion index 0..1: EMT index and FSCN1 (STAT3 AND NF-κB) [34,35]")
+    o("tumor.PDL1", "tumor__CD274_mRNA", "au", "tumor PD-L1 (CD274) expression relative to no STAT input")
+    o("macrophage_count", "macrophages_M1 + macrophages_M2", "cell", "tumor-associated macrophages")
+    o("monocyte_count", "monocytes", "cell", "monocytes in the tumor")
+    o("M2_fraction", "macrophages_M2/(macrophages_M1 + macrophages_M2 + 1e-12)", "dimensionless", "M2 / all macrophages")
+    o("MDSC_count", "mdscs", "cell", "MDSCs")
+    o("neutrophil_count", "neutrophils", "cell", "tumor-associated neutrophils")
+    o("CD8_count", "cd8_total", "cell", "CD8+ T cells (effector + exhausted)")
+    o("CD8_effector_count", "cd8_effector", "cell", "effector CD8+ T cells")
+    o("CD8_exhausted_fraction", "cd8_exhausted/(cd8_total + 1e-12)", "dimensionless", "exhausted / all CD8+")
+    o("CD4_count", "cd4_total", "cell", "CD4+ T cells")
+    o("Th17_fraction", "cd4_th17/(cd4_total + 1e-12)", "dimensionless", "Th17 / all CD4+")
+    o("DC_count", "dc_total", "cell", "dendritic cells")
+    o("DC_mature_fraction", "dcs_mature/(dc_total + 1e-12)", "dimensionless", "mature / all DCs")
+    o("adipocyte_count", "adipocytes", "cell", "adipocytes / adipose stromal cells")
+    for name, sid in (("macrophage", "macrophage_count"), ("MDSC", "mdscs"), ("CD8", "cd8_total"),
+                      ("neutrophil", "neutrophils"), ("DC", "dc_total"), ("CD4", "cd4_total")):
+        expr = "(macrophages_M1 + macrophages_M2)" if name == "macrophage" else sid
+        o(f"{name}_per_mL", f"{expr}/V_tumor_mL", "cell/mL", f"{name} density in the tumor")
+    for lig in ("IL6", "IL11", "TNFa", "leptin"):
+        k = LIGANDS[lig][0] * 1000
+        o(f"serum_{lig}_pg_mL", f"blood__{lig}*{k!r}", "pg/mL", f"serum {LIGANDS[lig][2]}")
+        o(f"tumor_{lig}_pg_mL", f"{lig}*{k!r}", "pg/mL", f"free {LIGANDS[lig][2]} in tumor interstitial fluid")
+    o("PGE2_nM", "PGE2", "nM", "interstitial PGE2")
+    o("macrophage.COX2", "macrophage__PTGS2_mRNA", "au", "macrophage COX-2 (PTGS2) mRNA, relative")

@@ -1,0 +1,124 @@
+"""Parameters of the tumor-microenvironment layer: value, unit, source.
+
+Population rates are per day (the engine's time is minutes; rate laws divide by
+``min_per_day``); cell numbers are cells; volumes pL inside the engine, mL in tables;
+secretion in molecules per cell per day (converted to zmol/min in the rate laws,
+1 zmol = 602.2 molecules). Sources: review references [n] (To et al. 2022); "FACTS"
+and "FACTS-TME" are ../shared/FACTS.md and FACTS-TME.md, which name the primary
+source; "QSP-IO" is the QSP-IO TNBC platform's parameter file as quoted in
+../shared/ANCHORS-QSP.md. A value without a measured counterpart is "assumed"; where
+it was set so a claim holds with margin it says "calibrated to TME-n".
+"""
+from __future__ import annotations
+
+from ..network import Evidence
+
+E = Evidence
+QSP = "QSP-IO TNBC parameters_TNBC.m (ANCHORS-QSP.md)"
+
+#: id -> (value, unit, source, description)
+TME: dict[str, tuple[float, str, Evidence, str]] = {
+    # --- time and switches
+    "min_per_day": (1440.0, "min/day", E("definition"), "minutes per day (population rates are per day)"),
+    "pop_on": (1.0, "dimensionless", E("protocol switch: 0 while signaling and cytokines settle before day 0, 1 after"),
+               "population dynamics on (1) or frozen (0)"),
+    "molec_per_zmol": (602.2, "dimensionless", E("Avogadro: 1 zmol = 602.2 molecules"), "molecules per zeptomole"),
+    # --- geometry
+    "vol_tumor_cell": (2.57, "pL/cell", E(f"17 µm cancer cell diameter (Abramczyk 2015, via {QSP})"), "tumor cell volume"),
+    "vol_t_cell": (0.175, "pL/cell", E(f"6.94 µm T-cell diameter (Chapman 1981, via {QSP})"), "T-cell volume"),
+    "vol_macrophage": (4.85, "pL/cell", E(f"21 µm macrophage diameter (Krombach 1997, via {QSP})"), "macrophage volume"),
+    "vol_myeloid": (0.9, "pL/cell", E("assumed: 12 µm neutrophil / MDSC / DC"), "neutrophil, MDSC and DC volume"),
+    "Ve_T": (0.37, "dimensionless", E(f"cellular volume fraction of tumor (Finley 2012, via {QSP}; FACTS-TME 8)"),
+             "fraction of tumor volume occupied by cells"),
+    "f_interstitial": (0.3, "dimensionless", E("assumed: interstitial fluid ~30 % of tumor volume (the complement of Ve_T less the vascular 2 %, rounded down for matrix)"),
+                       "interstitial fluid fraction of the tumor volume"),
+    "V_T_min": (1.0e-6, "mL", E(f"V_Tmin 1e-6 mL ({QSP} simbio_init.m)"), "volume floor of the tumor compartment"),
+    "V_blood": (5000.0, "mL", E(f"V_C 5 L ({QSP} simbio_init.m)"), "blood (plasma + cells) volume"),
+    # --- tumor growth: Gompertz proliferation − apoptosis − killing
+    "k_tumor_prolif": (0.0062, "1/day", E("assumed, calibrated so untreated tnbc doubles its volume in 103 ± 43 d (Ryu 2014, FACTS); Gompertz form as QSP-IO cancer_module.m"),
+                       "Gompertz proliferation constant at zero MYC drive"),
+    "K_tumor": (1.0e11, "cell", E("assumed: carrying capacity ~1e11 cells (~700 mL lesion)"), "Gompertz carrying capacity"),
+    "w_MYC_prolif": (1.0, "dimensionless", E("assumed: STAT3→MYC/cyclin D1 doubles proliferation at full induction [3,29]", (3, 29)),
+                     "proliferation gain at full MYC induction"),
+    "k_tumor_apop": (0.02, "1/day", E("assumed: basal tumor-cell apoptosis (QSP-IO uses 1e-4 d⁻¹ death plus immune killing; a higher basal loss is usual for carcinomas)"),
+                     "basal tumor-cell apoptosis"),
+    "w_BCL_apop": (2.0, "dimensionless", E("assumed: full BCL-xL induction cuts apoptosis 3-fold [3,29]", (3, 29)), "apoptosis protection by BCL-xL"),
+    "k_dead_clear": (0.1, "1/day", E(f"k_cell_clear 0.1 d⁻¹ ({QSP}, estimated)"), "clearance of dead tumor cells"),
+    "k_kill": (0.9, "1/day", E(f"k_C_Tcell 0.9 d⁻¹ (Robertson-Tessi 2012, via {QSP})"), "maximal killing by effector CD8+ T cells"),
+    "K_T_C": (1.2, "dimensionless", E(f"K_T_C 1.2 (Robertson-Tessi 2012, via {QSP})"), "tumor cells per T cell at half-maximal killing"),
+    "w_PDL1_kill": (0.6, "dimensionless", E("assumed: PD-L1 engagement removes up to 60 % of killing (QSP-IO uses a PD-1 synapse Hill term)", (118,)), "maximal inhibition of killing by tumor PD-L1"),
+    "K_PDL1": (2.0, "au", E("assumed: half-maximal inhibition at twice basal CD274 expression"), "CD274 level of half-maximal inhibition"),
+    "w_help": (1.0, "dimensionless", E("assumed: CD4+ help doubles CD8+ killing at saturation ([97]: CD4+ T cells mediate the antitumor response IL-11 suppresses)", (97,)), "CD4+ help on killing"),
+    "K_help": (2.0e6, "cell/mL", E("assumed, calibrated to TME-6 (IL-11 → CD4-dependent immune evasion)"), "helper CD4+ density of half-maximal help"),
+    "w_CD4_STAT3": (3.0, "dimensionless", E("assumed, calibrated to TME-6: STAT3 (IL-11, IL-6) in CD4+ T cells suppresses their antitumor activity [97]", (97,)), "loss of CD4+ help per unit CD4 STAT3 activity"),
+    # --- myeloid
+    "k_mono_rec": (3.0e5, "cell/mL/day", E(f"assumed: of the order of macrophage recruitment 1.7e5 cell/(mL·d) (Yang 2018, via {QSP})"), "monocyte recruitment per mL tumor"),
+    "w_IL6_rec": (2.0, "dimensionless", E("assumed, calibrated to TME-4: IL-6 recruits myeloid cells [19,20,90,91]", (19, 20, 90, 91)), "IL-6 drive of myeloid recruitment"),
+    "w_NFkB_rec": (2.0, "dimensionless", E("assumed, calibrated to TME-4: tumor NF-κB chemokines (CXCL1/2, G-CSF) recruit neutrophils and MDSCs [90,91]", (90, 91)), "tumor NF-κB drive of myeloid recruitment"),
+    "K_IL6_rec": (0.2, "nM", E("assumed: half-maximal recruitment at ~4 ng/mL interstitial IL-6"), "IL-6 of half-maximal recruitment drive"),
+    "k_mono_diff": (0.5, "1/day", E("assumed: monocyte-to-macrophage differentiation in ~2 d"), "monocyte differentiation"),
+    "k_mono_death": (0.2, "1/day", E("assumed: monocyte half-life ~3 d in tissue"), "monocyte death"),
+    "k_M2_pol": (0.25, "1/day", E(f"k_M2_pol 0.25 d⁻¹ ({QSP}, estimated: polarisation in 2–3 d)"), "maximal M1→M2 polarisation"),
+    "k_M1_pol": (0.045, "1/day", E(f"k_M1_pol 0.045 d⁻¹ ({QSP}, fitted to the M1/M2 ratio)"), "M2→M1 repolarisation"),
+    "b_M2": (0.1, "dimensionless", E("assumed: STAT3-independent M2 drive (IL-4/IL-13, IL-10) relative to full STAT3 drive"), "basal M2 drive"),
+    "k_mac_death": (0.02, "1/day", E(f"k_Mac_death 0.02 d⁻¹ (Ginhoux 2016, via {QSP})"), "macrophage death"),
+    "K_STAT3_mac": (2.0, "nM", E("assumed, calibrated to TME-3: half-maximal M2 drive at 2 nM nuclear pSTAT3 dimer (IL-6/STAT3 → IL-4Rα, Mauer 2014, FACTS-TME 6) [92]", (92,)), "macrophage STAT3 activity of half-maximal M2 drive"),
+    "k_neut_rec": (1.0e5, "cell/mL/day", E("assumed: tumor-associated neutrophil influx (TNBC: TANs in 88 % of tumors, FACTS-TME 2)"), "neutrophil recruitment per mL tumor"),
+    "k_neut_death": (0.5, "1/day", E("assumed: tissue neutrophil half-life ~1.4 d"), "neutrophil death"),
+    "k_mdsc_rec": (1.1e4, "cell/mL/day", E(f"k_MDSC_rec 1.1e4 cell/(mL·d) (Diaz-Montero 2009, Huang 2006, via {QSP})"), "MDSC recruitment per mL tumor"),
+    "k_mdsc_death": (0.015, "1/day", E(f"k_MDSC_death 0.015 d⁻¹ (Lai 2018, via {QSP})"), "MDSC death with full STAT3 activity"),
+    "w_mdsc_apop": (4.0, "dimensionless", E("assumed, calibrated to TME-5: STAT3 loss raises MDSC apoptosis (Bax-dependent, Guha et al., FACTS-TME 6) [99]", (99,)), "extra MDSC death without STAT3"),
+    "K_STAT3_mdsc": (0.5, "nM", E("assumed, calibrated to TME-5"), "MDSC STAT3 activity of half-maximal survival"),
+    "K_MDSC_supp": (1.0e6, "cell/mL", E("assumed: half-maximal suppression at 1e6 MDSC/mL (QSP-IO plausible range 1e4–1e7)"), "MDSC density of half-maximal T-cell suppression"),
+    "w_MDSC_supp": (0.5, "dimensionless", E("assumed: MDSCs (NO, Arg1) remove up to half of killing (QSP-IO H_MDSC)"), "maximal MDSC suppression of killing"),
+    # --- COX-2 / PGE2
+    "k_PGE2_sec": (2.0e4, "1/cell/day", E("assumed: PGE2 molecules per macrophage per day per unit COX-2 mRNA"), "macrophage PGE2 release per unit PTGS2 mRNA"),
+    "k_PGE2_deg": (0.05, "1/min", E("assumed: PGE2 half-life ~14 min in tissue (15-PGDH)"), "PGE2 degradation"),
+    "K_PGE2": (0.002, "nM", E("assumed, calibrated to TME-11: EP2/EP4 respond at low-nM PGE2"), "PGE2 of half-maximal effect"),
+    "w_PGE2_prolif": (0.6, "dimensionless", E("assumed, calibrated to TME-11: macrophage COX-2/PGE2 promotes mammary tumor growth [105]", (105,)), "proliferation gain at saturating PGE2"),
+    # --- dendritic cells
+    "k_dc_rec": (1.0e5, "cell/mL/day", E(f"assumed: gives ~4e5 DC/mL at steady state (APC0_T 4e5 cell/mL, Lavin 2017, via {QSP})"), "immature DC recruitment per mL tumor"),
+    "k_dc_mat": (0.2, "1/day", E("assumed: immature DCs mature (and leave) in ~5 d without STAT3"), "maximal DC maturation"),
+    "k_dc_death": (0.1, "1/day", E("assumed: DC residence ~10 d"), "immature DC death"),
+    "k_dcm_death": (0.3, "1/day", E("assumed: mature DCs migrate to lymph nodes in ~3 d"), "mature DC loss"),
+    "w_STAT3_dc": (4.0, "dimensionless", E("assumed, calibrated to TME-5: STAT3 suppresses DC maturation [100]", (100,)), "suppression of DC maturation by STAT3"),
+    "K_STAT3_dc": (0.5, "nM", E("assumed"), "DC STAT3 activity of half-maximal suppression"),
+    "w_PGE2_dc": (1.0, "dimensionless", E("assumed: PGE2 inhibits DC maturation"), "suppression of DC maturation by PGE2"),
+    # --- T cells
+    "k_cd8_rec": (1.0e5, "cell/mL/day", E("assumed: effector CD8+ influx per mL tumor (QSP-IO plausible 1e5–1e9 cells/mL)"), "CD8+ recruitment per mL tumor"),
+    "K_dcm": (5.0e4, "cell/mL", E("assumed: priming half-maximal at 5e4 mature DC/mL"), "mature-DC density of half-maximal priming"),
+    "b_prime": (0.2, "dimensionless", E("assumed: DC-independent CD8+ influx relative to full priming"), "basal priming"),
+    "k_cd8_death": (0.05, "1/day", E("assumed: effector CD8+ death in tumor (QSP-IO 0.01 d⁻¹ for T cells plus activation-induced death)"), "effector CD8+ death"),
+    "k_cd8_exh": (0.05, "1/day", E(f"k_Tcell 0.1 d⁻¹ exhaustion ({QSP}, estimated), half at basal PD-L1"), "exhaustion per unit PD-L1 engagement"),
+    "k_exh_death": (0.05, "1/day", E("assumed: exhausted CD8+ persist ~3 weeks"), "exhausted CD8+ death"),
+    "w_STAT3_T": (3.0, "dimensionless", E("assumed, calibrated to TME-6: STAT3 in T cells lowers effector accumulation [3]", (3,)), "loss of effector accumulation per unit T-cell STAT3 activity"),
+    "K_STAT3_T": (0.5, "nM", E("assumed"), "T-cell STAT3 activity of half-maximal effect"),
+    "k_cd4_rec": (1.0e5, "cell/mL/day", E("assumed: CD4+ influx of the order of CD8+"), "CD4+ recruitment per mL tumor"),
+    "k_cd4_death": (0.05, "1/day", E("assumed: as CD8+"), "CD4+ death"),
+    "k_th17": (0.1, "1/day", E("assumed: Th17 polarisation needs IL-6/STAT3 (with TGF-β) (Manel 2008, FACTS-TME 6) [98]", (98,)), "maximal Th17 polarisation"),
+    "k_th17_rev": (0.1, "1/day", E("assumed: Th17 plasticity"), "Th17 reversion"),
+    "K_STAT3_th17": (2.0, "nM", E("assumed, calibrated to TME-6"), "CD4 STAT3 activity of half-maximal Th17 polarisation"),
+    # --- cytokine secretion (molecules per cell per day)
+    "sec_IL11_tumor": (1.0e4, "1/cell/day", E("assumed: TNBC lines (MDA-MB-231) secrete IL-11 (FACTS-TME 1, Cancer Biol Ther 2011)", (54,)), "tumor IL-11 secretion"),
+    "sec_IL6_M1": (1.0e5, "1/cell/day", E("assumed: LPS-stimulated monocytes secrete 6.5–10.6 IL-6 molecules/s (FACTS-TME 1, low confidence); TAMs less"), "IL-6 secretion by M1 macrophages"),
+    "sec_IL6_M2": (2.0e5, "1/cell/day", E("assumed, calibrated to TME-3: M2 TAMs secrete IL-6 [100]", (100,)), "IL-6 secretion by M2 macrophages"),
+    "sec_TNF_M1": (5.0e4, "1/cell/day", E("assumed"), "TNFα secretion by M1 macrophages"),
+    "sec_TNF_M2": (1.0e5, "1/cell/day", E("assumed, calibrated to TME-3: M2 TAMs secrete TNFα [100]", (100,)), "TNFα secretion by M2 macrophages"),
+    "sec_IL6_mdsc": (2.0e4, "1/cell/day", E("assumed: MDSC–tumor IL-6 loop [90]", (90,)), "IL-6 secretion by MDSCs"),
+    "sec_IL6_adipocyte": (1.0e5, "1/cell/day", E("assumed: adipose stromal cells secrete IL-6 (Walter 2009; Crichton, FACTS-TME 1) [18,85-89]", (18, 85, 86, 87, 88, 89)), "IL-6 secretion by adipose stromal cells"),
+    "sec_leptin_adipocyte": (4.0e3, "1/cell/day", E("assumed: ~4e4 leptin molecules/adipocyte/day from whole-body 797 ng/min over ~4e10 adipocytes (Klein 1996, FACTS-TME 1), ÷10 for stromal cells"), "leptin secretion by adipose cells"),
+    # --- exchange and clearance
+    "k_exchange": (0.01, "1/min", E("assumed: interstitial fluid exchanges with plasma/lymph in ~70 min"), "tumor interstitium ⇄ blood exchange rate"),
+    "k_clear_IL6": (0.029, "1/min", E("IL-6 t½β 0.4 h in rat (FACTS: Eur J Clin Invest 1990)"), "IL-6 clearance from blood"),
+    "k_clear_IL11": (0.0058, "1/min", E("assumed: IL-11 plasma t½ ~2 h (Aoyama 1997 gives t½ without a number in the abstract, FACTS-TME 7)"), "IL-11 clearance from blood"),
+    "k_clear_TNFa": (0.014, "1/min", E("TNFα t½β 49 ± 5 min in humans (Clin Sci 87:459, FACTS-TME 7)"), "TNFα clearance from blood"),
+    "k_clear_leptin": (0.028, "1/min", E("leptin t½ 24.9 min in humans (Klein 1996, FACTS-TME 7)"), "leptin clearance from blood"),
+    "k_clear_sR": (0.00048, "1/min", E("assumed: soluble receptors t½ ~1 d in plasma"), "sIL-6R, sIL-11R and sgp130 clearance from blood"),
+    "serum_IL6_healthy": (2.0, "pg/mL", E("assumed: healthy serum IL-6 < 5 pg/mL (FACTS: Dwivedi healthy calibration ~10 pg/mL order)"), "host serum IL-6 without tumor"),
+    "serum_IL11_healthy": (66.0, "pg/mL", E("controls ~66 pg/mL (Ren 2014, FACTS; unit unclear, low confidence)"), "host serum IL-11 without tumor"),
+    "serum_TNFa_healthy": (5.0, "pg/mL", E("assumed: healthy serum TNFα a few pg/mL"), "host serum TNFα without tumor"),
+    "serum_leptin_healthy": (10000.0, "pg/mL", E("assumed: plasma leptin ~10 ng/mL in adults"), "host serum leptin"),
+    "serum_sIL6R": (1.0, "nM", E("serum sIL-6R ~1 nM (Dwivedi 2014; FACTS)"), "serum sIL-6R"),
+    "serum_sIL11R": (0.1, "nM", E("assumed: serum sIL-11R not measured (FACTS: not found)"), "serum sIL-11R"),
+    "serum_sgp130": (3.9, "nM", E("serum sgp130 390 ng/mL ≈ 3.9 nM (Narazaki 1993; FACTS)"), "serum sgp130"),
+}
