@@ -1,0 +1,178 @@
+"""Parsing the options that describe a run of the signaling model: stimuli
+(``NAME=VALUE[UNIT][@MIN]``), knock-outs, gene levels, and a user's SBML file with its
+stimuli.
+
+What belongs here: turning what a person typed about *the model and its inputs* into
+checked values, rejecting anything else with :func:`._common.bad`. Any command that
+takes these options (``simulate``, later ``run``, ``scenarios``) uses these functions, so
+that the same mistake gets the same message everywhere.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model.signaling.parameters import LIGANDS
+from ..model.units import to_nM
+from ._common import allowed, bad, fmt, one_line
+
+#: concentration units accepted by ``--stimulus`` (ng/mL and pg/mL via the ligand's molar mass)
+STIMULUS_UNITS = ("pM", "nM", "uM", "µM", "ng/mL", "pg/mL")
+_UNIT_ALIASES = {"ng/ml": "ng/mL", "pg/ml": "pg/mL"}
+
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_STIM_RE = re.compile(rf"^(?P<name>[^=\s]+)\s*=\s*(?P<value>{_NUMBER})\s*(?P<unit>.*?)\s*$")
+
+
+@dataclass
+class StimulusArg:
+    name: str
+    value: float
+    unit: str
+    text: str
+
+
+def parse_stimulus(text: str, require_unit: bool = True) -> StimulusArg:
+    """``NAME=VALUE[UNIT]`` -> parts; the checks on the name are the caller's.
+
+    >>> parse_stimulus("IL6=1nM")
+    StimulusArg(name='IL6', value=1.0, unit='nM', text='IL6=1nM')
+    """
+    m = _STIM_RE.match(text.strip())
+    example = "IL6=1nM" if require_unit else "NAME=40"
+    if not m:
+        bad("--stimulus", f"malformed {text!r}; expected NAME=VALUE, e.g. {example}"
+                          + (f" (units: {allowed(STIMULUS_UNITS)})" if require_unit else ""))
+    value = float(m["value"])
+    if not math.isfinite(value):
+        bad("--stimulus", f"value in {text!r} must be a finite number")
+    return StimulusArg(m["name"], value, m["unit"], text)
+
+
+def check_stimuli(texts: list[str]) -> tuple[dict[float, dict[str, float]], list[str]]:
+    """Medium ligands of the built-in model -> {time (min): {ligand: nM}}, and how the
+    user wrote each. ``NAME=VALUE[UNIT]@MIN`` adds the dose MIN minutes after the start.
+
+    >>> check_stimuli(["IL6=21ng/mL", "IL6=1nM@60"])
+    ({0.0: {'IL6': 1.0}, 60.0: {'IL6': 1.0}}, ['IL6 21 ng/mL (1 nM)', 'IL6 1 nM at 60 min'])
+    """
+    canonical = {k.lower(): k for k in LIGANDS}
+    out: dict[float, dict[str, float]] = {}
+    shown: list[str] = []
+    for full in texts:
+        text, at = full, 0.0
+        if "@" in full:
+            text, _, when = full.rpartition("@")
+            try:
+                at = float(when)
+            except ValueError:
+                bad("--stimulus", f"malformed time in {full!r}; expected NAME=VALUE@MINUTES, e.g. IL6=1nM@60")
+            if not math.isfinite(at) or at < 0:
+                bad("--stimulus", f"time in {full!r} must be ≥ 0 minutes")
+        s = parse_stimulus(text)
+        name = canonical.get(s.name.lower())
+        if name is None:
+            bad("--stimulus", f"unknown stimulus {s.name!r}; allowed: {allowed(LIGANDS)}")
+        if not s.unit:
+            bad("--stimulus", f"{text!r} has no unit; allowed: {allowed(STIMULUS_UNITS)}")
+        unit = _UNIT_ALIASES.get(s.unit, s.unit)
+        if unit not in STIMULUS_UNITS:
+            bad("--stimulus", f"unknown unit {s.unit!r} in {text!r}; allowed: {allowed(STIMULUS_UNITS)}")
+        if s.value < 0:
+            bad("--stimulus", f"concentration of {name} must be ≥ 0, got {s.value:g} {unit}")
+        doses = out.setdefault(at, {})
+        if name in doses:
+            bad("--stimulus", f"{name} is given twice at {at:g} min; give each dose once")
+        doses[name] = to_nM(s.value, unit, LIGANDS[name][0])
+        shown.append(f"{name} {s.value:g} {unit}" + ("" if unit == "nM" else f" ({fmt(doses[name])} nM)")
+                     + (f" at {at:g} min" if at else ""))
+    return out, shown
+
+
+def check_knockouts(genes: list[str], known: list[str]) -> list[str]:
+    canonical = {g.upper(): g for g in known}
+    out = []
+    for g in genes:
+        sym = canonical.get(g.strip().upper())
+        if sym is None:
+            bad("--knockout", f"unknown gene {g!r}; allowed: {allowed(sorted(known))}")
+        if sym not in out:
+            out.append(sym)
+    return out
+
+
+def check_gene_levels(texts: list[str], known: list[str]) -> dict[str, float]:
+    """``GENE=FACTOR`` -> {gene: level}; 1 = wild type, 0.2 = knock-down, 3 = amplification."""
+    canonical = {g.upper(): g for g in known}
+    out: dict[str, float] = {}
+    for text in texts:
+        m = re.match(rf"^\s*([^=\s]+)\s*=\s*({_NUMBER})\s*$", text)
+        if not m:
+            bad("--gene-level", f"malformed {text!r}; expected GENE=FACTOR, e.g. PTPN2=0.2 or JAK2=3")
+        sym = canonical.get(m[1].upper())
+        if sym is None:
+            bad("--gene-level", f"unknown gene {m[1]!r}; allowed: {allowed(sorted(known))}")
+        level = float(m[2])
+        if not math.isfinite(level) or level < 0:
+            bad("--gene-level", f"level of {sym} must be a finite number ≥ 0 (1 = wild type), got {m[2]}")
+        if sym in out:
+            bad("--gene-level", f"{sym} is given twice; give each gene once")
+        out[sym] = level
+    return out
+
+
+@dataclass
+class SBMLInputs:
+    """What a user's SBML model accepts: species (added after pre-simulation) and
+    global parameters not set by a rule (set before the run)."""
+
+    text: str
+    species: list[str]
+    parameters: list[str]
+    stimuli: dict[str, float] = field(default_factory=dict)
+    parameter_values: dict[str, float] = field(default_factory=dict)
+
+
+def check_sbml(path: Path) -> SBMLInputs:
+    import libsbml
+
+    if not path.exists():
+        bad("--sbml", f"no such file {str(path)!r}")
+    if not path.is_file():
+        bad("--sbml", f"{str(path)!r} is not a file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        bad("--sbml", f"cannot read {str(path)!r}: {e}")
+    doc = libsbml.readSBMLFromString(text)
+    fatal = [doc.getError(i) for i in range(doc.getNumErrors())
+             if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
+    model = doc.getModel()
+    if fatal or model is None:
+        why = one_line(fatal[0].getMessage())[:300] if fatal else "no model in the file"
+        bad("--sbml", f"{str(path)!r} is not a readable SBML model: {why}")
+    ruled = {model.getRule(i).getVariable() for i in range(model.getNumRules())}
+    species = [s.getId() for s in model.getListOfSpecies() if not s.getConstant() and s.getId() not in ruled]
+    params = [p.getId() for p in model.getListOfParameters() if p.getId() not in ruled]
+    return SBMLInputs(text, species, params)
+
+
+def check_sbml_stimuli(texts: list[str], model: SBMLInputs) -> None:
+    for text in texts:
+        s = parse_stimulus(text, require_unit=False)
+        if s.unit:
+            bad("--stimulus", f"with --sbml give a plain number in the model's own units, got {text!r}")
+        if s.name in model.stimuli or s.name in model.parameter_values:
+            bad("--stimulus", f"{s.name} is given twice; give each stimulus once")
+        if s.name in model.species:
+            if s.value < 0:
+                bad("--stimulus", f"amount added to species {s.name} must be ≥ 0, got {s.value:g}")
+            model.stimuli[s.name] = s.value
+        elif s.name in model.parameters:
+            model.parameter_values[s.name] = s.value
+        else:
+            bad("--stimulus", f"{s.name!r} is neither a species nor a settable global parameter of the model; "
+                              f"allowed species: {allowed(model.species) or '(none)'}; "
+                              f"allowed parameters: {allowed(model.parameters) or '(none)'}")

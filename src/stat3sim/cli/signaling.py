@@ -1,0 +1,244 @@
+"""The commands on the signaling model: ``simulate``, ``export``, ``validate``, ``describe``.
+
+What belongs here: these commands and what only they print (the summary table of a
+time course, the claims table). Parsing of stimuli, knock-outs, gene levels and SBML
+files is in ``_parse.py``; errors, output checks and writing in ``_common.py``.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..model.cells import CELL_TYPES
+from ..model.signaling.parameters import LIGANDS
+from . import app
+from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, allowed, bad, check_cell, check_format, check_minutes,
+                      check_output, console, emit, fail, fmt, one_line, solver_output_hidden, warn, write_file,
+                      writing)
+from ._parse import (STIMULUS_UNITS, check_gene_levels, check_knockouts, check_sbml, check_sbml_stimuli,
+                     check_stimuli)
+
+EXPORT_FORMATS = ("sbml", "antimony")
+DESCRIBE_FORMATS = ("md", "html")
+
+#: readouts of the built-in model in the summary table (those that rise after stimulation)
+SUMMARY_READOUTS = ("pSTAT3", "pSTAT3_total", "active_receptor", "SOCS3_mRNA", "SOCS3_protein", "NFkB",
+                    "MYC", "VEGFA", "BCL2L1", "CD274", "FSCN1", "SNAI1")
+
+
+# ------------------------------------------------------------------- tables
+def _observed_text(observed: dict) -> str:
+    """Claim metrics one per line; nested metrics (per ligand, per gene) on one line each."""
+    lines = []
+    for k, v in observed.items():
+        if isinstance(v, dict):
+            v = ", ".join(f"{kk} = {vv}" for kk, vv in v.items())
+        lines.append(f"{k}: {v}")
+    return "\n".join(lines)
+
+
+
+def _summary_table(res, keys: list[str], title: str):
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title=escape(title), title_justify="left")
+    t.add_column("readout", no_wrap=True)
+    t.add_column("unit", no_wrap=True)
+    for name in ("t = 0", "peak", "peak (min)", f"t = {fmt(float(res.time[-1]))}"):
+        t.add_column(name, justify="right", no_wrap=True)
+    for key in keys:
+        i = res.labels.index(key)
+        unit = {"": "model units", "dimensionless": "1"}.get(res.units[i], res.units[i])
+        t.add_row(escape(key), escape(unit), fmt(res.baseline(key)), fmt(res.peak(key)),
+                  fmt(res.peak_time(key)), fmt(res.late(key)))
+    return t
+
+
+# ------------------------------------------------------------------ commands
+@app.command()
+def simulate(
+    cell: Optional[str] = typer.Option(None, "--cell", help=f"cell type: {allowed(CELL_TYPES)} [default: tumor]"),
+    stimulus: list[str] = typer.Option([], "--stimulus", "-s", metavar="NAME=VALUE",
+                                       help="medium ligand and concentration, e.g. IL6=1nM, IL6=20ng/mL, IL6=1nM@60 (a dose at 60 min) "
+                                            f"(ligands: {allowed(LIGANDS)}; units: {allowed(STIMULUS_UNITS)}). "
+                                            "With --sbml: a species id (added after pre-simulation) or a global "
+                                            "parameter (set before the run) and a number in model units. Repeatable."),
+    knockout: list[str] = typer.Option([], "--knockout", "-k", metavar="GENE",
+                                       help="knock out a gene (e.g. SOCS3); repeatable"),
+    gene_level: list[str] = typer.Option([], "--gene-level", "-g", metavar="GENE=FACTOR",
+                                         help="scale a gene's level: PTPN2=0.2 (knock-down), JAK2=3 "
+                                              "(amplification); 1 = wild type; repeatable"),
+    minutes: float = typer.Option(240.0, "--minutes", "-t",
+                                  help="time after the stimulus (min; with --sbml in the model's time unit)"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write the time course as CSV"),
+    plot: Optional[Path] = typer.Option(None, "--plot", "-p", help="write a figure (.png, .pdf, .svg)"),
+    sbml: Optional[Path] = typer.Option(None, "--sbml", help="simulate this SBML file instead of the built-in model"),
+    presimulate: bool = typer.Option(True, "--presimulate/--no-presimulate",
+                                     help="run to the unstimulated steady state before the stimulus"),
+) -> None:
+    """Simulate a time course: wide CSV (time_min, one column per readout), optional figure."""
+    minutes = check_minutes(minutes)
+    check_output(out, "--out", CSV_SUFFIXES)
+    check_output(plot, "--plot", PLOT_SUFFIXES)
+    if sbml is not None:
+        if cell is not None:
+            bad("--cell", "cannot be combined with --sbml (the SBML file defines the model)")
+        if knockout:
+            bad("--knockout", "cannot be combined with --sbml; knock-outs need the built-in model")
+        if gene_level:
+            bad("--gene-level", "cannot be combined with --sbml; gene levels need the built-in model")
+        model = check_sbml(sbml)
+        check_sbml_stimuli(stimulus, model)
+    else:
+        from ..model.signaling import signaling_network
+
+        cell = check_cell(cell or "tumor")
+        stimuli, shown = check_stimuli(stimulus)
+        net = signaling_network(cell)
+        genes = check_knockouts(knockout, [g.symbol for g in net.genes])
+        levels = check_gene_levels(gene_level, [g.symbol for g in net.genes])
+        for g in genes:
+            if g in levels:
+                bad("--gene-level", f"{g} is also knocked out; give one or the other")
+
+    from ..engine.roadrunner import Simulator
+
+    n_points = max(2, int(round(minutes)) + 1)
+    if sbml is not None:
+        try:
+            with solver_output_hidden():
+                sim = Simulator.from_sbml(model.text)
+        except Exception as e:  # libRoadRunner cannot compile it: the file is the problem
+            bad("--sbml", f"libRoadRunner cannot load {str(sbml)!r}: {one_line(e)[:300]}")
+        with solver_output_hidden():
+            res = sim.run(t_end=minutes, n_points=n_points, parameters=model.parameter_values,
+                          stimuli=model.stimuli, presimulate=presimulate)
+        protocol = ", ".join([f"{k} = {fmt(v)}" for k, v in model.parameter_values.items()]
+                             + [f"{k} + {fmt(v)}" for k, v in model.stimuli.items()]) or "no stimulus"
+        title = f"{sbml.name}: {protocol}"
+    else:
+        for g in genes:
+            net = net.knockout(g)
+        for g, level in levels.items():
+            net = net.knockdown(g, level)
+        for at, doses in stimuli.items():
+            net = net.with_stimulus(doses, at=at)
+        sim = Simulator.for_network(net)
+        with solver_output_hidden():
+            res = sim.run(net, t_end=minutes, n_points=n_points, presimulate=presimulate)
+        title = (f"{cell}: {', '.join(shown) or 'no stimulus'}" + (f"; knock-out {', '.join(genes)}" if genes else "")
+                 + (f"; {', '.join(f'{g} × {fmt(v)}' for g, v in levels.items())}" if levels else ""))
+
+    if not res.ok:
+        fail(f"simulation failed: {res.message}")
+    if res.meta.get("steady_state_reached") is False:
+        warn(f"no steady state after {fmt(res.meta['presimulated_min'])} time units of "
+             f"pre-simulation (max relative rate {res.meta['steady_state_residual_per_min']:.2g}); "
+             "the stimulus was applied to the state reached")
+
+    wide = res.wide(observables_only=sbml is None)
+    con = console()
+    if out is not None:
+        write_file(out, lambda tmp: wide.to_csv(tmp, index=False))
+        con.print(f"wrote {out} ({len(wide)} time points × {wide.shape[1] - 1} readouts)")
+    if plot is not None:
+        from ..report.figures import save_figure, signaling_figure, species_figure
+
+        fig = species_figure(res, title) if sbml is not None else signaling_figure(res, cell, title)
+        with writing(plot):
+            save_figure(fig, plot)
+        con.print(f"wrote {plot}")
+    if out is None:
+        if sbml is not None:
+            limit = 40
+            keys = [res.labels[i] for i in res.most_changing(limit)]
+            more = len(res.columns) - len(keys)
+            heading = f"{title} — {fmt(minutes)} min" + (f" ({limit} species that change most; "
+                                                           f"{more} more with --out)" if more else "")
+        else:
+            keys = [f"{cell}.{r}" for r in SUMMARY_READOUTS if f"{cell}.{r}" in res.labels]
+            heading = f"{title} — {fmt(minutes)} min"
+        con.print(_summary_table(res, keys, heading))
+
+
+@app.command()
+def export(
+    format: str = typer.Option(..., "--format", "-f", help=f"{' | '.join(EXPORT_FORMATS)}"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="output file (default: standard output)"),
+    cell: str = typer.Option("tumor", "--cell", help=f"cell type: {allowed(CELL_TYPES)}"),
+) -> None:
+    """Export the signaling model of one cell type as SBML L3V2 or Antimony text."""
+    kind = check_format(format, EXPORT_FORMATS)
+    cell = check_cell(cell)
+    check_output(out, "--out")
+    from ..engine.sbml import to_antimony, to_sbml
+    from ..model.signaling import signaling_network
+
+    text = to_sbml(signaling_network(cell))
+    if kind == "antimony":
+        text = to_antimony(text)
+    emit(text, out)
+
+
+@app.command()
+def validate(
+    area: Optional[str] = typer.Option(None, "--area", help="only the claims of this area (e.g. signaling)"),
+    as_json: bool = typer.Option(False, "--json", help="print only a JSON list of the claim results"),
+) -> None:
+    """Run the review's claims against the model; exit 1 if any claim fails."""
+    from ..claims.registry import areas, run_claims
+
+    if area is not None and area not in areas():
+        bad("--area", f"unknown area {area!r}; allowed: {allowed(areas())}")
+    results = run_claims(area=area)
+    failed = [r.id for r in results if not r.passed]
+    if as_json:
+        sys.stdout.write(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False) + "\n")
+        if failed:
+            print(f"{len(failed)} of {len(results)} claims failed: {', '.join(failed)}", file=sys.stderr)
+    else:
+        from rich.markup import escape
+        from rich.table import Table
+
+        t = Table(title="stat3sim claims" + (f" ({area})" if area else ""), show_lines=True, title_justify="left")
+        t.add_column("id", no_wrap=True)
+        for name in ("statement", "expected", "observed"):
+            t.add_column(name, overflow="fold", ratio=1)
+        t.add_column("result", no_wrap=True)
+        for r in results:
+            observed = _observed_text(r.observed)
+            if getattr(r, "error", ""):
+                observed = (observed + "\n" if observed else "") + f"error: {r.error}"
+            refs = f" [review {', '.join(map(str, r.refs))}]" if r.refs else ""
+            t.add_row(escape(r.id), escape(r.statement + refs), escape(r.expected), escape(observed),
+                      "[green]PASS[/green]" if r.passed else "[bold red]FAIL[/bold red]")
+        con = console()
+        con.print(t)
+        if failed:
+            con.print(f"[bold red]{len(failed)} of {len(results)} claims failed:[/bold red] {', '.join(failed)}")
+        else:
+            con.print(f"all {len(results)} claims pass")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def describe(
+    cell: str = typer.Option("tumor", "--cell", help=f"cell type: {allowed(CELL_TYPES)}"),
+    format: str = typer.Option("md", "--format", "-f", help=f"{' | '.join(DESCRIBE_FORMATS)}"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="output file (default: standard output)"),
+) -> None:
+    """Documentation generated from the model: species, reactions, parameters with units and sources."""
+    cell = check_cell(cell)
+    kind = check_format(format, DESCRIBE_FORMATS)
+    check_output(out, "--out")
+    from ..model.signaling import signaling_network
+    from ..report.describe import describe as render
+
+    text = render(signaling_network(cell), kind, cell=cell)
+    emit(text, out)
