@@ -40,19 +40,22 @@ MODULES: dict[str, tuple[str, tuple[str, ...], bool]] = {
 
 _LEUKO = {
     "R0_IL6R": (300 / MOLEC_PER_nM, E("blood leukocytes 50–300 IL-6 sites per cell (FACTS: Hansen 2020)")),
+    "R0_IL11RA": (0.0, E("assumed: no IL-11RA on myeloid cells and CD8+ T cells (no count found; [97] places host IL-11 action in CD4+ T cells); trans-signaling via sIL-11R remains", (97,))),
     "f_CD45": (1.0, E("CD45 (PTPRC) is expressed on all leukocytes", (26, 27, 28))),
 }
 #: per-cell-type overrides of the signaling parameters (on top of ``model.cells`` presets)
 SIGNALING_OVERRIDES: dict[str, dict] = {
-    "tumor": {},
+    "tumor": {"R0_IL11RA": (100 / MOLEC_PER_nM, E("assumed, calibrated to TME-6: breast lines express IL-11Rα mRNA (Douglas 1997, FACTS) at an unknown level; tumor IL-11 acts mainly through the host [97]", (97,))),
+              "w_alt_LEPR": (0.1, E("assumed, calibrated: plasma leptin (~10 ng/mL) alone keeps the tumor's gp130-independent STAT3 input minor, so IL-6/IL-11 dominate tumor STAT3 as the review describes [4,15]", (4, 15))),
+              "k_secretion_IL6": (0.0023, E("assumed, calibrated: ~3,000 IL-6 molecules per cell per day at basal IL6 mRNA, a tenth of the culture value, so that tumor interstitial IL-6 sits near the IL-6R Kd (~10 ng/mL; tissue IL-6 10–10,690 pg/mg protein, Yamashita 1994, FACTS-TME 1) [18]", (18,)))},
     "adipocyte": {"R0_IL6R": (0.0, E("adipose stromal cells express IL-6 but not IL-6R (Crichton et al., FACTS-TME 1): trans-signaling only"))},
-    "macrophage": {**SIGNALING_PRESETS["macrophage"].overrides,
+    "macrophage": {**SIGNALING_PRESETS["macrophage"].overrides, "R0_IL11RA": _LEUKO["R0_IL11RA"],
                    "K_tf_PTGS2": (1.0, E("assumed, calibrated to TME-11: macrophage STAT3 represses COX-2 at the low pSTAT3 of the TME [105]", (105,))),
                    "R_PTGS2_stat3": (3.0, E("assumed, calibrated to TME-11: myeloid STAT3 loss raises COX-2 (PNAS 2019, FACTS-TME 6) [105]", (105,)))},
     "neutrophil": dict(_LEUKO),
     "mdsc": dict(_LEUKO),
     "dc": dict(_LEUKO),
-    "cd8": dict(SIGNALING_PRESETS["t_cell"].overrides),
+    "cd8": {**SIGNALING_PRESETS["t_cell"].overrides, "R0_IL11RA": _LEUKO["R0_IL11RA"]},
     "cd4": {**SIGNALING_PRESETS["t_cell"].overrides,
             "R0_IL11RA": (4000 / MOLEC_PER_nM, E("assumed: CD4+ T cells respond to host IL-11 ([97]: IL-11 signaling in CD4+ T cells suppresses antitumor responses), calibrated to TME-6", (97,)))},
 }
@@ -122,6 +125,10 @@ def per_day(expr: str) -> str:
 
 def hillx(x: str, K: str) -> str:
     return f"({x}/({K} + {x}))"
+
+
+def hilln(x: str, K: str, n: str) -> str:
+    return f"(({x})^{n}/(({K})^{n} + ({x})^{n}))"
 
 
 def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = None,
@@ -286,7 +293,7 @@ def add_macrophages(b: NetworkBuilder, P: _P, init: dict) -> None:
     b.reaction("monocyte_differentiation", [Mo], [M1], per_day(f"{P('k_mono_diff')}*{Mo}"), "tumor",
                "monocyte → macrophage")
     b.reaction("monocyte_death", [Mo], [], per_day(f"{P('k_mono_death')}*{Mo}"), "tumor", "monocyte death")
-    b.rule("H_STAT3_macrophage", hillx(_stat3("macrophage"), P("K_STAT3_mac")), "dimensionless",
+    b.rule("H_STAT3_macrophage", hilln(_stat3("macrophage"), P("K_STAT3_mac"), P("n_M2")), "dimensionless",
            "macrophage STAT3 activity (0..1)")
     b.reaction("M2_polarisation", [M1], [M2],
                per_day(f"{P('k_M2_pol')}*({P('b_M2')} + H_STAT3_macrophage)*{M1}"), "tumor",
@@ -370,12 +377,14 @@ def add_t_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
                "CD4+ recruitment (DC priming)")
     b.reaction("cd4_death", [T4], [], per_day(f"{P('k_cd4_death')}*{T4}"), "tumor", "CD4+ death")
     b.reaction("th17_polarisation", [T4], [T17],
-               per_day(f"{P('k_th17')}*{hillx(_stat3('cd4'), P('K_STAT3_th17'))}*{T4}"), "tumor",
-               "Th17 polarisation by IL-6/STAT3", E("IL-6/STAT3 → Th17 [98]; Manel 2008 (FACTS-TME 6)", (98,)))
+               per_day(f"{P('k_th17')}*{hilln('(cd4__C6_pJAK + cd4__T6_pJAK)', P('K_IL6R_th17'), P('n_th17'))}*{T4}"),
+               "tumor", "Th17 polarisation by IL-6 receptor (classic and trans) / JAK-STAT3 signaling",
+               E("IL-6/STAT3 → Th17 [98]; IL-6 or IL-21 + TGF-β induce RORγt (Manel 2008, FACTS-TME 6)", (98,)))
     b.reaction("th17_reversion", [T17], [T4], per_day(f"{P('k_th17_rev')}*{T17}"), "tumor", "Th17 plasticity")
     b.reaction("th17_death", [T17], [], per_day(f"{P('k_cd4_death')}*{T17}"), "tumor", "Th17 death")
-    b.rule("H_help", hillx(f"{_dens(T4)}/(1 + {P('w_CD4_STAT3')}*H_STAT3_cd4)", P("K_help")), "dimensionless",
-           "CD4+ help (0..1), lowered by IL-11/STAT3 in CD4+ T cells")
+    il11 = hillx("(cd4__C11_pJAK + cd4__T11_pJAK)", P("K_IL11R_help"))
+    b.rule("H_help", hillx(f"{_dens(T4)}/(1 + {P('w_CD4_IL11')}*{il11})", P("K_help")), "dimensionless",
+           "CD4+ help (0..1), lowered by IL-11 receptor/STAT3 signaling in CD4+ T cells")
     b.modifier("tumor_killing", f"(1 + {P('w_help')}*H_help)",
                E("CD4+ T cells mediate antitumor responses that host IL-11 signaling suppresses [97]", (97,)),
                "CD4+ help")

@@ -1,0 +1,162 @@
+"""Tumor-microenvironment claims TME-1 … TME-6 and TME-11 (populations, days).
+
+Each check runs the ``tnbc`` scenario (or the one it names) for 180 days and compares
+day-180 readouts (day 30 for TME-1). "Doubling tumor IL-6" doubles the tumor cells'
+IL-6 secretion constant; "doubling tumor IL-11" their IL-11 secretion. Metastasis
+halves (TME-4, TME-5) wait for the niches of the next layer.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .registry import claim
+
+DAYS = 180.0
+
+
+@lru_cache(maxsize=None)
+def _scenario(name: str):
+    from ..scenarios import load_scenario
+
+    return load_scenario(name)
+
+
+@lru_cache(maxsize=256)
+def _run(name: str, knockouts: tuple = (), depletions: tuple = (), params: tuple = (), cells: tuple = (),
+         days: float = DAYS):
+    from ..model import tme
+
+    arm = tme.Arm("claim", "", list(knockouts), list(depletions), dict(params), dict(cells))
+    r = tme.simulate(_scenario(name), arm, days=days)
+    if not r.ok:
+        raise RuntimeError(f"simulation failed ({name}, {arm}): {r.message}")
+    return r
+
+
+def _x2(name: str, pid: str) -> tuple:
+    from ..model import tme
+
+    return ((pid, 2.0 * tme.build(_scenario(name)).parameter(pid).value),)
+
+
+def _v(r) -> float:
+    return r.at("tumor_volume_mm3")
+
+
+@claim("TME-1", "tme", "Tumor pSTAT3 by subtype: TNBC > luminal A > luminal B > HER2-enriched", (58,),
+       {s: f"{s} scenario, untreated, day 30" for s in ("tnbc", "luminal_a", "luminal_b", "her2")},
+       "tumor.pSTAT3 at day 30", "each step ≥ 10 % (relative)")
+def tme1(ctx):
+    order = ("tnbc", "luminal_a", "luminal_b", "her2")
+    p = {s: _run(s, days=30.0).at("tumor.pSTAT3", 30.0) for s in order}
+    steps = {f"{a}>{b}": 1 - p[b] / p[a] for a, b in zip(order, order[1:])}
+    return {**{f"pSTAT3_{s}": v for s, v in p.items()}, **{f"step_{k}": v for k, v in steps.items()}}, \
+        all(v >= 0.10 for v in steps.values())
+
+
+@claim("TME-2", "tme", "Adipocyte IL-6 drives EMT and invasion", (18, 85, 86, 87, 88, 89),
+       {"adipose": "adipose_coculture", "none": "adipose_coculture without adipocytes",
+        "IL6_KO": "adipose_coculture with adipocyte IL-6 knocked out"},
+       "tumor.EMT_index and tumor.invasion at day 180",
+       "adipocytes raise both ≥ 30 %; adipocyte IL6 KO removes ≥ 70 % of each gain")
+def tme2(ctx):
+    ad = _run("adipose_coculture")
+    no = _run("adipose_coculture", cells=(("adipocyte", 0.0),))
+    ko = _run("adipose_coculture", knockouts=("adipocyte:IL6",))
+    out, ok = {}, True
+    for key in ("tumor.EMT_index", "tumor.invasion"):
+        gain = ad.at(key) / no.at(key) - 1
+        kept = (ko.at(key) - no.at(key)) / (ad.at(key) - no.at(key)) if ad.at(key) != no.at(key) else float("nan")
+        out[f"{key}_gain"] = gain
+        out[f"{key}_gain_removed_by_IL6_KO"] = 1 - kept
+        ok &= gain >= 0.30 and (1 - kept) >= 0.70
+    return out, ok
+
+
+@claim("TME-3", "tme", "IL-6 drives M2 polarisation; M2 TAMs are a real source of IL-6 and TNFα", (92, 100),
+       {"WT": "tnbc", "IL6x2": "tumor IL-6 secretion doubled", "mac_IL6_KO": "macrophage IL6 KO",
+        "mac_TNF_KO": "macrophage TNF KO"},
+       "M2_fraction, tumor_IL6_pg_mL, tumor_TNFa_pg_mL at day 180",
+       "M2 fraction +≥ 25 %; macrophage IL6 KO lowers tumor IL-6 ≥ 20 %; macrophage TNF KO lowers tumor TNFα ≥ 30 %")
+def tme3(ctx):
+    wt = _run("tnbc")
+    x2 = _run("tnbc", params=_x2("tnbc", "tumor__k_secretion_IL6"))
+    k6 = _run("tnbc", knockouts=("macrophage:IL6",))
+    kt = _run("tnbc", knockouts=("macrophage:TNF",))
+    m2 = x2.at("M2_fraction") / wt.at("M2_fraction") - 1
+    d6 = 1 - k6.at("tumor_IL6_pg_mL") / wt.at("tumor_IL6_pg_mL")
+    dt = 1 - kt.at("tumor_TNFa_pg_mL") / wt.at("tumor_TNFa_pg_mL")
+    return ({"M2_fraction_WT": wt.at("M2_fraction"), "M2_fraction_gain": m2, "tumor_IL6_drop_mac_IL6_KO": d6,
+             "tumor_TNFa_drop_mac_TNF_KO": dt}, m2 >= 0.25 and d6 >= 0.20 and dt >= 0.30)
+
+
+@claim("TME-4", "tme", "IL-6/NF-κB recruit neutrophils and MDSCs (primary-tumor half; the lung-metastasis half "
+       "waits for the niches)", (90, 91),
+       {"WT": "tnbc", "IL6_KO": "tumor IL6 KO", "RELA_KO": "tumor RELA KO"},
+       "neutrophil_count, MDSC_count at day 180", "tumor IL6 KO (or RELA KO) lowers each ≥ 30 %")
+def tme4(ctx):
+    wt = _run("tnbc")
+    out, ok = {}, False
+    for gene in ("IL6", "RELA"):
+        ko = _run("tnbc", knockouts=(f"tumor:{gene}",))
+        dn = 1 - ko.at("neutrophil_count") / wt.at("neutrophil_count")
+        dm = 1 - ko.at("MDSC_count") / wt.at("MDSC_count")
+        out[f"neutrophil_drop_{gene}_KO"], out[f"MDSC_drop_{gene}_KO"] = dn, dm
+        ok |= dn >= 0.30 and dm >= 0.30
+    return out, ok
+
+
+@claim("TME-5", "tme", "STAT3 drives MDSC expansion; hematopoietic STAT3 deletion shrinks the tumor with more "
+       "mature DCs and CD8+ T cells (primary-tumor half)", (99, 100),
+       {"WT": "tnbc", "myeloid": "myeloid STAT3 KO", "hematopoietic": "hematopoietic STAT3 KO (Mx1-cre-like)"},
+       "MDSC_count, tumor_volume_mm3, DC_mature_fraction, CD8_count at day 180",
+       "myeloid KO: MDSC −≥ 30 %; hematopoietic KO: volume −≥ 20 %, mature DC fraction and CD8 +≥ 20 % each")
+def tme5(ctx):
+    wt = _run("tnbc")
+    my = _run("tnbc", knockouts=("myeloid:STAT3",))
+    he = _run("tnbc", knockouts=("hematopoietic:STAT3",))
+    o = {"MDSC_drop_myeloid_KO": 1 - my.at("MDSC_count") / wt.at("MDSC_count"),
+         "volume_drop_hematopoietic_KO": 1 - _v(he) / _v(wt),
+         "DC_mature_fraction_gain": he.at("DC_mature_fraction") / wt.at("DC_mature_fraction") - 1,
+         "CD8_gain": he.at("CD8_count") / wt.at("CD8_count") - 1}
+    return o, (o["MDSC_drop_myeloid_KO"] >= 0.30 and o["volume_drop_hematopoietic_KO"] >= 0.20
+               and o["DC_mature_fraction_gain"] >= 0.20 and o["CD8_gain"] >= 0.20)
+
+
+@claim("TME-6", "tme", "T-cell STAT3 lowers effector accumulation; IL-6/STAT3 polarises CD4+ to Th17; IL-11 drives "
+       "CD4-dependent immune evasion", (3, 97, 98),
+       {"WT": "tnbc", "T_KO": "T-cell STAT3 KO", "IL6x2": "tumor IL-6 secretion doubled",
+        "IL11x2": "tumor IL-11 secretion doubled", "noCD4": "CD4+ T cells depleted (± IL-11 doubled)"},
+       "CD8_effector_count, Th17_fraction, tumor_volume_mm3 at day 180",
+       "T KO: effector CD8 +≥ 20 %; Th17 fraction ≥ 1.3×; IL-11×2: volume +≥ 10 %, ≥ 70 % of the gain gone without CD4+")
+def tme6(ctx):
+    wt = _run("tnbc")
+    tk = _run("tnbc", knockouts=("t_cell:STAT3",))
+    x6 = _run("tnbc", params=_x2("tnbc", "tumor__k_secretion_IL6"))
+    p11 = _x2("tnbc", "sec_IL11_tumor")
+    x11 = _run("tnbc", params=p11)
+    n = _run("tnbc", depletions=("cd4",))
+    n11 = _run("tnbc", depletions=("cd4",), params=p11)
+    gain = _v(x11) / _v(wt) - 1
+    gain_no_cd4 = _v(n11) / _v(n) - 1
+    o = {"CD8_effector_gain_T_KO": tk.at("CD8_effector_count") / wt.at("CD8_effector_count") - 1,
+         "Th17_fraction_ratio_IL6x2": x6.at("Th17_fraction") / wt.at("Th17_fraction"),
+         "volume_gain_IL11x2": gain, "volume_gain_IL11x2_without_CD4": gain_no_cd4,
+         "gain_gone_without_CD4": 1 - gain_no_cd4 / gain if gain else float("nan")}
+    return o, (o["CD8_effector_gain_T_KO"] >= 0.20 and o["Th17_fraction_ratio_IL6x2"] >= 1.3
+               and gain >= 0.10 and o["gain_gone_without_CD4"] >= 0.70)
+
+
+@claim("TME-11", "tme", "Myeloid STAT3 deletion raises mammary tumor growth through macrophage COX-2", (105,),
+       {"WT": "tnbc", "myeloid": "myeloid STAT3 KO (c-fms-iCre-like)", "myeloid+PTGS2": "myeloid STAT3 and PTGS2 KO"},
+       "macrophage.COX2, tumor_volume_mm3 at day 180",
+       "COX-2 ≥ 2×; volume +≥ 10 %; with myeloid PTGS2 KO too, ≥ 70 % of the gain gone")
+def tme11(ctx):
+    wt = _run("tnbc")
+    my = _run("tnbc", knockouts=("myeloid:STAT3",))
+    my2 = _run("tnbc", knockouts=("myeloid:STAT3", "myeloid:PTGS2"))
+    gain = _v(my) - _v(wt)
+    o = {"macrophage_COX2_ratio": my.at("macrophage.COX2") / wt.at("macrophage.COX2"),
+         "volume_gain": _v(my) / _v(wt) - 1,
+         "gain_gone_with_PTGS2_KO": (_v(my) - _v(my2)) / gain if gain > 0 else float("nan")}
+    return o, o["macrophage_COX2_ratio"] >= 2 and o["volume_gain"] >= 0.10 and o["gain_gone_with_PTGS2_KO"] >= 0.70
