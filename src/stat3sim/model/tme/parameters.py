@@ -108,7 +108,7 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "sec_TNF_M1": (5.0e3, "1/cell/day", E("assumed"), "TNFα secretion by M1 macrophages"),
     "sec_TNF_M2": (1.0e4, "1/cell/day", E("assumed, calibrated to TME-3: M2 TAMs secrete TNFα [100]", (100,)), "TNFα secretion by M2 macrophages"),
     "sec_IL6_mdsc": (2.0e4, "1/cell/day", E("assumed: MDSC–tumor IL-6 loop [90]", (90,)), "IL-6 secretion by MDSCs"),
-    "sec_IL6_adipocyte": (1.0e5, "1/cell/day", E("assumed: adipose stromal cells secrete IL-6 (Walter 2009; Crichton, FACTS-TME 1) [18,85-89]", (18, 85, 86, 87, 88, 89)), "IL-6 secretion by adipose stromal cells"),
+    "sec_IL6_adipocyte": (2.5e5, "1/cell/day", E("assumed, calibrated to TME-2: adipose stromal cells secrete IL-6 (Walter 2009; Crichton, FACTS-TME 1) [18,85-89]", (18, 85, 86, 87, 88, 89)), "IL-6 secretion by adipose stromal cells"),
     "sec_leptin_adipocyte": (4.0e3, "1/cell/day", E("assumed: ~4e4 leptin molecules/adipocyte/day from whole-body 797 ng/min over ~4e10 adipocytes (Klein 1996, FACTS-TME 1), ÷10 for stromal cells"), "leptin secretion by adipose cells"),
     # --- exchange and clearance
     "k_exchange": (0.01, "1/min", E("assumed: interstitial fluid exchanges with plasma/lymph in ~70 min"), "tumor interstitium ⇄ blood exchange rate"),
