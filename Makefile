@@ -21,12 +21,15 @@ $(STAMP_TEST): $(BIN)/python pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@ $(STAMP)
 
-## the main job: IL-6 time course of the tumor cell, CSV + figure in out/
+## the main job: the tnbc scenario with every standard arm -> results/tnbc/ (report.html,
+## time courses, figures, summary.json); then the IL-6 time course of the tumor cell in
+## out/ and the signaling claims (the TME claims are in the report)
 run: $(STAMP)
+	$(BIN)/stat3sim run tnbc --out results/tnbc
 	mkdir -p out
 	$(BIN)/stat3sim simulate --cell tumor --stimulus IL6=1nM --minutes 240 \
 		--out out/tumor_IL6_timecourse.csv --plot out/tumor_IL6_timecourse.png
-	$(BIN)/stat3sim validate
+	$(BIN)/stat3sim validate --area signaling
 
 ## the test suite
 test: $(STAMP_TEST)
@@ -37,6 +40,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/stat3sim describe --cell tumor --format md --out docs/model.md
+	$(BIN)/python -m stat3sim.report.observables docs/observables.md
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

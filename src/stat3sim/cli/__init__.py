@@ -1,4 +1,5 @@
-"""The ``stat3sim`` command: simulate, export, validate, describe.
+"""The ``stat3sim`` command: simulate, export, validate, describe (signaling model);
+scenarios, run, and ``--scenario`` on simulate/export/describe (tumor microenvironment).
 
 Every input is checked before anything runs. A bad input (unknown cell, stimulus,
 gene, unit or format; a negative concentration; non-positive minutes; a malformed
@@ -13,6 +14,9 @@ Examples::
     stat3sim export --format sbml --out tumor.xml
     stat3sim validate --json
     stat3sim describe --cell tumor --format md --out docs/model.md
+    stat3sim scenarios
+    stat3sim run tnbc --out results/tnbc
+    stat3sim simulate --scenario tnbc --days 30 --knockout myeloid:STAT3 --out ko.csv
 
 Layout of this package:
 
@@ -24,6 +28,8 @@ Layout of this package:
   console helpers (``console``, ``fmt``, ``allowed``, ``solver_output_hidden``).
 * ``_parse.py`` — stimuli, knock-outs, gene levels and SBML inputs of the signaling model.
 * ``signaling.py`` — ``simulate``, ``export``, ``validate``, ``describe``.
+* ``tme.py`` — ``scenarios``, ``run``, and the ``--scenario`` side of ``simulate``,
+  ``export`` and ``describe`` (scenario loading with ``--days``/``--knockout``/``--set``).
 
 Adding a command group (e.g. ``drugs``):
 
@@ -59,7 +65,7 @@ app = typer.Typer(
 )
 
 # the command modules register their commands on ``app`` when imported
-from . import signaling  # noqa: E402,F401
+from . import signaling, tme  # noqa: E402,F401
 
 # what ``stat3sim.cli`` offered as one module, for code and tests that import it from here
 from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, BadInput, Failed, InputError, bad,  # noqa: E402

@@ -60,8 +60,20 @@ def _summary_table(res, keys: list[str], title: str):
 
 
 # ------------------------------------------------------------------ commands
+#: options of ``simulate`` that only the signaling model takes: parameter -> option
+_SIGNALING_ONLY = {"cell": "--cell", "stimulus": "--stimulus", "gene_level": "--gene-level", "minutes": "--minutes",
+                   "sbml": "--sbml", "presimulate": "--no-presimulate"}
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    """Whether the user gave option ``name`` (rather than it taking its default)."""
+    source = ctx.get_parameter_source(name)  # click's ParameterSource (typer vendors click)
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
 @app.command()
 def simulate(
+    ctx: typer.Context,
     cell: Optional[str] = typer.Option(None, "--cell", help=f"cell type: {allowed(CELL_TYPES)} [default: tumor]"),
     stimulus: list[str] = typer.Option([], "--stimulus", "-s", metavar="NAME=VALUE",
                                        help="medium ligand and concentration, e.g. IL6=1nM, IL6=20ng/mL, IL6=1nM@60 (a dose at 60 min) "
@@ -69,19 +81,45 @@ def simulate(
                                             "With --sbml: a species id (added after pre-simulation) or a global "
                                             "parameter (set before the run) and a number in model units. Repeatable."),
     knockout: list[str] = typer.Option([], "--knockout", "-k", metavar="GENE",
-                                       help="knock out a gene (e.g. SOCS3); repeatable"),
+                                       help="knock out a gene (e.g. SOCS3); with --scenario lineage:GENE "
+                                            "(e.g. myeloid:STAT3); repeatable"),
     gene_level: list[str] = typer.Option([], "--gene-level", "-g", metavar="GENE=FACTOR",
                                          help="scale a gene's level: PTPN2=0.2 (knock-down), JAK2=3 "
                                               "(amplification); 1 = wild type; repeatable"),
     minutes: float = typer.Option(240.0, "--minutes", "-t",
                                   help="time after the stimulus (min; with --sbml in the model's time unit)"),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="write the time course as CSV"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o",
+                                         help="write the time course as CSV (with --scenario: .csv or .parquet)"),
     plot: Optional[Path] = typer.Option(None, "--plot", "-p", help="write a figure (.png, .pdf, .svg)"),
     sbml: Optional[Path] = typer.Option(None, "--sbml", help="simulate this SBML file instead of the built-in model"),
     presimulate: bool = typer.Option(True, "--presimulate/--no-presimulate",
                                      help="run to the unstimulated steady state before the stimulus"),
+    scenario: Optional[str] = typer.Option(None, "--scenario",
+                                           help="simulate a tumor-microenvironment scenario instead: a shipped "
+                                                "name (`stat3sim scenarios`) or a YAML file; output time_days, "
+                                                "then the scenario's readouts (.csv or .parquet)"),
+    days: Optional[float] = typer.Option(None, "--days", "-d",
+                                         help="with --scenario: days to simulate (default: the scenario's)"),
+    set_: list[str] = typer.Option([], "--set", metavar="PARAM=VALUE",
+                                   help="with --scenario: set a model parameter, e.g. k_tumor_prolif=0.01; "
+                                        "repeatable"),
 ) -> None:
-    """Simulate a time course: wide CSV (time_min, one column per readout), optional figure."""
+    """Simulate a time course: wide CSV (time_min, one column per readout), optional figure.
+    With --scenario, the tumor-microenvironment model in days."""
+    if scenario is not None:
+        for name, option in _SIGNALING_ONLY.items():
+            if _given(ctx, name):
+                if name == "presimulate":
+                    option = "--presimulate" if presimulate else "--no-presimulate"
+                bad(option, "cannot be combined with --scenario (the scenario defines cells, stimuli and time; "
+                            "use --days, --knockout lineage:GENE, --set PARAM=VALUE)")
+        from .tme import simulate_scenario
+
+        return simulate_scenario(scenario, days=days, knockouts=knockout, sets=set_, out=out, plot=plot)
+    if days is not None:
+        bad("--days", "needs --scenario (the signaling model takes --minutes)")
+    if set_:
+        bad("--set", "needs --scenario (the signaling model takes --gene-level GENE=FACTOR)")
     minutes = check_minutes(minutes)
     check_output(out, "--out", CSV_SUFFIXES)
     check_output(plot, "--plot", PLOT_SUFFIXES)
@@ -168,12 +206,22 @@ def simulate(
 
 @app.command()
 def export(
+    ctx: typer.Context,
     format: str = typer.Option(..., "--format", "-f", help=f"{' | '.join(EXPORT_FORMATS)}"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="output file (default: standard output)"),
     cell: str = typer.Option("tumor", "--cell", help=f"cell type: {allowed(CELL_TYPES)}"),
+    scenario: Optional[str] = typer.Option(None, "--scenario",
+                                           help="export the tumor-microenvironment model of this scenario "
+                                                "(a shipped name or a YAML file) instead"),
 ) -> None:
-    """Export the signaling model of one cell type as SBML L3V2 or Antimony text."""
+    """Export the signaling model of one cell type (or, with --scenario, the TME model) as SBML L3V2 or Antimony."""
     kind = check_format(format, EXPORT_FORMATS)
+    if scenario is not None:
+        if _given(ctx, "cell"):
+            bad("--cell", "cannot be combined with --scenario (the scenario's model has every cell type)")
+        from .tme import export_scenario
+
+        return export_scenario(scenario, kind, out)
     cell = check_cell(cell)
     check_output(out, "--out")
     from ..engine.sbml import to_antimony, to_sbml
@@ -229,11 +277,22 @@ def validate(
 
 @app.command()
 def describe(
+    ctx: typer.Context,
     cell: str = typer.Option("tumor", "--cell", help=f"cell type: {allowed(CELL_TYPES)}"),
     format: str = typer.Option("md", "--format", "-f", help=f"{' | '.join(DESCRIBE_FORMATS)}"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="output file (default: standard output)"),
+    scenario: Optional[str] = typer.Option(None, "--scenario",
+                                           help="describe the tumor-microenvironment model of this scenario "
+                                                "(parameters, modifiers, populations, aggregates, observables)"),
 ) -> None:
     """Documentation generated from the model: species, reactions, parameters with units and sources."""
+    if scenario is not None:
+        kind = check_format(format, DESCRIBE_FORMATS)
+        if _given(ctx, "cell"):
+            bad("--cell", "cannot be combined with --scenario (the scenario's model has every cell type)")
+        from .tme import describe_scenario
+
+        return describe_scenario(scenario, kind, out)
     cell = check_cell(cell)
     kind = check_format(format, DESCRIBE_FORMATS)
     check_output(out, "--out")

@@ -1,0 +1,572 @@
+"""The commands on the tumor-microenvironment (TME) model: ``scenarios``, ``run``, and
+the ``--scenario`` side of ``simulate``, ``export`` and ``describe``.
+
+What belongs here: reading a scenario (a shipped name or a YAML file) with the
+command-line overlays (``--days``, ``--knockout lineage:GENE``, ``--set PARAM=VALUE``),
+checking it against the model's vocabulary, and what only these commands write or print
+(the day-end summary table, the run directory, the TME model description). The
+signaling commands in ``signaling.py`` call :func:`simulate_scenario`,
+:func:`export_scenario` and :func:`describe_scenario` when ``--scenario`` is given.
+
+Errors: a scenario file that does not load or names something the model does not know
+is one line with the file, the field path and the allowed values (``ScenarioError``),
+exit code 2; a bad overlay names its option. Nothing is written before every input has
+been checked.
+
+Examples::
+
+    stat3sim scenarios
+    stat3sim simulate --scenario tnbc --days 30 --knockout myeloid:STAT3 --out ko.csv --plot ko.png
+    stat3sim run tnbc --out results/tnbc
+    stat3sim export --scenario tnbc --format sbml --out tnbc.xml
+    stat3sim describe --scenario tnbc --format html --out tnbc.html
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import sys
+import time
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from . import app
+from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, allowed, bad, check_output, console, emit, fail, fmt,
+                      one_line, solver_output_hidden, warn, write_file, write_text, writing)
+
+#: what ``simulate --scenario --out`` writes, by suffix
+TABLE_SUFFIXES = CSV_SUFFIXES + (".parquet",)
+#: formats of ``describe --scenario`` (the same as the signaling model's)
+DESCRIBE_FORMATS = ("md", "html")
+#: the scenario ``stat3sim run`` runs without an argument
+DEFAULT_SCENARIO = "tnbc"
+
+_NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_UNITS = {"": "", "dimensionless": "1", "mm3": "mm³"}
+
+
+# --------------------------------------------------------------- scenarios
+@lru_cache(maxsize=1)
+def _vocabulary():
+    from ..model import tme
+
+    return tme.vocabulary()
+
+
+def load_checked(name_or_path: str, option: str):
+    """A shipped scenario or a YAML file, checked in form and against the model.
+
+    An unknown name or a missing file is reported against ``option``; a problem inside
+    the file is ``<file>: <field>: <message>`` (the loader's ScenarioError)."""
+    from ..scenarios import ScenarioError, load_scenario, validate
+
+    try:
+        scenario = load_scenario(name_or_path)
+        return validate(scenario, _vocabulary())
+    except ScenarioError as e:
+        if e.field == "scenario":  # not a shipped name (and not a path)
+            bad(option, e.message)
+        if e.field == "(file)":  # missing or unreadable file
+            bad(option, f"{e.file}: {e.message}")
+        bad(e.file, f"{e.field}: {e.message}")
+
+
+def check_days(days: Optional[float], option: str = "--days") -> Optional[float]:
+    if days is None:
+        return None
+    if not math.isfinite(days) or days <= 0:
+        bad(option, f"must be a positive number of days, got {days:g}")
+    return float(days)
+
+
+def _parse_knockouts(texts: list[str]) -> list[str]:
+    from ..scenarios import parse_knockout
+
+    out = []
+    for text in texts:
+        try:
+            lineage, gene = parse_knockout(text)
+        except ValueError as e:
+            bad("--knockout", f"{e}; lineages: {allowed(_vocabulary().lineages)}")
+        ko = f"{lineage}:{gene}"
+        if ko not in out:
+            out.append(ko)
+    return out
+
+
+def _parse_sets(texts: list[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for text in texts:
+        m = re.match(rf"^\s*([^=\s]+)\s*=\s*({_NUMBER})\s*$", text)
+        if not m:
+            bad("--set", f"malformed {text!r}; expected PARAM=VALUE, e.g. k_tumor_prolif=0.01 "
+                         "(ids: `stat3sim describe --scenario NAME`)")
+        value = float(m[2])
+        if not math.isfinite(value) or value < 0:
+            bad("--set", f"value of {m[1]} must be a finite number ≥ 0, got {m[2]}")
+        if m[1] in out:
+            bad("--set", f"{m[1]} is given twice; give each parameter once")
+        out[m[1]] = value
+    return out
+
+
+def with_overlays(scenario, *, days: Optional[float] = None, knockouts: list[str] = (),
+                  sets: list[str] = ()):
+    """``scenario`` with the command line's ``--days``, ``--knockout`` and ``--set`` on top,
+    checked against the model; a problem is reported against the option that caused it
+    (the scenario itself was checked already, so any new problem is the overlay's)."""
+    from ..scenarios import ScenarioError, validate
+
+    vocab = _vocabulary()
+    kos = _parse_knockouts(list(knockouts))
+    params = _parse_sets(list(sets))
+    update: dict[str, Any] = {}
+    if kos:
+        update["knockouts"] = list(scenario.knockouts) + [k for k in kos if k not in scenario.knockouts]
+    if params:
+        update["parameters"] = {**scenario.parameters, **params}
+    if days is not None:
+        update["days"] = days
+    if not update:
+        return scenario
+    new = scenario.model_copy(update=update)
+    option_of = {"knockouts": "--knockout", "parameters": "--set", "stimuli": "--days"}
+    try:
+        return validate(new, vocab)
+    except ScenarioError as e:
+        head = re.split(r"[.\[]", e.field, maxsplit=1)[0]
+        option = option_of.get(head)
+        if option is None:  # cannot happen for a scenario that validated before the overlay
+            bad(e.file, f"{e.field}: {e.message}")
+        where = f"{e.field}: " if option == "--days" else ""
+        bad(option, where + e.message)
+
+
+def _units(net) -> dict[str, str]:
+    return {o.name: o.unit for o in net.observables}
+
+
+def _unit(unit: str) -> str:
+    return _UNITS.get(unit, unit)
+
+
+def _observables(net) -> dict[str, tuple[str, str]]:
+    return {o.name: (o.unit, o.description) for o in net.observables}
+
+
+def _finite(x: Any) -> Any:
+    """A number for JSON: non-finite as None."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return x
+    return v if math.isfinite(v) else None
+
+
+@app.command()
+def scenarios(as_json: bool = typer.Option(False, "--json", help="print a JSON list of {name, description}")) -> None:
+    """List the shipped scenarios (for run, simulate --scenario, export, describe)."""
+    from ..scenarios import ScenarioError, list_scenarios
+
+    try:
+        items = list_scenarios()
+    except ScenarioError as e:  # a shipped file that does not load: the installation is broken
+        fail(str(e))
+    if as_json:
+        sys.stdout.write(json.dumps([{"name": n, "description": d} for n, d in items], indent=2,
+                                    ensure_ascii=False) + "\n")
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title="stat3sim scenarios", title_justify="left")
+    t.add_column("name", no_wrap=True)
+    t.add_column("description")
+    for n, d in items:
+        t.add_row(escape(n), escape(d))
+    con = console()
+    con.print(t)
+    con.print("Run one with `stat3sim run NAME`; a YAML file of your own works wherever a name does.")
+
+
+# ------------------------------------------------------- simulate --scenario
+def _day_end_table(frame, units: dict[str, str], title: str):
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title=escape(title), title_justify="left")
+    t.add_column("readout", no_wrap=True)
+    t.add_column("unit", no_wrap=True)
+    days = frame["time_days"].to_numpy()
+    for name in ("day 0", "min", "max", f"day {fmt(float(days[-1]))}"):
+        t.add_column(name, justify="right", no_wrap=True)
+    for col in frame.columns:
+        if col == "time_days":
+            continue
+        v = frame[col].to_numpy(dtype=float)
+        t.add_row(escape(col), escape(_unit(units.get(col, ""))), fmt(v[0]), fmt(v.min()), fmt(v.max()), fmt(v[-1]))
+    return t
+
+
+def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[str], sets: list[str],
+                      out: Optional[Path], plot: Optional[Path]) -> None:
+    """``stat3sim simulate --scenario``: the scenario as written (no comparison arms),
+    daily output: ``time_days`` then the scenario's readouts."""
+    days = check_days(days)
+    check_output(out, "--out", TABLE_SUFFIXES)
+    check_output(plot, "--plot", PLOT_SUFFIXES)
+    sc = with_overlays(load_checked(scenario, "--scenario"), days=days, knockouts=knockouts, sets=sets)
+
+    from ..model import tme
+
+    try:
+        with solver_output_hidden():
+            run = tme.simulate(sc)
+    except Exception as e:  # the model could not be built or run: the work failed, not the input
+        fail(f"simulation failed: {type(e).__name__}: {one_line(e)[:300]}")
+    if not run.ok:
+        fail(f"simulation failed: {run.message}")
+
+    frame = run.frame
+    changes = ([f"knock-out {', '.join(_parse_knockouts(knockouts))}"] if knockouts else []) \
+        + ([f"{', '.join(sets)}"] if sets else [])
+    title = f"{sc.name}" + (f" ({'; '.join(changes)})" if changes else "") + f" — {fmt(sc.days)} days"
+    con = console()
+    if out is not None:
+        if out.suffix.lower() == ".parquet":
+            write_file(out, lambda tmp: frame.to_parquet(tmp, index=False))
+        else:
+            write_file(out, lambda tmp: frame.to_csv(tmp, index=False))
+        con.print(f"wrote {out} ({len(frame)} days × {frame.shape[1] - 1} readouts)")
+    if plot is not None:
+        from ..report.figures import save_figure
+        from ..report.tme_figures import main_figure
+
+        fig = main_figure({sc.name: frame}, tme.SERUM_RANGES, observables=_observables(run.network), title=title)
+        with writing(plot):
+            save_figure(fig, plot)
+        con.print(f"wrote {plot}")
+    if out is None:
+        con.print(_day_end_table(frame, _units(run.network), title))
+
+
+# -------------------------------------------------------------------- run
+def check_out_dir(path: Path, option: str = "--out") -> Path:
+    """An output directory that exists and is writable, or can be created."""
+    if path.exists() and not path.is_dir():
+        bad(option, f"{str(path)!r} exists and is not a directory")
+    probe = path
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        bad(option, f"cannot create {str(path)!r}: {str(probe)!r} is not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        bad(option, f"{str(path)!r} is not writable (no write permission on {str(probe)!r})")
+    return path
+
+
+def _key_readouts(frame) -> dict[str, Any]:
+    from ..report.html import KEY_READOUTS
+
+    return {c: _finite(frame[c].iloc[-1]) for c in KEY_READOUTS if c in frame.columns and len(frame)}
+
+
+@app.command()
+def run(
+    scenario: str = typer.Argument(DEFAULT_SCENARIO, metavar="SCENARIO",
+                                   help="a shipped scenario (`stat3sim scenarios`) or a YAML file"),
+    days: Optional[float] = typer.Option(None, "--days", "-d", help="days to simulate (default: the scenario's)"),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="output directory (default: results/<scenario name>)"),
+    claims: bool = typer.Option(True, "--claims/--no-claims", help="check the TME claims for the report (slow)"),
+) -> None:
+    """Run a scenario with every standard arm; write time courses, figures, report.html, summary.json."""
+    t0 = time.perf_counter()
+    days = check_days(days)
+    sc = with_overlays(load_checked(scenario, "SCENARIO"), days=days)
+    out_dir = check_out_dir(out if out is not None else Path("results") / sc.name)
+
+    import pandas as pd
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ..model import tme
+
+    arms = tme.standard_arms(sc)
+    frames: dict[str, pd.DataFrame] = {}
+    failed: dict[str, str] = {}
+    networks: dict[str, Any] = {}
+    timing: dict[str, float] = {}
+    claim_dicts: list[dict] = []
+    claims_error = ""
+    err = Console(stderr=True, highlight=False)
+    steps = len(arms) + 2 + (1 if claims else 0)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err, auto_refresh=False, transient=False)
+    with progress:
+        task = progress.add_task(f"{sc.name}", total=steps)
+        t_sim = time.perf_counter()
+        for i, arm in enumerate(arms):
+            note = " (compiling the model)" if i == 0 else ""
+            progress.update(task, description=f"{sc.name}: arm {i + 1}/{len(arms)} {arm.name}{note}")
+            progress.refresh()
+            t_arm = time.perf_counter()
+            try:
+                with solver_output_hidden():  # no refresh runs in here (auto_refresh is off)
+                    result = tme.simulate(sc, arm)
+                networks[arm.name] = result.network
+                if result.ok:
+                    frames[arm.name] = result.frame
+                else:
+                    failed[arm.name] = result.message or "the solver failed"
+            except Exception as e:  # a failed arm is data: recorded, and the job goes on
+                failed[arm.name] = f"{type(e).__name__}: {one_line(e)[:500]}"
+            took = time.perf_counter() - t_arm
+            status = "ok" if arm.name in frames else f"[red]failed[/red]: {failed[arm.name]}"
+            progress.console.print(f"  {arm.name}: {status} ({took:.1f} s)", markup=True, highlight=False)
+            progress.advance(task)
+        timing["simulation"] = time.perf_counter() - t_sim
+
+        reference = arms[0].name
+        net = networks.get(reference)
+        if net is None:  # the wild type did not even build: document the scenario's network anyway
+            try:
+                net = tme.build(sc)
+            except Exception:  # noqa: BLE001 — the report then goes without parameters
+                net = None
+
+        # time courses: one wide table per arm, stacked, with the arm first
+        progress.update(task, description=f"{sc.name}: writing time courses")
+        progress.refresh()
+        t_write = time.perf_counter()
+        if frames:
+            table = pd.concat([df.assign(arm=name)[["arm", *df.columns]] for name, df in frames.items()],
+                              ignore_index=True)
+        else:
+            table = pd.DataFrame({"arm": pd.Series(dtype=str), "time_days": pd.Series(dtype=float)})
+        write_file(out_dir / "timecourses.parquet", lambda tmp: table.to_parquet(tmp, index=False))
+        write_file(out_dir / "timecourses.csv", lambda tmp: table.to_csv(tmp, index=False))
+        timing["timecourses"] = time.perf_counter() - t_write
+        progress.advance(task)
+
+        if claims:
+            progress.update(task, description=f"{sc.name}: checking the TME claims")
+            progress.refresh()
+            t_claims = time.perf_counter()
+            try:
+                from ..claims.registry import run_claims
+
+                with solver_output_hidden():
+                    claim_dicts = [r.as_dict() for r in run_claims(area="tme")]
+            except Exception as e:  # noqa: BLE001 — the claims are a section of the report, not the job
+                claims_error = f"{type(e).__name__}: {one_line(e)[:300]}"
+            timing["claims"] = time.perf_counter() - t_claims
+            progress.advance(task)
+
+        progress.update(task, description=f"{sc.name}: figures and report")
+        progress.refresh()
+        t_report = time.perf_counter()
+        from ..report.html import write_report
+
+        with writing(out_dir):
+            write_report(
+                out_dir,
+                scenario={"name": sc.name, "description": sc.description, "subtype": sc.subtype,
+                          "days": fmt(sc.days), "failed": failed},
+                arms={a.name: frames[a.name] for a in arms if a.name in frames},
+                observables=_observables(net) if net is not None else {},
+                parameters=tme.parameters_table(net) if net is not None else None,
+                claims=claim_dicts, serum_ranges=tme.SERUM_RANGES)
+        timing["report"] = time.perf_counter() - t_report
+        progress.update(task, description=f"{sc.name}: done")
+        progress.advance(task)
+        progress.refresh()
+
+    if claims_error:
+        warn(f"the TME claims could not be checked ({claims_error}); the report has no claims")
+    timing["total"] = time.perf_counter() - t0
+    figures = sorted((out_dir / "figures").glob("*.png"))
+    summary = {
+        "scenario": sc.name,
+        "description": sc.description,
+        "subtype": sc.subtype,
+        "source": sc.source,
+        "days": sc.days,
+        "reference_arm": reference,
+        "arms": [{"name": a.name, "description": a.description, "ok": a.name in frames,
+                  **({"day_end": _key_readouts(frames[a.name])} if a.name in frames else
+                     {"error": failed.get(a.name, "")})} for a in arms],
+        "failed": failed,
+        "claims": None if not claims else {
+            "checked": len(claim_dicts), "passed": sum(bool(c.get("passed")) for c in claim_dicts),
+            "failed": [c.get("id") for c in claim_dicts if not c.get("passed")],
+            **({"error": claims_error} if claims_error else {})},
+        "outputs": ["timecourses.parquet", "timecourses.csv", "report.html", "summary.json",
+                    *[f"figures/{f.name}" for f in figures]],
+        "seconds": round(timing["total"], 2),
+        "seconds_by_step": {k: round(v, 2) for k, v in timing.items() if k != "total"},
+    }
+    write_text(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+
+    con = console()
+    n_ok = len(frames)
+    con.print(f"{sc.name}: {n_ok} of {len(arms)} arms ran, {fmt(sc.days)} days, {timing['total']:.1f} s"
+              + (f"; failed: {', '.join(failed)}" if failed else ""))
+    if claims and not claims_error:
+        con.print(f"claims: {summary['claims']['passed']} of {len(claim_dicts)} passed"
+                  if claim_dicts else "claims: none registered for the TME area")
+    con.print(f"wrote {out_dir}/")
+    for name in ("report.html", "timecourses.parquet", "timecourses.csv", "summary.json"):
+        con.print(f"  {out_dir / name}")
+    con.print(f"  {out_dir / 'figures'}/ ({len(figures)} PNG)")
+    if reference in failed:
+        fail(f"the reference arm '{reference}' failed: {failed[reference]}")
+
+
+# ------------------------------------------------------ export / describe
+def export_scenario(scenario: str, kind: str, out: Optional[Path]) -> None:
+    """``stat3sim export --scenario``: the scenario's Network (as written, no arms)."""
+    check_output(out, "--out")
+    sc = load_checked(scenario, "--scenario")
+    from ..engine.sbml import to_antimony, to_sbml
+    from ..model import tme
+
+    text = to_sbml(tme.build(sc))
+    if kind == "antimony":
+        text = to_antimony(text)
+    emit(text, out)
+
+
+def _sections(net, sc) -> list:
+    """Tables documenting a TME Network: parameters, modifiers, populations, aggregates, observables."""
+    from ..report.describe import Cell, Section
+    from ..report.html import is_assumed
+    from ..report.observables import GROUPS, group_of, label
+
+    def num(x: float) -> str:
+        return f"{x:.6g}"
+
+    from ..model import tme
+
+    def arm_changes(a) -> str:
+        parts = ([f"knock-out {', '.join(a.knockouts)}"] if a.knockouts else []) \
+            + ([f"depleted {', '.join(a.depletions)}"] if a.depletions else []) \
+            + [f"{k} = {num(v)}" for k, v in a.parameters.items()] \
+            + [f"{k} cells = {num(v)}" for k, v in a.cells.items()]
+        if len(a.knockouts) > 4:  # e.g. IL-6 knocked out in every cell type
+            parts[0] = f"knock-out {', '.join(a.knockouts[:3])} … ({len(a.knockouts)} in all)"
+        return "; ".join(parts) or "none (the reference)"
+
+    secs = [
+        Section("Arms", "What `stat3sim run` simulates: the scenario as written (the reference) and each "
+                "comparison, which adds its changes on top.",
+                ("arm", "description", "changes"),
+                tuple((Cell(a.name), Cell(a.description), Cell(arm_changes(a))) for a in tme.standard_arms(sc))),
+        Section("Parameters", "Every parameter with its value, unit and source. \"assumed\" marks a value "
+                "for which no measurement was found; \"calibrated to TME-n\" names the claim it was tuned for. "
+                "Change one for a run with `stat3sim simulate --scenario NAME --set ID=VALUE` or a scenario "
+                "file's `parameters:`.",
+                ("id", "value", "unit", "description", "source", "assumed"),
+                tuple((Cell(p.id, True), Cell(num(p.value)), Cell(p.unit), Cell(p.description), Cell(str(p.evidence)),
+                       Cell("assumed" if is_assumed(p.evidence) else ""))
+                      for p in net.parameters)),
+        Section("Modifiers", "Factors multiplying the rate of a reaction, declared by the module whose "
+                "mechanism they are (e.g. MDSC suppression of T-cell killing).",
+                ("target", "factor", "description", "source"),
+                tuple((Cell(m.target, True), Cell(m.factor, True), Cell(m.description), Cell(str(m.evidence)))
+                      for m in net.modifiers)),
+        Section("Populations", "Cells of a type share one signaling module; `count` (a cell-counted species or a "
+                "rule) weights their exchange with the `exchange` compartment.",
+                ("cell type", "count", "exchange"),
+                tuple((Cell(p.cell, True), Cell(p.count, True), Cell(p.exchange, True)) for p in net.populations)),
+        Section("Aggregates", "Quantities the rate laws read that sum contributions from several modules.",
+                ("id", "name", "unit", "contributors", "description"),
+                tuple((Cell(r.id, True), Cell(r.name), Cell(r.unit), Cell(" + ".join(r.contributors), True),
+                       Cell(r.description))
+                      for r in net.rules if r.contributors)),
+        Section("Observables", "Readouts of a run (the columns of `stat3sim run` and `simulate --scenario` "
+                "output), grouped as in docs/observables.md.",
+                ("id", "group", "unit", "description"),
+                tuple((Cell(label(o), True), Cell(GROUPS[group_of(o)][0]), Cell(o.unit), Cell(o.description))
+                      for o in net.observables)),
+    ]
+    return [s for s in secs if s.rows]
+
+
+def _summary_lines(net, sc) -> list[str]:
+    n_assumed = sum(1 for p in net.parameters if "assumed" in str(p.evidence).lower())
+    aggregates = sum(1 for r in net.rules if r.contributors)
+    def n(count: int, what: str) -> str:
+        return f"{count} {what}{'' if count == 1 else 's'}"
+
+    return [
+        f"Scenario `{sc.name}`: {sc.description} (subtype `{sc.subtype}`). Network `{net.name}`: "
+        f"{n(len(net.parameters), 'parameter')} ({n_assumed} assumed), {n(len(net.modifiers), 'modifier')}, "
+        f"{n(len(net.populations), 'population')}, {n(aggregates, 'aggregate')}, "
+        f"{n(len(net.observables), 'observable')}, {len(net.species)} species, "
+        f"{n(len(net.reactions), 'reaction')}.",
+        "Units: population rates per day, cell numbers in cells, concentrations in nM, volumes in pL "
+        "inside the engine (mL in tables), time in minutes inside the engine and days in output.",
+    ]
+
+
+def describe_scenario(scenario: str, kind: str, out: Optional[Path]) -> None:
+    """``stat3sim describe --scenario``: the TME model of a scenario, generated from its Network."""
+    check_output(out, "--out")
+    sc = load_checked(scenario, "--scenario")
+    from ..model import tme
+
+    net = tme.build(sc)
+    secs = _sections(net, sc)
+    command = f"stat3sim describe --scenario {sc.name} --format {kind}"
+    emit(_markdown(net, sc, secs, command) if kind == "md" else _html(net, sc, secs, command), out)
+
+
+def _markdown(net, sc, secs, command: str) -> str:
+    from ..report.describe import md_table
+
+    parts = [f"# stat3sim TME model: {sc.name}", "",
+             f"Generated from the model by `{command}`; do not edit by hand.", ""]
+    parts += _summary_lines(net, sc)
+    parts += ["", "Contents: " + ", ".join(f"[{s.title}](#{s.title.lower()})" for s in secs) + "."]
+    for s in secs:
+        parts += ["", f"## {s.title}", "", s.intro, "", md_table(s.headers, s.rows)]
+    return "\n".join(parts) + "\n"
+
+
+def _html(net, sc, secs, command: str) -> str:
+    import html
+
+    from ..report.describe import _CSS
+
+    e = html.escape
+
+    def inline(text: str) -> str:
+        pieces = e(text).split("`")
+        return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(pieces))
+
+    def cell(c) -> str:
+        if c.code and c.text:
+            return f"<code>{e(c.text)}</code>"
+        if c.text == "assumed":
+            return '<span class="assumed">assumed</span>'
+        return e(c.text)
+
+    title = f"stat3sim TME model: {sc.name}"
+    css = _CSS + "\nspan.assumed { background: #fff1c9; color: #6b4e00; padding: 0 0.3rem; border-radius: 0.5rem; }"
+    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">', f"<title>{e(title)}</title>",
+           f"<style>\n{css}\n</style>", "</head>", "<body>", f"<h1>{e(title)}</h1>",
+           f'<p class="note">Generated from the model by <code>{e(command)}</code>; do not edit by hand.</p>']
+    out += [f"<p>{inline(line)}</p>" for line in _summary_lines(net, sc)]
+    out.append("<nav>" + "".join(f'<a href="#{s.title.lower()}">{e(s.title)}</a>' for s in secs) + "</nav>")
+    for s in secs:
+        out += [f'<h2 id="{s.title.lower()}">{e(s.title)}</h2>', f"<p>{inline(s.intro)}</p>", "<table>",
+                "<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in s.headers) + "</tr></thead>", "<tbody>"]
+        out += ["<tr>" + "".join(f"<td>{cell(c)}</td>" for c in row) + "</tr>" for row in s.rows]
+        out += ["</tbody>", "</table>"]
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,307 @@
+"""The tumor-microenvironment commands: scenarios, simulate --scenario, run, export and
+describe --scenario, and docs/observables.md.
+
+Runs that simulate go through a subprocess, the way users run them; bad inputs (which
+stop before any simulation) run in-process with typer's CliRunner, which is faster.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from stat3sim.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+DOCS_OBSERVABLES = REPO / "docs" / "observables.md"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SHIPPED = ("tnbc", "her2", "luminal_a", "luminal_b", "adipose_coculture")
+
+
+def stat3sim(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "stat3sim.cli", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def invoke(*args: str, cwd: Path, monkeypatch) -> "object":
+    """In-process run of the app (from ``cwd``): exit code, stdout and stderr kept apart."""
+    monkeypatch.chdir(cwd)
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def files_under(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*"))
+
+
+# ----------------------------------------------------------------- scenarios
+def test_scenarios_lists_shipped(tmp_path, monkeypatch):
+    r = invoke("scenarios", cwd=tmp_path, monkeypatch=monkeypatch)
+    assert r.exit_code == 0, r.stderr
+    for name in SHIPPED:
+        assert name in r.stdout
+    assert "Triple-negative" in r.stdout
+    r = invoke("scenarios", "--json", cwd=tmp_path, monkeypatch=monkeypatch)
+    assert r.exit_code == 0, r.stderr
+    items = json.loads(r.stdout)
+    assert {"tnbc"} <= {i["name"] for i in items}
+    assert all(i["description"] and "\n" not in i["description"] for i in items)
+
+
+# ------------------------------------------------------------------ bad input
+def _bad_yaml(tmp_path: Path) -> Path:
+    path = tmp_path / "mine.yaml"
+    path.write_text("name: mine\ndescription: my tumor\ndayz: 30\n", encoding="utf-8")
+    return path
+
+
+BAD_INPUTS = {
+    # id: (arguments, words the one error line must contain)
+    "unknown scenario": (["simulate", "--scenario", "tnbcc"], ["--scenario", "unknown scenario 'tnbcc'", "tnbc",
+                                                                "luminal_a"]),
+    "missing file": (["simulate", "--scenario", "nowhere.yaml"], ["--scenario", "nowhere.yaml", "no such file"]),
+    "misspelt field": (["simulate", "--scenario", "BAD_YAML"], ["mine.yaml", "dayz", "did you mean 'days'",
+                                                                  "allowed:", "description"]),
+    "unknown lineage": (["simulate", "--scenario", "tnbc", "--knockout", "myloid:STAT3"],
+                        ["--knockout", "unknown lineage 'myloid'", "did you mean 'myeloid'", "hematopoietic"]),
+    "knockout without lineage": (["simulate", "--scenario", "tnbc", "--knockout", "STAT3"],
+                                 ["--knockout", "lineage:GENE", "myeloid"]),
+    "unknown gene": (["simulate", "--scenario", "tnbc", "--knockout", "myeloid:STAT33"],
+                     ["--knockout", "'STAT33'", "STAT3", "SOCS3"]),
+    "unknown parameter": (["simulate", "--scenario", "tnbc", "--set", "nope=1"],
+                          ["--set", "unknown parameter 'nope'", "describe --scenario"]),
+    "malformed set": (["simulate", "--scenario", "tnbc", "--set", "k_tumor_prolif"], ["--set", "PARAM=VALUE"]),
+    "negative set": (["simulate", "--scenario", "tnbc", "--set", "k_tumor_prolif=-1"], ["--set", "≥ 0"]),
+    "zero days": (["simulate", "--scenario", "tnbc", "--days", "0"], ["--days", "positive"]),
+    "negative days": (["simulate", "--scenario", "tnbc", "--days", "-3"], ["--days", "positive"]),
+    "signaling --cell": (["simulate", "--scenario", "tnbc", "--cell", "tumor"], ["--cell", "--scenario"]),
+    "signaling --stimulus": (["simulate", "--scenario", "tnbc", "--stimulus", "IL6=1nM"], ["--stimulus", "--scenario"]),
+    "signaling --minutes": (["simulate", "--scenario", "tnbc", "--minutes", "30"], ["--minutes", "--scenario"]),
+    "signaling --gene-level": (["simulate", "--scenario", "tnbc", "--gene-level", "PTPN2=0.2"],
+                               ["--gene-level", "--scenario"]),
+    "days without scenario": (["simulate", "--days", "3"], ["--days", "--scenario"]),
+    "set without scenario": (["simulate", "--set", "k_tumor_prolif=1"], ["--set", "--scenario"]),
+    "bad out suffix": (["simulate", "--scenario", "tnbc", "--out", "x.xlsx"], ["--out", ".csv", ".parquet"]),
+    "run unknown scenario": (["run", "tnbcc"], ["SCENARIO", "unknown scenario", "tnbc"]),
+    "run zero days": (["run", "tnbc", "--days", "0", "--out", "res"], ["--days", "positive"]),
+    "run negative days": (["run", "tnbc", "--days", "-3", "--out", "res"], ["--days", "positive"]),
+    "run bad file": (["run", "BAD_YAML", "--out", "res"], ["mine.yaml", "dayz"]),
+    "run out is a file": (["run", "tnbc", "--out", "AFILE"], ["--out", "not a directory"]),
+    "run out under a file": (["run", "tnbc", "--out", "AFILE/sub"], ["--out", "not a directory"]),
+    "export unknown scenario": (["export", "--scenario", "tnbcc", "--format", "sbml"], ["--scenario", "tnbc"]),
+    "export with --cell": (["export", "--scenario", "tnbc", "--cell", "tumor", "--format", "sbml"],
+                           ["--cell", "--scenario"]),
+    "describe bad format": (["describe", "--scenario", "tnbc", "--format", "pdf"], ["--format", "md, html"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_is_one_line_exit_2_nothing_written(case, tmp_path, monkeypatch):
+    args, words = BAD_INPUTS[case]
+    bad_yaml = _bad_yaml(tmp_path)
+    afile = tmp_path / "afile"
+    afile.write_text("not a directory")
+    args = [str(bad_yaml) if a == "BAD_YAML" else a.replace("AFILE", "afile") for a in args]
+    before = files_under(tmp_path)
+    r = invoke(*args, cwd=tmp_path, monkeypatch=monkeypatch)
+    assert r.exit_code == 2, (r.exit_code, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith(f"stat3sim {args[0]}: error: "), lines[0]
+    for w in words:
+        assert w in lines[0], (w, lines[0])
+    assert files_under(tmp_path) == before
+    assert r.stdout == ""
+
+
+def test_signaling_simulate_still_rejects_its_own_bad_input(tmp_path, monkeypatch):
+    """The signaling options work as before next to the new ones."""
+    r = invoke("simulate", "--cell", "tumour", cwd=tmp_path, monkeypatch=monkeypatch)
+    assert r.exit_code == 2 and "--cell: unknown cell type 'tumour'" in r.stderr
+
+
+# ------------------------------------------------------------------ simulate
+def test_simulate_scenario_writes_csv(tmp_path):
+    r = stat3sim("simulate", "--scenario", "tnbc", "--days", "5", "--knockout", "myeloid:STAT3",
+                 "--set", "k_tumor_prolif=0.01", "--out", "x.csv", "--plot", "x.png", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(tmp_path / "x.csv")
+    assert list(df.columns[:2]) == ["time_days", "tumor_volume_mm3"]
+    assert list(df["time_days"]) == [0, 1, 2, 3, 4, 5]
+    assert (df["tumor_volume_mm3"] > 0).all()
+    assert "macrophage.pSTAT3" in df.columns and df["macrophage.pSTAT3"].abs().max() < 1e-6  # knocked out
+    png = (tmp_path / "x.png").read_bytes()
+    assert png[:8] == PNG_SIGNATURE and len(png) > 20_000
+
+
+def test_simulate_scenario_summary_without_out(tmp_path, monkeypatch):
+    """Without --out: a day-end table with units on stdout, no file (solver faked: the
+    real run is tested above)."""
+    from stat3sim.model import tme
+
+    monkeypatch.setattr(tme, "simulate", _fake_simulate(set()))
+    r = invoke("simulate", "--scenario", "tnbc", "--days", "3", cwd=tmp_path, monkeypatch=monkeypatch)
+    assert r.exit_code == 0, r.stderr
+    for word in ("tumor_volume_mm3", "mm³", "serum_IL6_pg_mL", "pg/mL", "day 3", "130"):
+        assert word in r.stdout, word
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_simulate_scenario_failure_is_exit_1(tmp_path, monkeypatch):
+    from stat3sim.model import tme
+
+    monkeypatch.setattr(tme, "simulate", _fake_simulate({"wild type"}))
+    r = invoke("simulate", "--scenario", "tnbc", "--out", "x.csv", cwd=tmp_path, monkeypatch=monkeypatch)
+    assert r.exit_code == 1
+    assert r.stderr.strip() == "stat3sim simulate: error: simulation failed: CVODE: too much work"
+    assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------- run
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.srcs: list[str] = []
+        self.external: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "img":
+            self.srcs.append(a.get("src", ""))
+        for key in ("src", "href"):
+            v = a.get(key) or ""
+            if v.startswith(("http:", "https:", "//")):
+                self.external.append(v)
+
+
+def test_run_writes_report_timecourses_summary(tmp_path):
+    out = tmp_path / "res"
+    r = stat3sim("run", "tnbc", "--days", "3", "--out", out, "--no-claims", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert str(out / "report.html") in r.stdout
+
+    page = (out / "report.html").read_text(encoding="utf-8")
+    parser = _Images()
+    parser.feed(page)
+    assert len(parser.srcs) >= 4 and not parser.external
+    for src in parser.srcs:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == PNG_SIGNATURE
+    assert "myeloid STAT3 KO" in page
+    assert sorted(p.name for p in (out / "figures").glob("*.png"))
+
+    tc = pd.read_parquet(out / "timecourses.parquet")
+    assert list(tc.columns[:3]) == ["arm", "time_days", "tumor_volume_mm3"]
+    arms = list(dict.fromkeys(tc["arm"]))
+    assert arms[0] == "wild type" and "tumor STAT3 KO" in arms and len(arms) == 5
+    assert (tc.groupby("arm")["time_days"].max() == 3).all()
+    csv = pd.read_csv(out / "timecourses.csv")
+    assert csv.shape == tc.shape
+
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["scenario"] == "tnbc" and summary["days"] == 3
+    assert summary["failed"] == {} and summary["claims"] is None
+    first = summary["arms"][0]
+    assert first["name"] == "wild type" and first["ok"]
+    assert first["day_end"]["tumor_volume_mm3"] == pytest.approx(tc[tc["arm"] == "wild type"]["tumor_volume_mm3"].iloc[-1])
+    assert 0 < summary["seconds"] < 300
+
+
+def _fake_simulate(fail_arms: set[str]):
+    """tme.simulate without the solver: a 3-day frame per arm, or a failure for ``fail_arms``."""
+    from stat3sim.model import tme
+
+    def fake(scenario, arm=None, days=None, readouts=None, all_observables=False):
+        name = arm.name if arm is not None else "wild type"
+        net = tme.build(scenario, arm)
+        if name in fail_arms:
+            return tme.TMERun(pd.DataFrame({"time_days": []}), False, "CVODE: too much work", net)
+        t = [0.0, 1.0, 2.0, 3.0]
+        frame = pd.DataFrame({"time_days": t, "tumor_volume_mm3": [100.0, 110, 120, 130],
+                              "CD8_count": [1e6] * 4, "MDSC_count": [1e5] * 4, "tumor.pSTAT3": [0.05] * 4,
+                              "serum_IL6_pg_mL": [3.0] * 4})
+        return tme.TMERun(frame, True, "", net)
+    return fake
+
+
+def test_run_failed_arm_is_data_and_the_job_goes_on(tmp_path, monkeypatch):
+    from stat3sim.model import tme
+
+    monkeypatch.setattr(tme, "simulate", _fake_simulate({"myeloid STAT3 KO"}))
+    r = invoke("run", "tnbc", "--out", "res", "--no-claims", cwd=tmp_path, monkeypatch=monkeypatch)
+    assert r.exit_code == 0, r.stderr
+    summary = json.loads((tmp_path / "res" / "summary.json").read_text())
+    assert summary["failed"] == {"myeloid STAT3 KO": "CVODE: too much work"}
+    assert [a["ok"] for a in summary["arms"]] == [True, True, False, True, True]
+    tc = pd.read_parquet(tmp_path / "res" / "timecourses.parquet")
+    assert "myeloid STAT3 KO" not in set(tc["arm"])
+    page = (tmp_path / "res" / "report.html").read_text(encoding="utf-8")
+    assert "CVODE: too much work" in page
+
+
+def test_run_exit_1_when_the_reference_arm_fails(tmp_path, monkeypatch):
+    from stat3sim.model import tme
+    import stat3sim.report.html as report_html
+
+    monkeypatch.setattr(tme, "simulate", _fake_simulate({"wild type"}))
+    written = {}
+
+    def fake_report(out_dir, **kw):  # the report itself is tested above; keep this test fast
+        written.update(kw)
+        (Path(out_dir) / "report.html").write_text("report")
+        return Path(out_dir) / "report.html"
+    monkeypatch.setattr(report_html, "write_report", fake_report)
+    r = invoke("run", "tnbc", "--out", "res", "--no-claims", cwd=tmp_path, monkeypatch=monkeypatch)
+    assert r.exit_code == 1
+    assert r.stderr.strip().splitlines()[-1].startswith("stat3sim run: error: the reference arm 'wild type' failed")
+    assert written["scenario"]["failed"] == {"wild type": "CVODE: too much work"}
+    assert len(written["parameters"]) > 100  # still documented from the wild-type network
+    summary = json.loads((tmp_path / "res" / "summary.json").read_text())
+    assert not summary["arms"][0]["ok"] and all(a["ok"] for a in summary["arms"][1:])
+
+
+# ------------------------------------------------------------ export/describe
+def test_export_scenario_sbml_is_valid(tmp_path):
+    from stat3sim.engine.sbml import validation_errors
+
+    r = stat3sim("export", "--scenario", "tnbc", "--format", "sbml", "--out", "tnbc.xml", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "tnbc.xml").read_text()
+    assert "<sbml" in text and "tumor_volume" in text
+    assert validation_errors(text) == []
+
+
+def test_describe_scenario_lists_parameters_with_sources(tmp_path):
+    r = stat3sim("describe", "--scenario", "tnbc", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    text = r.stdout
+    for heading in ("## Arms", "## Parameters", "## Modifiers", "## Populations", "## Aggregates", "## Observables"):
+        assert heading in text, heading
+    row = next(line for line in text.splitlines() if line.startswith("| `k_kill` |"))
+    assert "Robertson-Tessi" in row  # the parameter's source
+    assert any(line.startswith("| `K_tumor` |") and line.rstrip().endswith("| assumed |")
+               for line in text.splitlines())
+    assert "| `tumor_killing` |" in text  # a modifier
+    assert "| `cell_volume_pL` |" in text  # an aggregate
+
+
+# ----------------------------------------------------------------------- docs
+def test_docs_observables_md_is_current():
+    """docs/observables.md is what `make docs` writes now."""
+    from stat3sim.report.observables import observables_markdown, tnbc_network
+
+    assert DOCS_OBSERVABLES.exists(), "docs/observables.md is missing; run `make docs`"
+    net = tnbc_network()
+    current = observables_markdown(net)
+    assert DOCS_OBSERVABLES.read_text(encoding="utf-8") == current, "docs/observables.md is out of date; run `make docs`"
+    for o in net.observables:
+        assert f"| `{o.name}` |" in current, o.name
+    for heading in ("## Tumor", "## Immune and stromal composition", "## Cytokines and mediators",
+                    "## pSTAT3 per cell type"):
+        assert heading in current
