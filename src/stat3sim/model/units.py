@@ -47,6 +47,11 @@ UNITS: dict[str, list[tuple[str, int, int, float]]] = {
     "1/cell/day": [("item", -1, 0, 1.0), ("second", -1, 0, 86400.0)],
     #: minutes per day as a pure scale factor: a rate in 1/day divided by it is in 1/min
     "min/day": [("dimensionless", 1, 0, 1.0 / 1440.0)],
+    # --- bone niche (Lemaire et al. 2004: cells and proteins in pM, rates per day)
+    "pM": [("mole", 1, -12, 1.0), _PER_LITRE],
+    "1/pM": [("mole", -1, -12, 1.0), ("litre", 1, 0, 1.0)],
+    "pM/day": [("mole", 1, -12, 1.0), _PER_LITRE, ("second", -1, 0, 86400.0)],
+    "1/(pM*day)": [("mole", -1, -12, 1.0), ("litre", 1, 0, 1.0), ("second", -1, 0, 86400.0)],
 }
 
 #: concentration units accepted on the command line, with their factor to nM.

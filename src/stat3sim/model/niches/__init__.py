@@ -1,0 +1,1 @@
+"""Metastatic niches: tissue models that disseminated tumor cells couple to (bone first)."""
