@@ -49,7 +49,6 @@ UNITS: dict[str, list[tuple[str, int, int, float]]] = {
     "min/day": [("dimensionless", 1, 0, 1.0 / 1440.0)],
     # --- bone niche (Lemaire et al. 2004: cells and proteins in pM, rates per day)
     "pM": [("mole", 1, -12, 1.0), _PER_LITRE],
-    "1/pM": [("mole", -1, -12, 1.0), ("litre", 1, 0, 1.0)],
     "pM/day": [("mole", 1, -12, 1.0), _PER_LITRE, ("second", -1, 0, 86400.0)],
     "1/(pM*day)": [("mole", -1, -12, 1.0), ("litre", 1, 0, 1.0), ("second", -1, 0, 86400.0)],
 }
