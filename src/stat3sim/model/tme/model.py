@@ -60,29 +60,31 @@ SIGNALING_OVERRIDES: dict[str, dict] = {
             "R0_IL11RA": (4000 / MOLEC_PER_nM, E("assumed: CD4+ T cells respond to host IL-11 ([97]: IL-11 signaling in CD4+ T cells suppresses antitumor responses), calibrated to TME-6", (97,)))},
 }
 
-#: default initial cells in a 2.5 cm tnbc tumor (QSP-IO initial diameter) — close to the
-#: model's own quasi-steady composition so day 0 has no large transient
+#: default initial cells in a 2.5 cm tnbc tumor (QSP-IO initial diameter, 1.2e9 tumor
+#: cells): leukocytes at the densities the untreated tnbc model settles to (days 120–180),
+#: so day 0 starts without a large transient
 DEFAULT_CELLS: dict[str, float] = {
     "tumor": 1.2e9,
     "adipocyte": 0.0,
-    "macrophage": 6.0e7,
-    "neutrophil": 8.0e6,
-    "mdsc": 4.0e6,
-    "dc": 2.5e6,
-    "cd8": 3.0e7,
-    "cd4": 3.0e7,
+    "macrophage": 3.5e7,
+    "neutrophil": 4.2e6,
+    "mdsc": 5.0e6,
+    "dc": 7.0e6,
+    "cd8": 6.3e6,
+    "cd4": 1.5e7,
 }
 
-#: how a cell type's initial number is split over its population states
+#: how a cell type's initial number is split over its population states (the untreated
+#: tnbc model's quasi-steady split)
 CELL_SPLITS: dict[str, tuple[tuple[str, float], ...]] = {
     "tumor": (("tumor_cells", 1.0),),
     "adipocyte": (("adipocytes", 1.0),),
-    "macrophage": (("monocytes", 0.05), ("macrophages_M1", 0.45), ("macrophages_M2", 0.5)),
+    "macrophage": (("monocytes", 0.05), ("macrophages_M1", 0.5), ("macrophages_M2", 0.45)),
     "neutrophil": (("neutrophils", 1.0),),
     "mdsc": (("mdscs", 1.0),),
-    "dc": (("dcs_immature", 0.8), ("dcs_mature", 0.2)),
-    "cd8": (("cd8_effector", 0.8), ("cd8_exhausted", 0.2)),
-    "cd4": (("cd4_helper", 0.9), ("cd4_th17", 0.1)),
+    "dc": (("dcs_immature", 0.85), ("dcs_mature", 0.15)),
+    "cd8": (("cd8_effector", 0.45), ("cd8_exhausted", 0.55)),
+    "cd4": (("cd4_helper", 0.92), ("cd4_th17", 0.08)),
 }
 
 
@@ -379,18 +381,25 @@ def add_t_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
     b.reaction("cd4_recruitment", [], [T4], per_day(f"{P('k_cd4_rec')}*V_tumor_mL*H_priming"), "tumor",
                "CD4+ recruitment (DC priming)")
     b.reaction("cd4_death", [T4], [], per_day(f"{P('k_cd4_death')}*{T4}"), "tumor", "CD4+ death")
+    # the IL-6 and IL-11 shares of the CD4+ cell's STAT3 activity: nuclear pSTAT3 dimer
+    # apportioned by the JAK-active receptor complexes of each ligand
+    act6, act11 = "(cd4__C6_pJAK + cd4__T6_pJAK)", "(cd4__C11_pJAK + cd4__T11_pJAK)"
+    b.rule("cd4_STAT3_IL6", f"{_stat3('cd4')}*{act6}/({act6} + {act11} + 1e-12)", "nM",
+           "IL-6-driven STAT3 activity of CD4+ T cells")
+    b.rule("cd4_STAT3_IL11", f"{_stat3('cd4')}*{act11}/({act6} + {act11} + 1e-12)", "nM",
+           "IL-11-driven STAT3 activity of CD4+ T cells")
     b.reaction("th17_polarisation", [T4], [T17],
-               per_day(f"{P('k_th17')}*{hilln('(cd4__C6_pJAK + cd4__T6_pJAK)', P('K_IL6R_th17'), P('n_th17'))}*{T4}"),
-               "tumor", "Th17 polarisation by IL-6 receptor (classic and trans) / JAK-STAT3 signaling",
+               per_day(f"{P('k_th17')}*{hilln('cd4_STAT3_IL6', P('K_IL6_STAT3_th17'), P('n_th17'))}*{T4}"),
+               "tumor", "Th17 polarisation by IL-6/STAT3 signaling",
                E("IL-6/STAT3 → Th17 [98]; IL-6 or IL-21 + TGF-β induce RORγt (Manel 2008, FACTS-TME 6)", (98,)))
     b.reaction("th17_reversion", [T17], [T4], per_day(f"{P('k_th17_rev')}*{T17}"), "tumor", "Th17 plasticity")
     b.reaction("th17_death", [T17], [], per_day(f"{P('k_cd4_death')}*{T17}"), "tumor", "Th17 death")
-    il11 = hillx("(cd4__C11_pJAK + cd4__T11_pJAK)", P("K_IL11R_help"))
-    b.rule("H_help", hillx(f"{_dens(T4)}/(1 + {P('w_CD4_IL11')}*{il11})", P("K_help")), "dimensionless",
-           "CD4+ help (0..1), lowered by IL-11 receptor/STAT3 signaling in CD4+ T cells")
-    b.modifier("tumor_killing", f"(1 + {P('w_help')}*H_help)",
-               E("CD4+ T cells mediate antitumor responses that host IL-11 signaling suppresses [97]", (97,)),
-               "CD4+ help")
+    il11 = hillx("cd4_STAT3_IL11", P("K_IL11_STAT3_help"))
+    b.rule("H_help", f"{_dens(T4)}*(1 - {P('f_IL11_help')}*{il11})/{P('K_help')}", "dimensionless",
+           "CD4+ help (helper density over K_help), lowered by IL-11/STAT3 signaling in CD4+ T cells")
+    b.modifier("tumor_proliferation", f"1/(1 + {P('w_help')}*H_help)",
+               E("CD4+ T cells mediate antitumor responses that host IL-11 signaling suppresses [97]; written as "
+                 "cytostasis (Th1/IFN-γ growth arrest), assumed", (97,)), "CD4+ antitumor help (cytostatic)")
     for cell in ("cd8", "cd4"):
         _ensure_level(b, cell, "IL6")
 

@@ -33,8 +33,8 @@ SUBTYPES: dict[str, dict[str, tuple[float, Evidence]]] = {
         "k_neut_rec": (0.2, _IMM),
     },
     "her2": {
-        "tumor__k_secretion_IL6": (0.03, _ER),
-        "tumor__R0_gp130": (0.3, _GP),
+        "tumor__k_secretion_IL6": (0.015, _ER),
+        "tumor__R0_gp130": (0.25, _GP),
         "k_tumor_prolif": (1.1, _GR),
         "k_neut_rec": (0.6, _IMM),
     },
