@@ -37,6 +37,7 @@ test: $(STAMP_TEST)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_signaling.py
+	$(BIN)/python benchmarks/bench_tme.py
 
 docs: $(STAMP)
 	$(BIN)/stat3sim describe --cell tumor --format md --out docs/model.md

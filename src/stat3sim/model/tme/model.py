@@ -357,8 +357,8 @@ def add_dendritic_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
 
 def add_t_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
     """CD8+ effectors primed by mature DCs, held back by their own STAT3 [3], exhausted by
-    PD-L1; CD4+ T cells help killing unless IL-11/STAT3 turns them off [97], and IL-6/STAT3
-    polarises them to Th17 [98]."""
+    PD-L1; CD4+ T cells hold tumor proliferation back unless the IL-11-driven share of their
+    STAT3 turns them off [97], and the IL-6-driven share polarises them to Th17 [98]."""
     ic = initial_cells(init)
     T8 = _pop(b, "cd8_effector", ic["cd8_effector"], "effector CD8+ T cells", "vol_t_cell", P)
     T8x = _pop(b, "cd8_exhausted", ic["cd8_exhausted"], "exhausted CD8+ T cells", "vol_t_cell", P)
