@@ -55,14 +55,15 @@ _Config.setValue(_Config.LLJIT_OPTIMIZATION_LEVEL, _Config.NONE)
 RTOL = 1e-8
 ATOL = 1e-12
 #: tolerances for population (TME) runs: ``Simulator.run(..., rtol=POPULATION_RTOL,
-#: atol=POPULATION_ATOL)``. Over every shipped scenario and standard arm (180 days) the
-#: readouts tumor_volume_mm3, tumor.pSTAT3, MDSC_count, CD8_count, M2_fraction and
-#: serum_IL6_pg_mL at day 180 differ from an RTOL/ATOL run by <= 6e-6 relative (serum IL-6
-#: under an IL-6 knock-out, ~1e-18 pg/mL, only to 1e-17 absolute), with ~2.7x fewer CVODE
-#: steps and ~2x fewer LU factorisations (tnbc: 744 vs 2007 steps). rtol 1e-5 was not
-#: faster (more error-test failures); atol 1e-10 was as fast but failed once (too much
-#: work) in an IL-6 knock-out. A run that fails at these tolerances is repeated at the
-#: simulator's own. Not for the signaling layer, whose tests compare with SciPy at 2e-7.
+#: atol=POPULATION_ATOL)``. Over every shipped scenario and standard arm (23 runs of 180
+#: days) the readouts tumor_volume_mm3, tumor.pSTAT3, MDSC_count, CD8_count, M2_fraction
+#: and serum_IL6_pg_mL at day 180 differ from an RTOL/ATOL run by < 1e-5 relative (serum
+#: IL-6 under an IL-6 knock-out, ~1e-18 pg/mL, only to ~1e-17 absolute); the 23 runs took
+#: 16,750 instead of 31,445 CVODE steps and 2,389 instead of 3,089 dense LU
+#: factorisations (the dominant cost). rtol 1e-5 was not faster (more error-test
+#: failures); atol 1e-10 was no faster overall and once failed (too much work) in an
+#: IL-6 knock-out. A run that fails at these tolerances is repeated at the simulator's
+#: own. Not for the signaling layer, whose tests compare with SciPy at 2e-7.
 POPULATION_RTOL = 1e-6
 POPULATION_ATOL = 1e-12
 #: pre-equilibration horizon (min): ≥ 10 time constants of the slowest process

@@ -1,0 +1,229 @@
+"""Speed of the tumor-microenvironment (TME) model: compile, 180-day runs, overhead.
+
+The workload: the tnbc scenario network (``tme.build``), populations frozen
+(``pop_on = 0``) during the pre-simulation, then ``pop_on = 1`` and 180 days with a
+daily output grid — what ``tme.simulate`` does, on a compiled model that is reused.
+
+* ``build_network_seconds``: ``tme.build`` in a fresh process (the first call builds the
+  default network); ``build_network_seconds_warm``: a later call.
+* ``compile_seconds``: ``Simulator(net)`` with an empty disk cache (SBML export +
+  libRoadRunner compile + storing the saved state); ``compile_seconds_cached``: the same
+  in a fresh process that finds the model in the disk cache.
+* ``seconds_per_180d_run``: median over ``--runs`` runs of ``Simulator.run`` at the
+  population tolerances (``POPULATION_RTOL/ATOL``); ``..._default_tolerances`` at
+  RTOL/ATOL. ``tme_simulate_seconds``: ``tme.simulate(scenario)`` end to end (network
+  build included, its own tolerances).
+* ``overhead_vs_roadrunner``: our run over plain libRoadRunner on the exported SBML
+  doing the same protocol by hand (reset, pop_on = 0, the same pre-simulation windows,
+  tiny values flushed, pop_on = 1, the same grid, tolerances and selections); the two
+  are measured interleaved, compared by median CPU time (``..._wall``: wall clock), and
+  must give the same numbers.
+
+Prints ONE JSON object.
+
+    .venv/bin/python benchmarks/bench_tme.py [--runs 7] [--scenario tnbc] [--days 180]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+# an empty cache for the cold compile; set before the engine reads it
+_CACHE = tempfile.mkdtemp(prefix="stat3sim-bench-cache-")
+os.environ["STAT3SIM_CACHE"] = _CACHE
+
+import numpy as np  # noqa: E402
+import roadrunner  # noqa: E402
+
+from stat3sim.engine import roadrunner as engine  # noqa: E402
+from stat3sim.engine.roadrunner import (ATOL, FLUSH_BELOW, POPULATION_ATOL, POPULATION_RTOL,  # noqa: E402
+                                        PRESIM_MIN, RTOL, STEADY_PROBE_MIN, Simulator)
+
+KEYS = ("tumor_volume_mm3", "tumor.pSTAT3", "MDSC_count", "CD8_count", "M2_fraction", "serum_IL6_pg_mL")
+GOALS = {"seconds_per_180d_run": 0.25, "compile_seconds": 1.0, "overhead_vs_roadrunner": 1.15}
+
+_WARM_SCRIPT = """
+import json, sys, time
+from stat3sim.engine.roadrunner import Simulator
+from stat3sim.model import tme
+from stat3sim.scenarios import load_scenario
+net = tme.build(load_scenario(sys.argv[1]))
+t0 = time.perf_counter()
+sim = Simulator(net)
+print(json.dumps({"seconds": time.perf_counter() - t0, "origin": sim.origin, "timings": sim.timings}))
+"""
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+class RawRoadRunner:
+    """The same protocol by hand on plain libRoadRunner."""
+
+    def __init__(self, sbml: str, selections: list[str], rtol: float, atol: float, windows: int,
+                 parameters: dict[str, float], initial: dict[str, float]):
+        self.rr = roadrunner.RoadRunner(sbml)
+        self.rr.integrator.relative_tolerance = rtol
+        self.rr.integrator.absolute_tolerance = atol
+        self.rr.integrator.maximum_num_steps = 50000
+        self.rr.timeCourseSelections = selections
+        # the SBML text carries values to ~15 digits; the exact ones are set, as Simulator.run does
+        for pid, v in parameters.items():
+            self.rr[pid] = v
+        self.initial = initial
+        self.windows = windows
+        self.probe = [-PRESIM_MIN, -min(STEADY_PROBE_MIN, PRESIM_MIN / 2), 0.0]
+
+    def run(self, grid: list[float]) -> np.ndarray:
+        rr = self.rr
+        rr.reset()
+        for key, v in self.initial.items():
+            rr[key] = v
+        rr["pop_on"] = 0.0
+        for _ in range(self.windows):
+            rr.simulate(times=self.probe)
+        y = np.asarray(rr.model.getFloatingSpeciesConcentrations())
+        tiny = (y != 0.0) & (np.abs(y) < FLUSH_BELOW)
+        if tiny.any():
+            rr.model.setFloatingSpeciesConcentrations(np.where(tiny, 0.0, y))
+        rr["pop_on"] = 1.0
+        return np.asarray(rr.simulate(times=grid))
+
+
+def _timed(fn):
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def _timed2(fn) -> tuple[float, float]:
+    """(wall, CPU) seconds of one call; the work is single-threaded, so on a shared
+    machine CPU time is the steadier measure of it."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=7, help="timed runs per setting (median reported; >= 5)")
+    ap.add_argument("--scenario", default="tnbc")
+    ap.add_argument("--days", type=float, default=180.0)
+    args = ap.parse_args()
+    runs = max(5, args.runs)
+
+    from stat3sim.model import tme
+    from stat3sim.scenarios import load_scenario
+
+    sc = load_scenario(args.scenario)
+    t_build, net = _timed(lambda: tme.build(sc))
+    t_build_warm, _ = _timed(lambda: tme.build(sc))
+
+    t_compile, sim = _timed(lambda: Simulator(net))
+    assert sim.origin == "compiled", sim.origin
+    compile_parts = dict(sim.timings)
+    t_cached_inproc, again = _timed(lambda: Simulator(net))
+    assert again.origin == "disk cache", again.origin
+    del again
+    warm = subprocess.run([sys.executable, "-c", _WARM_SCRIPT, args.scenario], capture_output=True, text=True,
+                          env=dict(os.environ, STAT3SIM_CACHE=_CACHE), timeout=600)
+    if warm.returncode != 0:
+        raise SystemExit(warm.stderr[-2000:])
+    warm = json.loads(warm.stdout.strip().splitlines()[-1])
+
+    grid = np.unique(np.append(np.arange(int(args.days) + 1, dtype=float), args.days)) * 1440.0
+
+    def ours(rtol, atol):
+        return sim.run(net, t_end=float(grid[-1]), times=grid, parameters={"pop_on": 0.0},
+                       after_presim={"pop_on": 1.0}, rtol=rtol, atol=atol)
+
+    pop, tight = ours(POPULATION_RTOL, POPULATION_ATOL), ours(RTOL, ATOL)  # warm-up and the answers
+    assert pop.ok and tight.ok, (pop.message, tight.message)
+    rel_err = {k: abs(pop[k][-1] - tight[k][-1]) / max(abs(tight[k][-1]), 1e-300) for k in KEYS}
+
+    sbml = sim.sbml
+    exact = {p.id: p.value for p in net.parameters if p.id in sim._origin and sim._origin[p.id] != p.value}
+    init = dict(sim._init_origin)
+    init.update({s.id: float(s.initial) for s in net.species if s.id in init})
+    initial = {sim._sel(sid): v for sid, v in sim._initial_overrides(init).items()}
+    raw = RawRoadRunner(sbml, list(sim.rr.timeCourseSelections), POPULATION_RTOL, POPULATION_ATOL,
+                        int(round(pop.meta["presimulated_min"] / PRESIM_MIN)), exact, initial)
+    raw_out = raw.run(grid.tolist())
+    scale = np.maximum(np.max(np.abs(pop.values), axis=0), 1e-300)
+    agreement = float(np.max(np.abs(raw_out[:, 1:] - pop.values) / scale))
+
+    t_ours, t_raw, t_tight, t_sim = [], [], [], []
+    for _ in range(runs):  # interleaved, so machine load hits both alike
+        t_ours.append(_timed2(lambda: ours(POPULATION_RTOL, POPULATION_ATOL)))
+        t_raw.append(_timed2(lambda: raw.run(grid.tolist())))
+        t_tight.append(_timed2(lambda: ours(RTOL, ATOL)))
+    for _ in range(max(3, runs // 2)):
+        t_sim.append(_timed2(lambda: tme.simulate(sc, days=args.days)))
+
+    def med_of(ts, i=0):
+        return statistics.median(t[i] for t in ts)
+
+    med = med_of(t_ours)
+    overhead = med_of(t_ours, 1) / med_of(t_raw, 1)
+
+    out = {
+        "benchmark": f"TME {args.scenario}, {args.days:g} days, daily output, populations frozen during "
+                     "pre-simulation, compiled model reused",
+        "seconds_per_180d_run": med,
+        "cpu_seconds_per_180d_run": med_of(t_ours, 1),
+        "seconds_per_180d_run_default_tolerances": med_of(t_tight),
+        "cpu_seconds_per_180d_run_default_tolerances": med_of(t_tight, 1),
+        "runs_per_minute": 60.0 / med,
+        "compile_seconds": t_compile,
+        "compile_seconds_cached": warm["seconds"],
+        "compile_seconds_cached_same_process": t_cached_inproc,
+        "compile_parts": {"cold": compile_parts, "cached": warm["timings"]},
+        "build_network_seconds": t_build,
+        "build_network_seconds_warm": t_build_warm,
+        "tme_simulate_seconds": med_of(t_sim),
+        "overhead_vs_roadrunner": overhead,
+        "overhead_vs_roadrunner_wall": med / med_of(t_raw),
+        "overhead_timer": "CPU time (process_time), medians; *_wall: wall clock",
+        "raw_roadrunner_seconds_per_run": med_of(t_raw),
+        "raw_roadrunner_cpu_seconds_per_run": med_of(t_raw, 1),
+        "goals": GOALS,
+        "goals_ok": {"seconds_per_180d_run": med <= GOALS["seconds_per_180d_run"],
+                     "compile_seconds": t_compile <= GOALS["compile_seconds"],
+                     "compile_seconds_cached": warm["seconds"] <= GOALS["compile_seconds"],
+                     "overhead_vs_roadrunner": overhead <= GOALS["overhead_vs_roadrunner"]},
+        "tolerances": {"population": [POPULATION_RTOL, POPULATION_ATOL], "default": [RTOL, ATOL],
+                       "population_vs_default_rel_err_day_end": rel_err},
+        "agreement": {"max_diff_ours_vs_raw_rel_to_range": agreement,
+                      "values_set_exactly": {"parameters": len(exact), "initial_values": len(initial)}},
+        "presimulated_min": pop.meta["presimulated_min"],
+        "species": len(net.species),
+        "reactions": len(net.reactions),
+        "observables": len(net.observables),
+        "output_points": len(grid),
+        "runs": runs,
+        "all_wall_cpu_s": {"ours": t_ours, "raw_roadrunner": t_raw, "default_tolerances": t_tight,
+                           "tme_simulate": t_sim},
+        "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpu": _cpu_model(),
+                    "cpu_count": os.cpu_count(), "roadrunner": roadrunner.__version__,
+                    "backend": engine.backend_name(), "numpy": np.__version__},
+    }
+    print(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
