@@ -13,7 +13,8 @@ from .context import CellContext
 from .parameters import GLOBAL, LIGANDS, PER_CELL
 
 def add_cell(b: NetworkBuilder, cell: str, overrides: dict | None = None, *,
-             reduced: bool = False, genes: tuple[str, ...] = (), nfkb: bool = False) -> None:
+             reduced: bool = False, genes: tuple[str, ...] = (), nfkb: bool = False,
+             estrogen: bool = False) -> None:
     """Add one cell's signaling module to a builder (species/parameters prefixed ``<cell>__``).
 
     ``reduced`` adds the reduced module of :mod:`.reduced` (receptors → JAK → STAT3 with
@@ -33,6 +34,9 @@ def add_cell(b: NetworkBuilder, cell: str, overrides: dict | None = None, *,
         feedback.add(c)
         targets.add(c)
         targets.add_observables(c)
+    if estrogen:  # ERα signaling of luminal cells (opt-in, see .estrogen)
+        from . import estrogen as er
+        er.add(c)
     for name in PER_CELL:
         # a reduced module knocks out only the genes it has
         if name.startswith("lvl_") and (not reduced or b.has(f"{cell}__{name}")):
