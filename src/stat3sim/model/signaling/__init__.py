@@ -14,7 +14,7 @@ from .parameters import GLOBAL, LIGANDS, PER_CELL
 
 def add_cell(b: NetworkBuilder, cell: str, overrides: dict | None = None, *,
              reduced: bool = False, genes: tuple[str, ...] = (), nfkb: bool = False,
-             estrogen: bool = False) -> None:
+             estrogen: bool = False, tgfb: bool = False) -> None:
     """Add one cell's signaling module to a builder (species/parameters prefixed ``<cell>__``).
 
     ``reduced`` adds the reduced module of :mod:`.reduced` (receptors → JAK → STAT3 with
@@ -37,6 +37,9 @@ def add_cell(b: NetworkBuilder, cell: str, overrides: dict | None = None, *,
     if estrogen:  # ERα signaling of luminal cells (opt-in, see .estrogen)
         from . import estrogen as er
         er.add(c)
+    if tgfb:  # TGF-β/SMAD → IL-11 crosstalk (opt-in, see .tgfb)
+        from . import tgfb as tg
+        tg.add(c)
     for name in PER_CELL:
         # a reduced module knocks out only the genes it has
         if name.startswith("lvl_") and (not reduced or b.has(f"{cell}__{name}")):
