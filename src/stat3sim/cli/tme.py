@@ -242,7 +242,7 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
             write_file(out, lambda tmp: frame.to_parquet(tmp, index=False))
         else:
             write_file(out, lambda tmp: frame.to_csv(tmp, index=False))
-        con.print(f"wrote {out} ({len(frame)} days × {frame.shape[1] - 1} readouts)")
+        con.print(f"wrote {out} ({len(frame)} days × {frame.shape[1] - 1} readouts)", soft_wrap=True)
     if plot is not None:
         from ..report.figures import save_figure
         from ..report.tme_figures import main_figure
@@ -250,7 +250,7 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
         fig = main_figure({sc.name: frame}, tme.SERUM_RANGES, observables=_observables(run.network), title=title)
         with writing(plot):
             save_figure(fig, plot)
-        con.print(f"wrote {plot}")
+        con.print(f"wrote {plot}", soft_wrap=True)
     if out is None:
         con.print(_day_end_table(frame, _units(run.network), title))
 
@@ -419,10 +419,11 @@ def run(
     if claims and not claims_error:
         con.print(f"claims: {summary['claims']['passed']} of {len(claim_dicts)} passed"
                   if claim_dicts else "claims: none registered for the TME area")
-    con.print(f"wrote {out_dir}/")
+    # paths are printed whole (never wrapped), so they can be copied and parsed
+    con.print(f"wrote {out_dir}/", soft_wrap=True)
     for name in ("report.html", "timecourses.parquet", "timecourses.csv", "summary.json"):
-        con.print(f"  {out_dir / name}")
-    con.print(f"  {out_dir / 'figures'}/ ({len(figures)} PNG)")
+        con.print(f"  {out_dir / name}", soft_wrap=True)
+    con.print(f"  {out_dir / 'figures'}/ ({len(figures)} PNG)", soft_wrap=True)
     if reference in failed:
         fail(f"the reference arm '{reference}' failed: {failed[reference]}")
 
