@@ -205,8 +205,12 @@ def add_blood(b: NetworkBuilder, P: _P) -> None:
 
 # ------------------------------------------------------------------ populations
 def _pop(b: NetworkBuilder, sid: str, initial: float, label: str, vol: str, P: _P) -> str:
+    """A cell-counted population in the tumor. Fewer than half a cell is none: a
+    state-triggered event sets it to 0 (as QSP-IO cancer_module.m resets C < 0.5 cell),
+    so a population that dies out is not carried as a negative remnant by the solver."""
     b.species(sid, "tumor", float(initial), "cell", label)
     b.contribute("cell_volume_pL", f"{sid}*{P(vol)}")
+    b.event(f"{sid}_extinct", 0.0, {sid: 0.0}, trigger=f"{sid} < 0.5")
     return sid
 
 
@@ -239,9 +243,6 @@ def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
                per_day(f"{P('k_kill')}*{C}*cd8_effector/({P('K_T_C')}*{C} + cd8_effector + 1)"), "tumor",
                "killing by effector CD8+ T cells", E("QSP-IO Teff_module.m form (Robertson-Tessi 2012)"))
     b.reaction("tumor_dead_clearance", [D], [], per_day(f"{P('k_dead_clear')}*{D}"), "tumor", "clearance of dead cells")
-    # fewer than half a cell is no tumor: eradication is a state-triggered event (as QSP-IO
-    # cancer_module.m resets C < 0.5 cell), so the solver never carries a negative remnant
-    b.event("tumor_eradicated", 0.0, {C: 0.0}, trigger=f"{C} < 0.5")
     b.rule("H_PDL1", f"tumor__CD274_mRNA/({P('K_PDL1')} + tumor__CD274_mRNA)", "dimensionless",
            "PD-L1 engagement of CD8+ T cells (0..1)")
     b.modifier("tumor_killing", f"(1 - {P('w_PDL1_kill')}*H_PDL1)",
