@@ -30,7 +30,7 @@ def test_tme_claim_passes(cid):
 # ------------------------------------------------------------------ mass conservation
 LIGAND_SPECIES = {
     "IL6": ("IL6", "IL6_sIL6R", "IL6_sIL6R_sgp130", "blood__IL6"),
-    "IL11": ("IL11", "IL11_sIL11R", "IL11_sIL11R_sgp130", "blood__IL11"),
+    "IL11": ("IL11", "IL11_sIL11R", "IL11_sIL11R_sgp130", "blood__IL11", "bone_IL11"),
 }
 CELL_BOUND = {"IL6": ("IL6_IL6R", "C6", "T6"), "IL11": ("IL11_IL11RA", "C11", "T11")}
 
@@ -42,7 +42,7 @@ def _total_ligand(res, net, lig: str) -> np.ndarray:
     total = np.zeros_like(res.time)
     for sid in LIGAND_SPECIES[lig]:
         comp = net.species_by_id(sid).compartment
-        v = vol["blood"] if comp == "blood" else res.meta["V_medium"]
+        v = res.meta["V_medium"] if comp == "medium" else vol[comp]
         total += res[sid] * v
     for pop in net.populations:
         n = res.meta["counts"][pop.cell]
@@ -130,27 +130,22 @@ def test_tnbc_doubling_time_in_clinical_range_and_luminal_slower():
 
 
 def test_without_tumor_cells_the_model_stays_at_homeostasis():
-    """A model without tumor cells settles to its homeostatic steady state (serum cytokines
-    at their healthy levels, a residual niche of leukocytes in the minimal tumor volume) and
-    stays there: started from that state, 180 days change nothing."""
-    from stat3sim.model.tme.model import CELL_SPLITS
-
+    """A model without tumor cells is at its homeostatic steady state and stays there: no
+    cells recruited into a site without cells, serum cytokines at their healthy levels,
+    tumor-free bone at its normal remodeling state, over 180 days."""
     sc = load_scenario("tnbc").model_copy(update={"cells": {c: 0.0 for c in tme.CELL_TYPES}})
-    net = tme.build(sc)
-    sim = Simulator.for_network(net)
-    pops = [sid for splits in CELL_SPLITS.values() for sid, _ in splits]
-    long = sim.run(net, t_end=4000 * 1440.0, n_points=2, parameters={"pop_on": 0.0}, after_presim={"pop_on": 1.0})
-    assert long.ok
-    start = {sid: float(long[sid][-1]) for sid in pops}
-    res = sim.run(net, t_end=180 * 1440.0, n_points=181, parameters={"pop_on": 0.0}, after_presim={"pop_on": 1.0},
-                  initial_values=start)
-    assert res.ok
-    assert res["tumor_cells"].max() == 0
-    for col in ("serum_IL6_pg_mL", "serum_TNFa_pg_mL", "serum_IL11_pg_mL", "CD8_count", "MDSC_count",
-                "macrophage_count", "tumor_volume_mm3"):
-        v = res[col]
-        assert np.allclose(v, v[0], rtol=1e-5, atol=0), (col, v[0], v[-1])
-    assert res["serum_IL6_pg_mL"][-1] == pytest.approx(2.0, rel=1e-3)
+    run = tme.simulate(sc, all_observables=True)
+    assert run.ok, run.message
+    f = run.frame
+    for col in ("tumor_cells", "CD8_count", "MDSC_count", "macrophage_count", "neutrophil_count", "DC_count",
+                "CD4_count", "metastatic_burden"):
+        assert f[col].abs().max() == 0, col
+    for col in ("serum_IL6_pg_mL", "serum_TNFa_pg_mL", "serum_IL11_pg_mL", "tumor_volume_mm3", "bone_mass_pct",
+                "bone_osteoclasts_pct"):
+        v = f[col].to_numpy()
+        assert np.allclose(v, v[0], rtol=1e-6, atol=0), (col, v[0], v[-1])
+    assert f["serum_IL6_pg_mL"].iloc[-1] == pytest.approx(2.0, rel=1e-3)
+    assert f["bone_mass_pct"].iloc[-1] == pytest.approx(100.0, rel=1e-6)
 
 
 # ------------------------------------------------------------------ reduced module

@@ -214,17 +214,26 @@ def _max0(x: str) -> str:
     return f"0.5*(({x}) + (({x})^2)^0.5)"
 
 
-def add_bone(b: NetworkBuilder, prefix: str = "bone") -> None:
+def add_bone(b: NetworkBuilder, prefix: str = "bone", coupling: Mapping[str, str] | None = None) -> None:
     """Add the bone-remodeling module: compartment ``prefix``; species, parameters, rules
     and reactions ``<prefix>_…``; observables ``<prefix>__obs__<name>`` labelled
-    ``<prefix>_<name>``."""
+    ``<prefix>_<name>``. ``coupling`` maps hooks (``f_RANKL_tumor``, ``f_OPG_tumor``,
+    ``f_PTH_tumor``) to expressions over the model's state: each becomes a rule instead
+    of its constant parameter (the metastasis layer drives the hooks with tumor cells)."""
     p = prefix
+    coupling = dict(coupling or {})
+    unknown = set(coupling) - set(HOOKS)
+    if unknown:
+        raise ValueError(f"unknown bone coupling hook(s) {sorted(unknown)}; hooks: {', '.join(HOOKS)}")
     for pid in ("min_per_day", "pop_on", "molec_per_zmol"):
         if not b.has(pid):
             value, unit, ev, desc = TME[pid]
             b.parameter(pid, value, unit, ev, desc)
     for key, (value, unit, ev, desc) in BONE.items():
-        b.parameter(f"{p}_{key}", value, unit, ev, desc)
+        if key in coupling:
+            b.rule(f"{p}_{key}", coupling[key], unit, desc, f"coupling: {coupling[key]}")
+        else:
+            b.parameter(f"{p}_{key}", value, unit, ev, desc)
     b.compartment(p, BONE_VOLUME_PL, "pL", "bone remodeling compartment (marrow space of the bone site)", _VOLUME_SOURCE)
 
     rules = ("pi_C", "D_B", "P_bar", "P_0", "P_s", "pi_P", "OPG_prod", "OPG", "RANKL_tot", "RANKL",

@@ -159,6 +159,9 @@ def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = No
     add_t_cells(b, P, init)
     add_pge2(b, P)
     add_observables(b, P)
+    from ..niches.metastasis import add_niches  # niches import the TME helpers
+
+    add_niches(b, P)
     net = b.build()
     unknown = set(ov) - set(net.parameter_ids)
     if unknown:
@@ -170,8 +173,11 @@ def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = No
 def add_compartments(b: NetworkBuilder, P: _P) -> None:
     b.aggregate("cell_volume_pL", "pL", "volume of all cells in the tumor",
                 "sum over populations of cells × cell volume")
-    b.rule("V_tumor_mL", f"{P('V_T_min')} + cell_volume_pL*1e-9/{P('Ve_T')}", "mL", "tumor volume",
-           "cell volume over the cellular volume fraction (QSP-IO simbio_init.m)")
+    b.rule("V_cells_mL", f"cell_volume_pL*1e-9/{P('Ve_T')}", "mL", "tissue volume of the tumor's cells",
+           "cell volume over the cellular volume fraction (QSP-IO simbio_init.m); recruitment scales with it, so a "
+           "site without cells recruits none")
+    b.rule("V_tumor_mL", f"{P('V_T_min')} + V_cells_mL", "mL", "tumor volume",
+           "V_T_min (keeps the compartment's volume positive) + the cells' tissue volume")
     b.compartment("tumor", 8.0e9, "pL", "primary tumor (cells are counted in it)",
                   f"volume rule: V_T_min + Σ cells × cell volume / Ve_T", size_rule="V_tumor_mL*1e9")
     b.compartment("medium", 2.4e9, "pL", "tumor interstitial fluid (the signaling modules' medium)",
@@ -294,7 +300,7 @@ def add_macrophages(b: NetworkBuilder, P: _P, init: dict) -> None:
     M2 = _pop(b, "macrophages_M2", ic["macrophages_M2"], "M2 macrophages", "vol_macrophage", P)
     b.rule("macrophage_total", f"{Mo} + {M1} + {M2}", "cell", "monocytes and macrophages")
     b.reaction("monocyte_recruitment", [], [Mo],
-               per_day(f"{P('k_mono_rec')}*V_tumor_mL*(1 + {P('w_IL6_rec')}*H_IL6_rec)"), "tumor",
+               per_day(f"{P('k_mono_rec')}*V_cells_mL*(1 + {P('w_IL6_rec')}*H_IL6_rec)"), "tumor",
                "monocyte recruitment (IL-6, CCL2)", E("IL-6 recruits immune cells [19,20]", (19, 20)))
     b.reaction("monocyte_differentiation", [Mo], [M1], per_day(f"{P('k_mono_diff')}*{Mo}"), "tumor",
                "monocyte → macrophage")
@@ -323,10 +329,10 @@ def add_granulocytes(b: NetworkBuilder, P: _P, init: dict) -> None:
     N = _pop(b, "neutrophils", init["neutrophil"], "neutrophils", "vol_myeloid", P)
     M = _pop(b, "mdscs", init["mdsc"], "MDSCs", "vol_myeloid", P)
     ev = E("IL-6/NF-κB recruit neutrophils and MDSCs [90,91]", (90, 91))
-    b.reaction("neutrophil_recruitment", [], [N], per_day(f"{P('k_neut_rec')}*V_tumor_mL*myeloid_drive"), "tumor",
+    b.reaction("neutrophil_recruitment", [], [N], per_day(f"{P('k_neut_rec')}*V_cells_mL*myeloid_drive"), "tumor",
                "neutrophil recruitment", ev)
     b.reaction("neutrophil_death", [N], [], per_day(f"{P('k_neut_death')}*{N}"), "tumor", "neutrophil death")
-    b.reaction("mdsc_recruitment", [], [M], per_day(f"{P('k_mdsc_rec')}*V_tumor_mL*myeloid_drive"), "tumor",
+    b.reaction("mdsc_recruitment", [], [M], per_day(f"{P('k_mdsc_rec')}*V_cells_mL*myeloid_drive"), "tumor",
                "MDSC recruitment", ev)
     b.rule("H_STAT3_mdsc", hillx(_stat3("mdsc"), P("K_STAT3_mdsc")), "dimensionless", "MDSC STAT3 activity (0..1)")
     b.reaction("mdsc_death", [M], [],
@@ -346,7 +352,7 @@ def add_dendritic_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
     Di = _pop(b, "dcs_immature", ic["dcs_immature"], "immature dendritic cells", "vol_myeloid", P)
     Dm = _pop(b, "dcs_mature", ic["dcs_mature"], "mature dendritic cells", "vol_myeloid", P)
     b.rule("dc_total", f"{Di} + {Dm}", "cell", "dendritic cells")
-    b.reaction("dc_recruitment", [], [Di], per_day(f"{P('k_dc_rec')}*V_tumor_mL"), "tumor", "DC recruitment")
+    b.reaction("dc_recruitment", [], [Di], per_day(f"{P('k_dc_rec')}*V_cells_mL"), "tumor", "DC recruitment")
     b.rule("H_STAT3_dc", hillx(_stat3("dc"), P("K_STAT3_dc")), "dimensionless", "DC STAT3 activity (0..1)")
     b.reaction("dc_maturation", [Di], [Dm],
                per_day(f"{P('k_dc_mat')}*{Di}/((1 + {P('w_STAT3_dc')}*H_STAT3_dc)*(1 + {P('w_PGE2_dc')}*H_PGE2))"),
@@ -372,14 +378,14 @@ def add_t_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
     b.rule("H_STAT3_cd8", hillx(_stat3("cd8"), P("K_STAT3_T")), "dimensionless", "CD8+ STAT3 activity (0..1)")
     b.rule("H_STAT3_cd4", hillx(_stat3("cd4"), P("K_STAT3_T")), "dimensionless", "CD4+ STAT3 activity (0..1)")
     b.reaction("cd8_recruitment", [], [T8],
-               per_day(f"{P('k_cd8_rec')}*V_tumor_mL*H_priming/(1 + {P('w_STAT3_T')}*H_STAT3_cd8)"), "tumor",
+               per_day(f"{P('k_cd8_rec')}*V_cells_mL*H_priming/(1 + {P('w_STAT3_T')}*H_STAT3_cd8)"), "tumor",
                "effector CD8+ accumulation (DC priming; T-cell STAT3 lowers it)",
                E("STAT3 in T cells lowers effector accumulation [3]; DCs prime [100]", (3, 100)))
     b.reaction("cd8_death", [T8], [], per_day(f"{P('k_cd8_death')}*{T8}"), "tumor", "effector CD8+ death")
     b.reaction("cd8_exhaustion", [T8], [T8x], per_day(f"{P('k_cd8_exh')}*tumor__CD274_mRNA*{T8}"), "tumor",
                "exhaustion through PD-1/PD-L1", E("PD-L1 (CD274) [118]", (118,)))
     b.reaction("cd8_exhausted_death", [T8x], [], per_day(f"{P('k_exh_death')}*{T8x}"), "tumor", "exhausted CD8+ death")
-    b.reaction("cd4_recruitment", [], [T4], per_day(f"{P('k_cd4_rec')}*V_tumor_mL*H_priming"), "tumor",
+    b.reaction("cd4_recruitment", [], [T4], per_day(f"{P('k_cd4_rec')}*V_cells_mL*H_priming"), "tumor",
                "CD4+ recruitment (DC priming)")
     b.reaction("cd4_death", [T4], [], per_day(f"{P('k_cd4_death')}*{T4}"), "tumor", "CD4+ death")
     # the IL-6 and IL-11 shares of the CD4+ cell's STAT3 activity: nuclear pSTAT3 dimer

@@ -1,0 +1,184 @@
+"""Metastatic niches: seeding from the primary tumor, colonisation of bone, lung and liver,
+and the bone vicious cycle (DESIGN layer 2, issue 6 — in progress).
+
+What is here
+------------
+* **Seeding.** The primary sheds viable, colonisation-competent cells at a rate per
+  tumor cell raised by its invasion index (EMT + FSCN1) and by CXCR4 (STAT3 target,
+  homing to CXCL12) [76]; each organ receives a share set by its CXCL12 tropism weight.
+  Shed cells are not subtracted from the primary (a negligible fraction of it).
+* **Colonisation per niche**, each organ a compartment with its own metastatic
+  population (cells) and lesion count: metastatic cells grow (Gompertz, as the primary)
+  at a rate raised by the niche milieu — bone: IL-11 in the bone niche and TGF-β released
+  by resorbing osteoclasts [55, 66-71]; lung: systemic neutrophil/MDSC mobilisation (the
+  primary's neutrophil + MDSC density as its proxy) [90, 91]; liver: serum IL-6 [65].
+* **Bone vicious cycle.** The Lemaire 2004 bone module (:mod:`.bone`) sits in the bone
+  niche. Bone metastatic cells secrete IL-11 and PTHrP into it; IL-11 (through IL-11RA
+  in the niche) and PTHrP raise osteoblast RANKL and lower OPG; PTHrP acts on the PTH
+  receptor; osteoclasts resorb bone and release TGF-β, which raises the metastatic
+  cells' IL-11 secretion [55, 66-72]. ``bone_lvl_IL11RA`` (the niche's IL-11RA) is a
+  knock-out target.
+
+Readouts: ``mets_bone``, ``mets_lung``, ``mets_liver`` (cells), ``lesions_<organ>``,
+``metastatic_burden`` (cells), ``metastatic_sites`` (organs whose burden is above the
+detection threshold, a smooth count), ``bone_IL11_pg_mL`` and the bone module's
+readouts (``bone_osteoclast_count``, ``bone_osteoblast_count``, ``bone_mass_pct``,
+``bone_RANKL_OPG_ratio``, ``bone_TGFb_release``).
+
+Not yet here (issue 6 goes on): CAFs and TGF-β → IL-11 in the primary, the organ
+tropism of CXCR4 per niche ligand, the claims TME-7 … TME-10 and TME-12.
+"""
+from __future__ import annotations
+
+from ..network import Evidence, NetworkBuilder
+from ..signaling.parameters import LIGANDS
+
+E = Evidence
+ORGANS = ("bone", "lung", "liver")
+
+#: id -> (value, unit, source, description); rates per day
+METASTASIS: dict[str, tuple[float, str, Evidence, str]] = {
+    "k_shed": (2.0e-6, "1/day", E("assumed: viable, colonisation-competent cells shed per tumor cell per day at "
+                                  "invasion index 1 (most shed cells die in the circulation)"),
+               "seeding rate per primary tumor cell at full invasion"),
+    "b_shed": (0.1, "dimensionless", E("assumed: shedding without EMT/invasion, relative to full invasion"),
+               "basal shedding"),
+    "w_CXCR4_home": (1.0, "dimensionless", E("assumed: CXCR4 (STAT3 target) doubles homing to CXCL12 niches at "
+                                             "full induction [76]", (76,)), "CXCR4 gain on homing"),
+    "tropism_bone": (0.706, "dimensionless", E("bone in 70.6 % of patients with distant metastases (Savci-Heijink "
+                                               "2015, FACTS-TME 4), used as a relative seeding weight (assumed)")),
+    "tropism_liver": (0.545, "dimensionless", E("liver 54.5 % (Savci-Heijink 2015, FACTS-TME 4), as a relative "
+                                                "seeding weight (assumed)")),
+    "tropism_lung": (0.314, "dimensionless", E("lung 31.4 % (Savci-Heijink 2015, FACTS-TME 4), as a relative "
+                                               "seeding weight (assumed)")),
+    "p_found": (0.01, "dimensionless", E("assumed: 1 in 100 arriving cells founds a lesion"),
+                "probability that an arriving cell founds a lesion"),
+    "k_lesion_loss": (0.01, "1/day", E("assumed: dormant lesions are cleared in ~100 d"), "lesion loss"),
+    "k_met_prolif": (0.02, "1/day", E("assumed: as the primary's Gompertz constant (k_tumor_prolif)"),
+                     "Gompertz proliferation of metastatic cells"),
+    "K_met": (1.0e10, "cell", E("assumed: an organ holds at most ~1e10 metastatic cells"), "Gompertz capacity per organ"),
+    "k_met_death": (0.1, "1/day", E("assumed: metastatic cells outside a supportive niche die or stay dormant"),
+                    "metastatic cell loss"),
+    "w_niche": (2.0, "dimensionless", E("assumed: a fully supportive niche triples metastatic proliferation"),
+                "maximal niche support of metastatic growth"),
+    "K_bone_IL11": (0.05, "nM", E("assumed: half-maximal support at ~1 ng/mL IL-11 in the bone niche [55,66]", (55, 66))),
+    "K_bone_TGFb": (1.0, "au", E("assumed: half-maximal support at twice normal TGF-β release (Lemaire TGF-β ∝ "
+                                 "osteoclasts; osteoclasts release active TGF-β, Oreffo 1989, FACTS-TME 5)")),
+    "K_lung_myeloid": (1.0e6, "cell/mL", E("assumed: half-maximal lung support at 1e6 neutrophils + MDSCs per mL "
+                                           "of primary tumor [90,91]", (90, 91))),
+    "K_liver_IL6": (10.0, "pg/mL", E("assumed: half-maximal liver support at serum IL-6 10 pg/mL [65]", (65,))),
+    "V_bone_if": (1.0e9, "pL", E("assumed: 1 mL of bone-marrow interstitium around the metastatic site"),
+                  "bone niche fluid volume"),
+    "sec_IL11_met": (3.0e3, "1/cell/day", E("assumed: as the primary's tumor IL-11 secretion (sec_IL11_tumor)")),
+    "A_IL11_TGFb": (3.0, "dimensionless", E("assumed: TGF-β raises tumor IL-11 (Käkönen; Cancer Biol Ther 2011; "
+                                            "FACTS-TME 1) [70,71]", (70, 71)), "TGF-β induction of metastatic IL-11"),
+    "k_IL11_bone_loss": (0.01, "1/min", E("assumed: IL-11 exchanges with plasma in ~70 min (as k_exchange)")),
+    "sec_PTHrP_met": (3377.0, "1/cell/day", E("PTHrP 3377 per tumor cell per day (MDA-MB-231 in mouse bone, "
+                                              "TIBD_microenvironment fit_params_BONE.csv, FACTS; model value)")),
+    "k_PTHrP_loss": (0.06, "1/min", E("assumed: PTHrP cleared like PTH (Lemaire k_P 86 d⁻¹ ≈ 0.06 min⁻¹)")),
+    "A_RANKL_tumor": (3.0, "dimensionless", E("assumed: tumor IL-11 and PTHrP raise osteoblast RANKL up to 4× "
+                                              "(Ohshiba 2003, FACTS-TME 5; fold not in the abstract) [67,68]", (67, 68))),
+    "R_OPG_tumor": (1.0, "dimensionless", E("assumed: ... and lower OPG up to 2× (serum OPG lower with bone "
+                                            "metastasis, FACTS-TME 5)")),
+    "K_bone_IL11_RANKL": (0.05, "nM", E("assumed: IL-11 half-maximal on osteoblast RANKL")),
+    "bone_lvl_IL11RA": (1.0, "dimensionless", E("gene level, 1 = wild type"), "IL-11RA in the bone niche"),
+    "detect_cells": (9.0e6, "cell", E("assumed: a lesion of ~5 mm (65 mm³ at 1.4e8 cells/mL) is detectable")),
+}
+
+
+def add_niches(b: NetworkBuilder, P) -> None:
+    """Add the three niches, seeding, colonisation and the coupled bone module.
+    ``P`` is the TME layer's parameter declarer (reads the TME table); this module's
+    parameters are declared from :data:`METASTASIS`."""
+    from .bone import add_bone
+
+    def M(name: str) -> str:
+        pid = name if name.startswith("bone_") else f"met_{name}"
+        if not b.has(pid):
+            value, unit, ev, *desc = METASTASIS[name]
+            b.parameter(pid, value, unit, ev, desc[0] if desc else name)
+        return pid
+
+    per_day = lambda x: f"({x})*pop_on/min_per_day"  # noqa: E731  (as tme.model.per_day)
+    # --- seeding from the primary
+    inv = ("(0.5*((tumor__SNAI1_mRNA + tumor__TWIST1_mRNA + tumor__VIM_mRNA + tumor__CDH2_mRNA - 4)/tumor__A_target"
+           " + (1 - tumor__CDH1_mRNA)*(1 + tumor__R_target)/tumor__R_target)/5"
+           " + 0.5*(tumor__FSCN1_mRNA - 1)/tumor__A_coactivation)")
+    b.rule("tumor_invasion", inv, "dimensionless", "invasion index 0..1 (EMT and FSCN1)")
+    b.rule("shed_flux", f"{M('k_shed')}*tumor_cells*({M('b_shed')} + tumor_invasion)"
+           f"*(1 + {M('w_CXCR4_home')}*(tumor__CXCR4_mRNA - 1)/tumor__A_target)", "cell/day",
+           "viable cells shed by the primary per day (invasion, CXCR4)")
+    tot = " + ".join(M(f"tropism_{o}") for o in ORGANS)
+    # --- niche support (0..1 each)
+    b.compartment("bone_if", METASTASIS["V_bone_if"][0], "pL", "bone-marrow interstitial fluid at the metastatic site",
+                  METASTASIS["V_bone_if"][2])
+    b.species("bone_IL11", "bone_if", 0.0, "nM", "IL-11 in the bone niche")
+    b.species("bone_PTHrP", "bone_if", 0.0, "nM", "PTHrP in the bone niche")
+    x = "(bone_osteoclasts_active/bone_C_ref - 1)"
+    b.rule("bone_TGFb_drive", f"({x} + ({x}^2)^0.5)/2", "au",
+           "TGF-β released by osteoclasts above normal (Lemaire: ∝ active osteoclasts)")
+    b.rule("H_niche_bone", f"0.5*bone_IL11*{M('bone_lvl_IL11RA')}/({M('K_bone_IL11')} + bone_IL11)"
+           f" + 0.5*bone_TGFb_drive/({M('K_bone_TGFb')} + bone_TGFb_drive)", "dimensionless",
+           "bone niche support: IL-11 (through niche IL-11RA) and osteoclast TGF-β")
+    b.rule("H_niche_lung", f"((neutrophils + mdscs)/V_tumor_mL)/({M('K_lung_myeloid')} + (neutrophils + mdscs)/V_tumor_mL)",
+           "dimensionless", "lung niche support: neutrophil/MDSC mobilisation")
+    il6 = f"blood__IL6*{LIGANDS['IL6'][0] * 1000!r}"
+    b.rule("H_niche_liver", f"{il6}/({M('K_liver_IL6')} + {il6})", "dimensionless", "liver niche support: serum IL-6")
+    b.aggregate("metastatic_burden", "cell", "metastatic cells in all organs")
+    for organ in ORGANS:
+        met, les = f"mets_{organ}", f"lesions_{organ}"
+        b.compartment(f"{organ}_niche", 1.0e9, "pL", f"{organ} metastatic niche (cells counted in it)",
+                      "assumed: 1 mL of organ tissue around the lesions")
+        b.species(met, f"{organ}_niche", 0.0, "cell", f"metastatic tumor cells in {organ}")
+        b.species(les, f"{organ}_niche", 0.0, "cell", f"metastatic lesions in {organ} (count)")
+        b.contribute("metastatic_burden", met)
+        share = f"{M(f'tropism_{organ}')}/({tot})"
+        b.reaction(f"{organ}_seeding", [], [met], per_day(f"shed_flux*{share}"), f"{organ}_niche",
+                   f"cells arriving in {organ} (CXCL12 tropism)", E("IL-6 → CXCR4 → homing [76]", (76,)))
+        b.reaction(f"{organ}_lesion_founding", [], [les], per_day(f"{M('p_found')}*shed_flux*{share}"),
+                   f"{organ}_niche", f"new lesions in {organ}")
+        b.reaction(f"{organ}_lesion_loss", [les], [], per_day(f"{M('k_lesion_loss')}*{les}*(1 - H_niche_{organ})"),
+                   f"{organ}_niche", f"dormant lesions cleared in {organ}")
+        b.reaction(f"{organ}_met_growth", [], [met],
+                   per_day(f"{M('k_met_prolif')}*(1 + {M('w_niche')}*H_niche_{organ})*{met}*log({M('K_met')}/({met} + 1))"),
+                   f"{organ}_niche", f"metastatic growth in {organ} (niche-supported Gompertz)")
+        b.reaction(f"{organ}_met_death", [met], [], per_day(f"{M('k_met_death')}*{met}"), f"{organ}_niche",
+                   f"metastatic cell loss in {organ}")
+        b.event(f"{met}_extinct", 0.0, {met: 0.0}, trigger=f"{met} < 0.5")
+    # --- bone vicious cycle: metastatic IL-11 and PTHrP into the bone niche
+    molec = "(molec_per_zmol*min_per_day)"
+    b.reaction("bone_met_IL11_secretion", [], ["bone_IL11"],
+               f"mets_bone*{M('sec_IL11_met')}*(1 + {M('A_IL11_TGFb')}*bone_TGFb_drive/(1 + bone_TGFb_drive))/{molec}/bone_if",
+               "bone_if", "IL-11 secretion by bone metastatic cells (raised by osteoclast TGF-β)",
+               E("TGF-β → tumor IL-11 [70,71]; IL-11 in bone metastasis [55,66]", (55, 66, 70, 71)))
+    b.reaction("bone_IL11_exchange", ["bone_IL11"], ["blood__IL11"], f"{M('k_IL11_bone_loss')}*(bone_IL11 - blood__IL11)",
+               "bone_if", "bone-niche IL-11 ⇄ blood")
+    b.reaction("bone_met_PTHrP_secretion", [], ["bone_PTHrP"], f"mets_bone*{M('sec_PTHrP_met')}/{molec}/bone_if",
+               "bone_if", "PTHrP secretion by bone metastatic cells", E("PTHrP in 92 % of bone metastases (FACTS) [67,69]", (67, 69)))
+    b.reaction("bone_PTHrP_loss", ["bone_PTHrP"], [], f"{M('k_PTHrP_loss')}*bone_PTHrP", "bone_if", "PTHrP clearance")
+    # IL-11 (through niche IL-11RA) raises osteoblast RANKL and lowers OPG; PTHrP acts on
+    # the PTH receptor, which in Lemaire's equations does both itself
+    # the drive is the metastatic excess of niche IL-11 over serum: host IL-11 belongs to
+    # normal remodeling ([69]: IL-11R signaling is required for it), which Lemaire's normal
+    # steady state already contains
+    exc = "(bone_IL11 - blood__IL11 + ((bone_IL11 - blood__IL11)^2)^0.5)/2"
+    b.rule("bone_IL11_excess", exc, "nM", "IL-11 in the bone niche above serum (from metastatic cells)")
+    drive = f"(bone_IL11_excess*{M('bone_lvl_IL11RA')}/({M('K_bone_IL11_RANKL')} + bone_IL11_excess))"
+    add_bone(b, "bone", coupling={
+        "f_RANKL_tumor": f"1 + {M('A_RANKL_tumor')}*{drive}",
+        "f_OPG_tumor": f"1/(1 + {M('R_OPG_tumor')}*{drive})",
+        "f_PTH_tumor": f"1 + 1000*bone_PTHrP*bone_k_P/bone_S_P",
+    })
+    b.gene("IL11RA", "bone_lvl_IL11RA", description="IL-11RA in the bone niche")
+
+    def o(id_: str, expr: str, unit: str, desc: str) -> None:
+        b.observable(f"niche__obs__{id_}", expr, unit, id_, desc)
+
+    det = M("detect_cells")
+    for organ in ORGANS:
+        o(f"mets_{organ}", f"mets_{organ}", "cell", f"metastatic tumor cells in {organ}")
+        o(f"lesions_{organ}", f"lesions_{organ}", "cell", f"metastatic lesions in {organ} (count)")
+    o("metastatic_burden", "metastatic_burden", "cell", "metastatic tumor cells, all organs")
+    o("metastatic_sites", " + ".join(f"(mets_{g}^4/({det}^4 + mets_{g}^4))" for g in ORGANS), "dimensionless",
+      "organs with a burden above the detection threshold (~5 mm lesion; smooth count 0..3)")
+    o("bone_IL11_pg_mL", f"bone_IL11*{LIGANDS['IL11'][0] * 1000!r}", "pg/mL", "IL-11 in the bone niche")
