@@ -3,7 +3,7 @@
 Each check runs the ``tnbc`` scenario (or the one it names) for 180 days and compares
 day-180 readouts (day 30 for TME-1). "Doubling tumor IL-6" doubles the tumor cells'
 IL-6 secretion constant; "doubling tumor IL-11" their IL-11 secretion. Metastasis
-halves (TME-4, TME-5) wait for the niches of the next layer.
+readouts come from the niches of :mod:`stat3sim.model.niches.metastasis`.
 """
 from __future__ import annotations
 
@@ -90,27 +90,27 @@ def tme3(ctx):
              "tumor_TNFa_drop_mac_TNF_KO": dt}, m2 >= 0.25 and d6 >= 0.20 and dt >= 0.30)
 
 
-@claim("TME-4", "tme", "IL-6/NF-κB recruit neutrophils and MDSCs (primary-tumor half; the lung-metastasis half "
-       "waits for the niches)", (90, 91),
+@claim("TME-4", "tme", "IL-6/NF-κB recruit neutrophils and MDSCs and promote lung metastasis", (90, 91),
        {"WT": "tnbc", "IL6_KO": "tumor IL6 KO", "RELA_KO": "tumor RELA KO"},
-       "neutrophil_count, MDSC_count at day 180", "tumor IL6 KO (or RELA KO) lowers each ≥ 30 %")
+       "neutrophil_count, MDSC_count, mets_lung at day 180",
+       "tumor IL6 KO (or RELA KO) lowers neutrophils, MDSCs and lung metastatic burden ≥ 30 % each")
 def tme4(ctx):
     wt = _run("tnbc")
     out, ok = {}, False
     for gene in ("IL6", "RELA"):
         ko = _run("tnbc", knockouts=(f"tumor:{gene}",))
-        dn = 1 - ko.at("neutrophil_count") / wt.at("neutrophil_count")
-        dm = 1 - ko.at("MDSC_count") / wt.at("MDSC_count")
-        out[f"neutrophil_drop_{gene}_KO"], out[f"MDSC_drop_{gene}_KO"] = dn, dm
-        ok |= dn >= 0.30 and dm >= 0.30
+        drops = {key: 1 - ko.at(key) / wt.at(key) for key in ("neutrophil_count", "MDSC_count", "mets_lung")}
+        out.update({f"{key}_drop_{gene}_KO": v for key, v in drops.items()})
+        ok |= all(v >= 0.30 for v in drops.values())
     return out, ok
 
 
-@claim("TME-5", "tme", "STAT3 drives MDSC expansion; hematopoietic STAT3 deletion shrinks the tumor with more "
-       "mature DCs and CD8+ T cells (primary-tumor half)", (99, 100),
+@claim("TME-5", "tme", "STAT3 drives MDSC expansion; hematopoietic STAT3 deletion shrinks the tumor and its "
+       "metastases, with more mature DCs and CD8+ T cells", (99, 100),
        {"WT": "tnbc", "myeloid": "myeloid STAT3 KO", "hematopoietic": "hematopoietic STAT3 KO (Mx1-cre-like)"},
-       "MDSC_count, tumor_volume_mm3, DC_mature_fraction, CD8_count at day 180",
-       "myeloid KO: MDSC −≥ 30 %; hematopoietic KO: volume −≥ 20 %, mature DC fraction and CD8 +≥ 20 % each")
+       "MDSC_count, tumor_volume_mm3, DC_mature_fraction, CD8_count, metastatic_burden at day 180",
+       "myeloid KO: MDSC −≥ 30 %; hematopoietic KO: volume −≥ 20 %, mature DC fraction and CD8 +≥ 20 % each, "
+       "total metastatic burden −≥ 20 %")
 def tme5(ctx):
     wt = _run("tnbc")
     my = _run("tnbc", knockouts=("myeloid:STAT3",))
@@ -118,9 +118,11 @@ def tme5(ctx):
     o = {"MDSC_drop_myeloid_KO": 1 - my.at("MDSC_count") / wt.at("MDSC_count"),
          "volume_drop_hematopoietic_KO": 1 - _v(he) / _v(wt),
          "DC_mature_fraction_gain": he.at("DC_mature_fraction") / wt.at("DC_mature_fraction") - 1,
-         "CD8_gain": he.at("CD8_count") / wt.at("CD8_count") - 1}
+         "CD8_gain": he.at("CD8_count") / wt.at("CD8_count") - 1,
+         "metastatic_burden_drop": 1 - he.at("metastatic_burden") / wt.at("metastatic_burden")}
     return o, (o["MDSC_drop_myeloid_KO"] >= 0.30 and o["volume_drop_hematopoietic_KO"] >= 0.20
-               and o["DC_mature_fraction_gain"] >= 0.20 and o["CD8_gain"] >= 0.20)
+               and o["DC_mature_fraction_gain"] >= 0.20 and o["CD8_gain"] >= 0.20
+               and o["metastatic_burden_drop"] >= 0.20)
 
 
 @claim("TME-6", "tme", "T-cell STAT3 lowers effector accumulation; IL-6/STAT3 polarises CD4+ to Th17; IL-11 drives "
@@ -160,3 +162,30 @@ def tme11(ctx):
          "volume_gain": _v(my) / _v(wt) - 1,
          "gain_gone_with_PTGS2_KO": (_v(my) - _v(my2)) / gain if gain > 0 else float("nan")}
     return o, o["macrophage_COX2_ratio"] >= 2 and o["volume_gain"] >= 0.10 and o["gain_gone_with_PTGS2_KO"] >= 0.70
+
+
+@claim("TME-10", "tme", "IL-6 → CXCR4 via STAT3 → bone homing; higher serum IL-6 goes with more metastatic sites "
+       "and liver metastasis", (65, 76),
+       {"WT": "tnbc", "IL6_KO": "IL-6 KO in every cell and the host", "STAT3_KO": "tumor STAT3 KO (± IL-6 KO)",
+        "IL6x2": "tumor IL-6 secretion doubled"},
+       "tumor.CXCR4, lesions_bone, serum_IL6_pg_mL, metastatic_sites, mets_liver at day 180",
+       "IL-6 raises tumor CXCR4 ≥ 1.3× (WT vs IL-6 KO), ≥ 70 % of that lost with tumor STAT3 KO; bone seeding "
+       "(lesions founded) +≥ 20 %; tumor IL-6 ×2 raises serum IL-6, metastatic sites and liver metastasis +≥ 20 %")
+def tme10(ctx):
+    from ..model.tme import IL6_KO_ALL
+
+    wt = _run("tnbc")
+    no6 = _run("tnbc", knockouts=tuple(IL6_KO_ALL))
+    s3 = _run("tnbc", knockouts=("tumor:STAT3",))
+    s3no6 = _run("tnbc", knockouts=("tumor:STAT3",) + tuple(IL6_KO_ALL))
+    x2 = _run("tnbc", params=_x2("tnbc", "tumor__k_secretion_IL6"))
+    rise = wt.at("tumor.CXCR4") - no6.at("tumor.CXCR4")
+    o = {"CXCR4_ratio_IL6": wt.at("tumor.CXCR4") / no6.at("tumor.CXCR4"),
+         "CXCR4_rise_lost_STAT3_KO": 1 - (s3.at("tumor.CXCR4") - s3no6.at("tumor.CXCR4")) / rise if rise else float("nan"),
+         "bone_seeding_gain": wt.at("lesions_bone") / no6.at("lesions_bone") - 1,
+         "serum_IL6_ratio_IL6x2": x2.at("serum_IL6_pg_mL") / wt.at("serum_IL6_pg_mL"),
+         "metastatic_sites_WT": wt.at("metastatic_sites"), "metastatic_sites_IL6x2": x2.at("metastatic_sites"),
+         "liver_metastasis_gain_IL6x2": x2.at("mets_liver") / wt.at("mets_liver") - 1}
+    return o, (o["CXCR4_ratio_IL6"] >= 1.3 and o["CXCR4_rise_lost_STAT3_KO"] >= 0.70 and o["bone_seeding_gain"] >= 0.20
+               and o["serum_IL6_ratio_IL6x2"] > 1 and o["metastatic_sites_IL6x2"] > o["metastatic_sites_WT"]
+               and o["liver_metastasis_gain_IL6x2"] >= 0.20)

@@ -38,7 +38,11 @@ DEFAULT_READOUTS = (
     "tumor.PDL1", "M2_fraction", "macrophage_count", "MDSC_count", "neutrophil_count", "CD8_count",
     "CD8_effector_count", "CD8_exhausted_fraction", "CD4_count", "Th17_fraction", "DC_mature_fraction",
     "adipocyte_count", "serum_IL6_pg_mL", "serum_IL11_pg_mL", "serum_TNFa_pg_mL", "tumor_IL6_pg_mL",
-    "tumor_IL11_pg_mL", "tumor_TNFa_pg_mL", "PGE2_nM", "macrophage.COX2",
+    "tumor_IL11_pg_mL", "tumor_TNFa_pg_mL", "PGE2_nM", "macrophage.COX2", "tumor.CXCR4",
+    # metastatic niches (every scenario)
+    "mets_bone", "mets_lung", "mets_liver", "lesions_bone", "lesions_lung", "lesions_liver", "metastatic_burden",
+    "metastatic_sites", "bone_osteoclast_count", "bone_osteoblast_count", "bone_mass_pct", "bone_RANKL_OPG_ratio",
+    "bone_IL11_pg_mL",
 ) + tuple(f"{c}.pSTAT3" for c in CELL_TYPES if c != "tumor")
 
 #: literature ranges shown next to the model's serum levels: id -> (low, high, source)
