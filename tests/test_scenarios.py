@@ -9,21 +9,23 @@ from stat3sim.scenarios import (Scenario, ScenarioError, Vocabulary, list_scenar
 
 GENES = frozenset({"STAT3", "IL6", "IL6R", "IL11RA", "PTGS2", "TNF", "RELA", "SOCS3"})
 
+METS = ("mets_bone", "mets_lung", "mets_liver")  # initial metastatic cells a scenario may set
+
 VOCAB = Vocabulary(
-    cell_types=tuple(CELL_TYPES),
-    lineages=dict(LINEAGES),
+    cell_types=tuple(CELL_TYPES) + METS,
+    lineages={**LINEAGES, "bone": ("bone",)},
     subtypes=SUBTYPES,
-    genes={cell: GENES for cell in CELL_TYPES},
+    genes={**{cell: GENES for cell in CELL_TYPES}, **{m: frozenset() for m in METS}, "bone": frozenset({"IL11RA"})},
     parameters=frozenset({"k_tumor_prolif", "k_tumor_death", "tumor__k_mrna", "K_tf_STAT3"}),
     observables=("tumor_volume_mm3", "tumor.pSTAT3", "macrophage.M2_fraction", "cd8.count"),
     stimulus_species={"IL6": 21.0, "IL11": 19.0, "LIF": None},
 )
 
-SHIPPED = ["adipose_coculture", "her2", "luminal_a", "luminal_b", "tnbc"]
+SHIPPED = ["adipose_coculture", "her2", "luminal_a", "luminal_b", "tnbc", "tnbc_bone_metastasis", "tnbc_lung_metastasis"]
 
 
 def test_vocabulary_matches_lineages_module():
-    assert VOCAB.cell_types == ("tumor", "adipocyte", "macrophage", "neutrophil", "mdsc", "dc", "cd8", "cd4")
+    assert VOCAB.cell_types[:8] == ("tumor", "adipocyte", "macrophage", "neutrophil", "mdsc", "dc", "cd8", "cd4")
 
 
 @pytest.mark.parametrize("name", SHIPPED)

@@ -39,7 +39,10 @@ Bone mass (Komarova et al. 2003, BIOMD0000000148) — a separate part
 The Lemaire file has no bone mass. Komarova's resorbs ``k1`` % per osteoclast above its
 steady state per day and forms ``k2`` % per osteoblast above its steady state::
 
-    dz/dt = −k_res·max(y_C, 0) + k_form·max(y_B, 0)     (%/day, z = 100 at normal)
+    dz/dt = −k_res·max(y_C, 0)·z/100 + k_form·max(y_B, 0)     (%/day, z = 100 at normal)
+
+(the z/100 factor is ours: resorption needs bone, so z stays ≥ 0 under sustained
+osteolysis; Komarova's linear law let it go negative)
     y_C = x̄1·(C/C_ref − 1),  y_B = x̄2·(B/B_ref − 1)
 
 Komarova's cells are numbers in one remodeling unit (steady state x̄1 = 1.06 osteoclasts,
@@ -284,8 +287,10 @@ def add_bone(b: NetworkBuilder, prefix: str = "bone", coupling: Mapping[str, str
        f"{LEMAIRE}: rate rule of C, D_C·Φ_L")
     rx("OC_apoptosis", ["C"], [], "D_A*pi_C*C", "osteoclast apoptosis (TGF-β induced)",
        f"{LEMAIRE}: rate rule of C, D_A·Φ_C·C")
-    rx("resorption", ["z"], [], "k_res*y_C", "bone resorption by osteoclasts above normal",
-       f"{KOMAROVA}: reaction R5, k1·(x1 − x1_bar) while x1 > x1_bar")
+    # × z/100: osteoclasts cannot resorb bone that is gone (Komarova's law is linear and let
+    # z go negative under sustained osteolysis); at normal mass the factor is 1
+    rx("resorption", ["z"], [], "k_res*y_C*z/100", "bone resorption by osteoclasts above normal",
+       f"{KOMAROVA}: reaction R5, k1·(x1 − x1_bar) while x1 > x1_bar; scaled by the remaining bone mass (assumed)")
     rx("formation", [], ["z"], "k_form*y_B", "bone formation by osteoblasts above normal",
        f"{KOMAROVA}: reaction R6, k2·(x2 − x2_bar) while x2 > x2_bar")
 

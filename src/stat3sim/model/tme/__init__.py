@@ -30,7 +30,11 @@ RECRUITMENT = {
     "tumor": (), "adipocyte": (),
     "macrophage": ("k_mono_rec",), "neutrophil": ("k_neut_rec",), "mdsc": ("k_mdsc_rec",),
     "dc": ("k_dc_rec",), "cd8": ("k_cd8_rec",), "cd4": ("k_cd4_rec",),
+    "mets_bone": ("met_tropism_bone",), "mets_lung": ("met_tropism_lung",), "mets_liver": ("met_tropism_liver",),
 }
+#: initial metastatic cells a scenario may set (``cells: {mets_bone: 1e9}``); depleting
+#: one stops seeding of that organ
+METASTASIS_SITES = ("mets_bone", "mets_lung", "mets_liver")
 
 #: the readouts of a TME run, in order (``<cell>.pSTAT3`` for every cell type follow)
 DEFAULT_READOUTS = (
@@ -109,7 +113,12 @@ def _base(subtype: str, cells: tuple) -> Network:
 
 def knockout(net: Network, lineage: str, gene: str, level: float = 0.0) -> Network:
     """Set ``gene``'s level to ``level`` in every cell type of ``lineage`` (``host`` = the
-    host's serum production, for IL6)."""
+    host's serum production, for IL6; ``bone`` = the bone niche, for IL11RA)."""
+    if lineage == "bone":
+        pid = f"bone_lvl_{gene.upper()}"
+        if pid not in net.parameter_ids:
+            raise NetworkError(f"gene {gene!r} is not knockable in the bone niche (knockable: IL11RA)")
+        return net.with_parameters({pid: net.parameter(pid).value * level})
     if lineage == "host":
         if gene.upper() != "IL6":
             raise NetworkError("host knock-outs: only IL6 (the host's serum IL-6 production)")
@@ -162,7 +171,12 @@ def vocabulary():
     stim = {lig: LIGANDS[lig][0] for lig in LIGANDS}
     stim.update({"PGE2": None})
     lineages = dict(LINEAGES)
-    return Vocabulary(tuple(CELL_TYPES), lineages, tuple(SUBTYPES), genes, frozenset(net.parameter_ids), obs, stim)
+    genes.update({m: frozenset() for m in METASTASIS_SITES})
+    # the bone niche's own genes (``bone:IL11RA``)
+    genes["bone"] = frozenset(p.id.split("bone_lvl_")[1] for p in net.parameters if p.id.startswith("bone_lvl_"))
+    lineages["bone"] = ("bone",)
+    return Vocabulary(tuple(CELL_TYPES) + METASTASIS_SITES, lineages, tuple(SUBTYPES), genes,
+                      frozenset(net.parameter_ids), obs, stim)
 
 
 @dataclass

@@ -72,6 +72,9 @@ DEFAULT_CELLS: dict[str, float] = {
     "dc": 7.0e6,
     "cd8": 6.3e6,
     "cd4": 1.5e7,
+    "mets_bone": 0.0,
+    "mets_lung": 0.0,
+    "mets_liver": 0.0,
 }
 
 #: how a cell type's initial number is split over its population states (the untreated
@@ -85,6 +88,10 @@ CELL_SPLITS: dict[str, tuple[tuple[str, float], ...]] = {
     "dc": (("dcs_immature", 0.85), ("dcs_mature", 0.15)),
     "cd8": (("cd8_effector", 0.45), ("cd8_exhausted", 0.55)),
     "cd4": (("cd4_helper", 0.92), ("cd4_th17", 0.08)),
+    # metastatic cells already present at day 0 (a scenario with established metastases)
+    "mets_bone": (("mets_bone", 1.0),),
+    "mets_lung": (("mets_lung", 1.0),),
+    "mets_liver": (("mets_liver", 1.0),),
 }
 
 
