@@ -32,6 +32,16 @@ KEY_READOUTS: tuple[str, ...] = (
     "tumor_IL11_pg_mL", "tumor_TNFa_pg_mL", "macrophage.COX2", "PGE2_nM",
 )
 
+#: day-end readouts of the metastasis table, in order: column -> header (those present in
+#: any arm are shown)
+METASTASIS_READOUTS: dict[str, str] = {
+    "mets_bone": "bone metastases (cells)", "mets_lung": "lung metastases (cells)",
+    "mets_liver": "liver metastases (cells)", "metastatic_burden": "all organs (cells)",
+    "lesions_bone": "bone lesions (count)", "lesions_lung": "lung lesions (count)",
+    "lesions_liver": "liver lesions (count)", "metastatic_sites": "organs with detectable metastases (0–3)",
+    "bone_mass_pct": "bone mass (% of normal)", "bone_osteoclast_count": "osteoclasts (cells)",
+}
+
 #: width of the PNG figures in pixels
 FIGURE_WIDTH_PX = 1400
 
@@ -72,12 +82,14 @@ _e = html.escape
 
 @dataclass(frozen=True)
 class ReportFigure:
-    """One figure of the report: file stem, heading, caption, and the PNG bytes."""
+    """One figure of the report: file stem, heading, caption, the PNG bytes, and the
+    page section it belongs to (``figures`` or ``metastasis``)."""
 
     name: str
     title: str
     caption: str
     png: bytes
+    section: str = "figures"
 
 
 # ----------------------------------------------------------------- formatting
@@ -168,12 +180,28 @@ def report_figures(arms: Mapping[str, pd.DataFrame], serum_ranges: Mapping[str, 
          f"Serum IL-6, IL-11 and TNFα of {ref} against days (log y). {serum_caption}",
          lambda: _own(lambda ax: tf.serum_cytokines(arms, serum_ranges, ax, observables=observables), (12, 5.2))),
     ]
+    if tf.has_metastasis(ok):
+        specs += [
+            ("metastatic_burden", "Metastatic burden per organ",
+             "Metastatic tumor cells in bone, lung and liver and in all organs together against days, "
+             "one line per arm (same colours as above), on the same logarithmic y axis in every panel; "
+             "zeros (an organ without metastases) are not drawn, and arms that do not differ in an organ "
+             "draw one line over another.",
+             lambda: tf.metastatic_burden(arms)),
+            ("bone_cycle", "Bone vicious cycle",
+             "The steps of the bone vicious cycle against days, one line per arm: (a) IL-11 in the bone niche "
+             f"(log y; grey dotted: serum IL-11 of {ref}), (b) RANKL/OPG ratio on osteoblasts (log y), "
+             "(c) active osteoclasts and (d) active osteoblasts in the bone compartment, (e) bone mass "
+             "(100 % = normal, dotted).",
+             lambda: tf.bone_cycle(arms)),
+        ]
     out = []
     for name, title, caption, make in specs:
         fig = make()
         if name != "main" and not any(ax.has_data() for ax in fig.axes):
             continue
-        out.append(ReportFigure(name, title, caption, _png(fig)))
+        section = "metastasis" if name in ("metastatic_burden", "bone_cycle") else "figures"
+        out.append(ReportFigure(name, title, caption, _png(fig), section))
     return out
 
 
@@ -229,6 +257,25 @@ def _readout_table(arms: Mapping[str, pd.DataFrame], failed: Mapping[str, str],
             cells.append(f'<td class="num">{text}</td>')
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return _table(headers, rows, "readouts")
+
+
+def _metastasis_table(arms: Mapping[str, pd.DataFrame], failed: Mapping[str, str]) -> str:
+    """Day-end metastasis readouts, one row per arm (failed arms: —)."""
+    ok = {n: df for n, df in tf.usable_arms(arms).items() if n not in failed}
+    names = list(dict.fromkeys([*arms, *failed]))
+    cols = [c for c in METASTASIS_READOUTS if any(c in df.columns for df in ok.values())]
+    if not cols:
+        return '<p class="note">No metastasis readouts in these results.</p>'
+    ends = tf.end_values(ok, cols)
+    ref = next(iter(ok), None)
+    rows = []
+    for n in names:
+        label = _e(n) + (" (reference)" if n == ref else "") + (" (failed)" if n in failed else "")
+        day = f"{_e(fmt(tf._time(ok[n])[-1]))}" if n in ok else "—"
+        cells = [f"<td>{label}</td>", f'<td class="num">{day}</td>']
+        cells += [f'<td class="num">{_e(fmt(ends.at[n, c])) if n in ok else "—"}</td>' for c in cols]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return _table(["arm", "day", *(METASTASIS_READOUTS[c] for c in cols)], rows, "metastasis")
 
 
 def _serum_table(arms: Mapping[str, pd.DataFrame], failed: Mapping[str, str],
@@ -352,7 +399,9 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
     all_arms = list(dict.fromkeys([*arms, *failed]))
     n_pass = sum(bool(c.get("passed")) for c in claims)
 
-    sections = [("summary", "Scenario"), ("figures", "Figures"), ("readouts", "End-of-run readouts"),
+    metastasis = tf.has_metastasis({n: df for n, df in tf.usable_arms(arms).items() if n not in failed})
+    sections = [("summary", "Scenario"), ("figures", "Figures"),
+                *([("metastasis", "Metastasis")] if metastasis else []), ("readouts", "End-of-run readouts"),
                 ("serum", "Serum cytokines vs literature"), ("claims", "Claims"), ("parameters", "Parameters")]
     if failed:
         sections.insert(1, ("failed", "Failed arms"))
@@ -395,9 +444,27 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
     out.append('<h2 id="figures">Figures</h2>')
     if not ok:
         out.append('<p class="note">No arm ran to the end; the figures are empty.</p>')
-    for i, f in enumerate(figures, 1):
-        out.append(f'<figure id="fig-{_e(f.name)}">' + _img(f.png, f.title)
-                   + f"<figcaption><strong>Figure {i}. {_e(f.title)}.</strong> {_e(f.caption)}</figcaption></figure>")
+    numbered = list(enumerate([f for f in figures if f.section != "metastasis"]
+                              + [f for f in figures if f.section == "metastasis"], 1))
+
+    def put(section: str) -> None:
+        for i, f in numbered:
+            if (f.section == "metastasis") == (section == "metastasis"):
+                out.append(f'<figure id="fig-{_e(f.name)}">' + _img(f.png, f.title)
+                           + f"<figcaption><strong>Figure {i}. {_e(f.title)}.</strong> {_e(f.caption)}"
+                           "</figcaption></figure>")
+
+    put("figures")
+
+    if metastasis:
+        out.append('<h2 id="metastasis">Metastasis</h2>')
+        out.append('<p class="note">Metastatic tumor cells and lesions in bone, lung and liver, and the bone '
+                   "remodeling they drive. The table below the figures gives the value of each readout on the "
+                   "last simulated day; an organ counts as a site when its burden is above the detection threshold of a "
+                   "~5 mm lesion (a smooth count, so fractions occur).</p>")
+        put("metastasis")
+        out.append("<h3>Day-end metastasis readouts</h3>")
+        out.append(_metastasis_table(arms, failed))
 
     out.append('<h2 id="readouts">End-of-run readouts</h2>')
     out.append('<p class="note">Value of each readout on the last simulated day; in parentheses, the fold '
@@ -451,5 +518,5 @@ def write_report(out_dir: Path, *, scenario: Mapping[str, Any], arms: Mapping[st
     return atomic_write(out_dir / "report.html", lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
 
 
-__all__ = ["FIGURE_WIDTH_PX", "KEY_READOUTS", "ReportFigure", "fmt", "is_assumed", "render_report",
+__all__ = ["FIGURE_WIDTH_PX", "KEY_READOUTS", "METASTASIS_READOUTS", "ReportFigure", "fmt", "is_assumed", "render_report",
            "report_figures", "write_report"]

@@ -69,7 +69,31 @@ DEFAULT_UNITS: dict[str, str] = {
     "tumor_IL6_pg_mL": "pg/mL", "tumor_IL11_pg_mL": "pg/mL", "tumor_TNFa_pg_mL": "pg/mL",
     "macrophage.COX2": "au", "PGE2_nM": "nM",
     **{f"{c}.pSTAT3": "nuclear pY705 / total STAT3" for c in CELL_TYPES},
+    "mets_bone": "cells", "mets_lung": "cells", "mets_liver": "cells", "metastatic_burden": "cells",
+    "lesions_bone": "lesions", "lesions_lung": "lesions", "lesions_liver": "lesions",
+    "metastatic_sites": "organs, 0–3", "bone_osteoclast_count": "cells", "bone_osteoblast_count": "cells",
+    "bone_mass_pct": "% of normal", "bone_RANKL_OPG_ratio": "ratio", "bone_IL11_pg_mL": "pg/mL",
+    "tumor.CXCR4": "au",
 }
+
+#: metastatic cells per organ of :func:`metastatic_burden`: column -> organ
+METASTASES: dict[str, str] = {"mets_bone": "bone", "mets_lung": "lung", "mets_liver": "liver"}
+#: lesion counts per organ: column -> organ
+LESIONS: dict[str, str] = {"lesions_bone": "bone", "lesions_lung": "lung", "lesions_liver": "liver"}
+#: panels of :func:`bone_cycle`, in the order of the vicious cycle: column -> (title, y label,
+#: log y, divisor of the values)
+BONE_CYCLE: dict[str, tuple[str, str, bool, float]] = {
+    "bone_IL11_pg_mL": ("(a) IL-11 in the bone niche", "bone-niche IL-11 (pg/mL, log scale)", True, 1.0),
+    "bone_RANKL_OPG_ratio": ("(b) RANKL / OPG", "RANKL / OPG (molar ratio, log scale)", True, 1.0),
+    "bone_osteoclast_count": ("(c) active osteoclasts", "osteoclasts (10⁶ cells)", False, 1e6),
+    "bone_osteoblast_count": ("(d) active osteoblasts", "osteoblasts (10⁶ cells)", False, 1e6),
+    "bone_mass_pct": ("(e) bone mass", "bone mass (% of normal)", False, 1.0),
+}
+#: every metastasis readout (a report has a metastasis part when an arm has any of them)
+METASTASIS_COLUMNS: tuple[str, ...] = (
+    *METASTASES, *LESIONS, "metastatic_burden", "metastatic_sites", "bone_osteoclast_count",
+    "bone_osteoblast_count", "bone_mass_pct", "bone_RANKL_OPG_ratio", "bone_IL11_pg_mL",
+)
 
 PSTAT3_LABEL = "pSTAT3 index (nuclear pY705 / total STAT3)"
 TIME_LABEL = "time (days)"
@@ -471,6 +495,152 @@ def tumor_phenotype(arms: Mapping[str, pd.DataFrame],
     return fig
 
 
+def has_metastasis(arms: Mapping[str, pd.DataFrame]) -> bool:
+    """Whether any usable arm has a metastasis readout (:data:`METASTASIS_COLUMNS`)."""
+    return any(c in df.columns for df in usable_arms(arms).values() for c in METASTASIS_COLUMNS)
+
+
+def _axes_list(ax, n: int, figsize: tuple[float, float], shape: tuple[int, int], **kw) -> tuple[Figure, list[Axes]]:
+    if ax is None:
+        fig = Figure(figsize=figsize, layout="constrained")
+        axes = list(np.ravel(fig.subplots(*shape, **kw)))
+    else:
+        axes = list(np.ravel(ax)) if not isinstance(ax, Axes) else [ax]
+        fig = axes[0].figure
+    if len(axes) < n:
+        raise ValueError(f"need {n} axes, got {len(axes)}")
+    return fig, axes
+
+
+def _arm_legend(fig: Figure, axes: Sequence[Axes]) -> None:
+    handles, labels = {}, []
+    for a in axes:
+        for h, lab in zip(*a.get_legend_handles_labels()):
+            if lab not in handles:
+                handles[lab] = h
+                labels.append(lab)
+    if labels:
+        fig.legend([handles[lab] for lab in labels], labels, loc="outside upper center",
+                   ncol=min(len(labels), 5), fontsize=9, frameon=False)
+
+
+def metastatic_burden(arms: Mapping[str, pd.DataFrame], ax=None, *, floor: float = 1.0) -> Figure:
+    """Metastatic tumor cells per organ against days: small multiples, one panel per
+    organ (bone, lung, liver) and one for all organs together (``metastatic_burden``),
+    one line per arm in the arm's colour and style, on a shared logarithmic y axis.
+
+    ``ax``: None (a new 1×4 figure) or a sequence of four axes. Zeros and values below
+    ``floor`` cells (an empty organ) are not drawn on the log axis. Organs missing
+    from every arm get a panel that says so; returns the figure.
+    """
+    panels = {**{c: f"{organ}" for c, organ in METASTASES.items()}, "metastatic_burden": "all organs"}
+    fig, axes = _axes_list(ax, len(panels), (14, 4.6), (1, len(panels)))
+    ok = usable_arms(arms)
+    styles = arm_styles(list(ok))
+    lo, hi = math.inf, 0.0
+    drawn_any = []
+    for a, (col, title) in zip(axes, panels.items()):
+        a.set_title(f"metastatic cells: {title}", fontsize=11)
+        times = []
+        for name, df in ok.items():
+            y = _values(df, col, positive=True)
+            if y is not None:
+                y = np.where(y >= floor, y, np.nan)
+            if y is None or not np.isfinite(y).any():
+                continue
+            t = _time(df)
+            a.plot(t, y, label=name, **styles[name])
+            times.append(t)
+            lo, hi = min(lo, float(np.nanmin(y))), max(hi, float(np.nanmax(y)))
+        if not times:
+            _empty(a, f"{title} metastases")
+            continue
+        drawn_any.append(a)
+        _log_axis(a)
+        _days_axis(a, times)
+    if drawn_any:
+        top = 10 ** math.ceil(math.log10(hi) + 0.05)
+        bottom = max(floor, 10 ** math.floor(math.log10(lo)))
+        for a in drawn_any:
+            a.set_ylim(bottom, top)
+            a.yaxis.set_major_locator(ticker.LogLocator(base=10, numticks=12))
+            a.yaxis.set_major_formatter(ticker.FuncFormatter(_plain) if top / bottom <= 1e4
+                                        else ticker.LogFormatterSciNotation())
+            a.yaxis.set_minor_formatter(ticker.NullFormatter())
+        for i, a in enumerate(drawn_any):  # same y range in every panel
+            a.set_ylabel("metastatic tumor cells (cells, log scale)" if i == 0 else "cells (log scale)")
+        if ax is None:
+            _arm_legend(fig, axes)
+    return fig
+
+
+def bone_cycle(arms: Mapping[str, pd.DataFrame], ax=None) -> Figure:
+    """The bone vicious cycle against days, one panel per step and one line per arm:
+    (a) IL-11 in the bone niche (metastatic cells' IL-11 above serum), (b) RANKL/OPG
+    ratio, (c) active osteoclasts, (d) active osteoblasts, (e) bone mass (% of normal);
+    the sixth panel names the loop. (a)–(d) on log y axes (zeros not drawn), (e)
+    linear from 0. The reference arm's serum IL-11 is a grey dotted line in (a).
+
+    ``ax``: None (a new 2×3 figure) or a sequence of at least five axes (a sixth one,
+    when given, holds the legend and the loop). Returns the figure.
+    """
+    fig, axes = _axes_list(ax, len(BONE_CYCLE), (14, 8.2), (2, 3))
+    ok = usable_arms(arms)
+    styles = arm_styles(list(ok))
+    for a, (col, (title, ylabel, log, div)) in zip(axes, BONE_CYCLE.items()):
+        a.set_title(title, fontsize=11, loc="left")
+        times = []
+        for name, df in ok.items():
+            y = _values(df, col, positive=log)
+            if y is None:
+                continue
+            t = _time(df)
+            a.plot(t, y / div, label=name, **styles[name])
+            times.append(t)
+        if not times:
+            _empty(a, title.split(") ", 1)[-1])
+            continue
+        if col == "bone_IL11_pg_mL":
+            ref = _reference(ok)
+            s = _values(ref[1], "serum_IL11_pg_mL", positive=True) if ref else None
+            if s is not None:
+                t = _time(ref[1])
+                a.plot(t, s, color="0.45", ls=":", lw=1.4)
+                first = np.flatnonzero(np.isfinite(s))[0]
+                a.annotate(f"serum IL-11 ({ref[0]})", (t[first], s[first]), xytext=(6, 5),
+                           textcoords="offset points", ha="left", va="bottom", fontsize=8, color="0.35")
+        _days_axis(a, times)
+        if log:
+            _log_axis(a)
+            lo, hi = a.get_ylim()
+            if hi / lo < 4:  # a nearly flat line: give it some room
+                mid = math.sqrt(lo * hi)
+                a.set_ylim(mid / 2, mid * 2)
+            _log_ticks(a)
+        elif col == "bone_mass_pct":
+            a.set_ylim(0, max(105.0, a.get_ylim()[1]))
+            a.axhline(100.0, color="0.6", lw=0.8, ls=":")
+        else:
+            a.set_ylim(bottom=0)
+        a.set_ylabel(ylabel)
+    if len(axes) > len(BONE_CYCLE):
+        a = axes[len(BONE_CYCLE)]
+        a.axis("off")
+        handles, labels = next(((h, l) for h, l in (x.get_legend_handles_labels() for x in axes) if h), ([], []))
+        if handles:
+            a.legend(handles, labels, loc="upper left", fontsize=10, frameon=False, title="arms",
+                     title_fontsize=10, alignment="left")
+        a.text(0.0, 0.42, "the vicious cycle:\n"
+               "bone metastases secrete IL-11 (a)\n"
+               "→ osteoblasts: RANKL up, OPG down (b)\n"
+               "→ more osteoclasts (c) resorb bone (e)\n"
+               "→ matrix TGF-β released\n"
+               "→ more IL-11 from the metastases (a)\n"
+               "osteoblasts (d) rebuild bone",
+               transform=a.transAxes, ha="left", va="top", fontsize=9.5, color="0.2", linespacing=1.5)
+    return fig
+
+
 def main_figure(arms: Mapping[str, pd.DataFrame],
                 serum_ranges: Mapping[str, tuple[float, float, str]] | None = None, *,
                 observables: Mapping[str, tuple[str, str]] | None = None, title: str | None = None) -> Figure:
@@ -492,7 +662,8 @@ def main_figure(arms: Mapping[str, pd.DataFrame],
     return fig
 
 
-__all__ = ["CELL_TYPES", "COUNTS", "DEFAULT_UNITS", "FRACTIONS", "PHENOTYPE", "SERUM", "SUMMARY",
-           "arm_styles", "arm_summary", "composition", "composition_counts", "composition_fractions",
-           "end_values", "main_figure", "serum_cytokines", "signaling_by_cell", "tumor_growth",
-           "tumor_phenotype", "unit_of", "usable_arms"]
+__all__ = ["BONE_CYCLE", "CELL_TYPES", "COUNTS", "DEFAULT_UNITS", "FRACTIONS", "LESIONS", "METASTASES",
+           "METASTASIS_COLUMNS", "PHENOTYPE", "SERUM", "SUMMARY",
+           "arm_styles", "arm_summary", "bone_cycle", "composition", "composition_counts", "composition_fractions",
+           "end_values", "has_metastasis", "main_figure", "metastatic_burden", "serum_cytokines",
+           "signaling_by_cell", "tumor_growth", "tumor_phenotype", "unit_of", "usable_arms"]
