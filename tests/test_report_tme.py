@@ -267,3 +267,123 @@ def test_report_without_ranges_claims_or_parameters(tmp_path):
     path = write_report(tmp_path, **{**inputs, "claims": [], "serum_ranges": {}, "parameters": None})
     text = path.read_text(encoding="utf-8")
     assert "No claims were checked" in text and "No literature ranges" in text
+
+
+# ------------------------------------------------------------------ metastasis
+def metastasis_columns(days: int, bone_seed: float, il11ra: float) -> dict[str, np.ndarray]:
+    """Metastasis readouts: bone metastases from ``bone_seed`` cells (0: none, which
+    leaves zeros on the log axes), lung and liver seeded from nothing; ``il11ra`` scales
+    the bone niche's response to IL-11."""
+    t = np.arange(days + 1, dtype=float)
+    bone = bone_seed * np.exp(0.01 * il11ra * t) if bone_seed else np.concatenate([[0.0], 200.0 * t[1:]])
+    lung = np.where(t > 0, 100.0 * t ** 2, 0.0)
+    liver = np.where(t > 0, 50.0 * t ** 1.5, 0.0)
+    cycle = il11ra * (bone > 1e6)
+    return {"mets_bone": bone, "mets_lung": lung, "mets_liver": liver,
+            "lesions_bone": bone ** 0.25, "lesions_lung": lung ** 0.25, "lesions_liver": liver ** 0.25,
+            "metastatic_burden": bone + lung + liver,
+            "metastatic_sites": sum(m ** 4 / (9e6 ** 4 + m ** 4) for m in (bone, lung, liver)),
+            "bone_osteoclast_count": 5e5 * (1 + 6 * cycle * _logistic(t, 0, 1, 0.2, 10)),
+            "bone_osteoblast_count": 4e5 * (1 + 2 * cycle * _logistic(t, 0, 1, 0.1, 30)),
+            "bone_mass_pct": 100 - 50 * cycle * _logistic(t, 0, 1, 0.05, 40),
+            "bone_RANKL_OPG_ratio": 0.002 * (1 + 20 * cycle * _logistic(t, 0, 1, 0.3, 5)),
+            "bone_IL11_pg_mL": 70 + 2500 * cycle * _logistic(t, 0, 1, 0.5, 3),
+            "tumor.CXCR4": np.full_like(t, 1.2)}
+
+
+def metastasis_inputs(days: int = 60) -> dict:
+    inputs = synthetic_inputs(days)
+    arms = {"wild type": (1e8, 1.0), "niche IL11RA KO": (1e8, 0.0), "no bone metastasis": (0.0, 1.0)}
+    base = inputs["arms"]["wild type"]
+    inputs["arms"] = {name: base.assign(**metastasis_columns(days, seed, ra)) for name, (seed, ra) in arms.items()}
+    inputs["arms"]["failed arm"] = base.assign(**metastasis_columns(days, 1e8, 1.0))[:5]
+    inputs["scenario"] = {"name": "bone metastasis <synthetic>", "days": days,
+                          "failed": {"failed arm": "CVODE error at t = 4.2"}}
+    return inputs
+
+
+def _section(text: str, anchor: str) -> str:
+    start = text.index(f'<h2 id="{anchor}">')
+    end = text.find("<h2 ", start + 1)
+    return text[start:end if end >= 0 else len(text)]
+
+
+@pytest.fixture(scope="module")
+def metastasis_report(tmp_path_factory):
+    inputs = metastasis_inputs()
+    out = tmp_path_factory.mktemp("metastasis")
+    text = write_report(out, **inputs).read_text(encoding="utf-8")
+    page = _Page()
+    page.feed(text)
+    page.close()
+    return inputs, out, text, page
+
+
+def test_metastasis_section_with_its_figures(metastasis_report):
+    _, out, text, page = metastasis_report
+    assert '<a href="#metastasis">Metastasis</a>' in text
+    # after the primary-tumor figures, before the readouts table
+    assert text.index('<h2 id="figures">') < text.index('<h2 id="metastasis">') < text.index('<h2 id="readouts">')
+    section = _section(text, "metastasis")
+    for name in ("metastatic_burden", "bone_cycle"):
+        assert f'<figure id="fig-{name}"><img src="data:image/png;base64,' in section
+        src = re.search(rf'<figure id="fig-{name}"><img src="([^"]+)"', section).group(1)
+        png = base64.b64decode(src.split(",", 1)[1], validate=True)
+        assert png.startswith(PNG_SIGNATURE) and png == (out / "figures" / f"{name}.png").read_bytes()
+    assert section.count("<figcaption>") == 2 and "Bone vicious cycle" in section
+    # figures numbered on from the primary-tumor ones
+    n_primary = _section(text, "figures").count("<figure ")
+    assert f"Figure {n_primary + 1}. Metastatic burden per organ." in section
+    assert all(u.startswith(("data:", "#")) for u in page.urls)
+    assert "&lt;synthetic&gt;" in text and "<synthetic>" not in text
+
+
+def test_metastasis_table_day_end_values(metastasis_report):
+    inputs, _, _, page = metastasis_report
+    t = page.table("metastasis")
+    header = t["headers"][0]
+    assert header[:2] == ["arm", "day"]
+    for h in ("bone metastases (cells)", "lung lesions (count)", "organs with detectable metastases (0–3)",
+              "bone mass (% of normal)", "osteoclasts (cells)"):
+        assert h in header
+    rows = {r[0]: dict(zip(header, r)) for r in t["rows"]}
+    assert list(rows) == ["wild type (reference)", "niche IL11RA KO", "no bone metastasis", "failed arm (failed)"]
+    wt = inputs["arms"]["wild type"].iloc[-1]
+    assert rows["wild type (reference)"]["day"] == "60"
+    assert rows["wild type (reference)"]["lung metastases (cells)"] == f"{wt['mets_lung']:.2e}"
+    assert rows["wild type (reference)"]["bone mass (% of normal)"] == f"{wt['bone_mass_pct']:.3g}"
+    assert rows["niche IL11RA KO"]["bone mass (% of normal)"] == "100"
+    assert set(list(rows["failed arm (failed)"].values())[1:]) == {"—"}
+
+
+def test_metastasis_figures_skip_missing_columns_and_zeros():
+    arms = metastasis_inputs(days=30)["arms"]
+    fig = tf.metastatic_burden(arms)
+    burden_axes = [a for a in fig.axes if a.get_lines()]
+    assert len(burden_axes) == 4 and all(a.get_yscale() == "log" for a in burden_axes)
+    assert all("cells" in a.get_ylabel() and "days" in a.get_xlabel() for a in burden_axes)
+    lo, hi = burden_axes[0].get_ylim()
+    assert lo >= 1 and np.isfinite(hi)  # zeros (no metastases yet) do not break the log axis
+    fig = tf.bone_cycle(arms)
+    drawn = [a for a in fig.axes if a.get_lines()]
+    assert len(drawn) == 5
+    labels = [a.get_ylabel() for a in drawn]
+    assert all("(" in lab and ")" in lab for lab in labels)  # a unit in every label
+    assert any("pg/mL" in lab for lab in labels) and any("% of normal" in lab for lab in labels)
+    # older data: only the bone module's mass, or nothing at all
+    old = {n: df.drop(columns=[c for c in tf.METASTASIS_COLUMNS if c != "bone_mass_pct"])
+           for n, df in arms.items()}
+    fig = tf.bone_cycle(old)
+    assert sum(bool(a.get_lines()) for a in fig.axes) == 1
+    fig = tf.metastatic_burden(old)
+    assert not any(a.has_data() for a in fig.axes)
+    assert any("no bone metastases" in t.get_text() for a in fig.axes for t in a.texts)
+    assert not tf.has_metastasis(synthetic_inputs(days=10)["arms"])
+
+
+def test_no_metastasis_section_without_metastasis_columns(report):
+    _, out, _, text, page = report
+    assert 'id="metastasis"' not in text and "#metastasis" not in text
+    assert not any("metastasis" in t["class"].split() for t in page.tables)
+    assert not (out / "figures" / "metastatic_burden.png").exists()
+    assert not (out / "figures" / "bone_cycle.png").exists()
