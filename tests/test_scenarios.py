@@ -16,12 +16,14 @@ VOCAB = Vocabulary(
     lineages={**LINEAGES, "bone": ("bone",)},
     subtypes=SUBTYPES,
     genes={**{cell: GENES for cell in CELL_TYPES}, **{m: frozenset() for m in METS}, "bone": frozenset({"IL11RA"})},
-    parameters=frozenset({"k_tumor_prolif", "k_tumor_death", "tumor__k_mrna", "K_tf_STAT3"}),
+    parameters=frozenset({"k_tumor_prolif", "k_tumor_death", "tumor__k_mrna", "K_tf_STAT3", "E2_medium0", "w_ER_prolif",
+                          "tumor__lvl_ESR1", "tumor__k_secretion_IL6"}),
     observables=("tumor_volume_mm3", "tumor.pSTAT3", "macrophage.M2_fraction", "cd8.count"),
     stimulus_species={"IL6": 21.0, "IL11": 19.0, "LIF": None},
 )
 
-SHIPPED = ["adipose_coculture", "her2", "luminal_a", "luminal_b", "tnbc", "tnbc_bone_metastasis", "tnbc_lung_metastasis"]
+SHIPPED = ["adipose_coculture", "er_endocrine_resistant", "her2", "luminal_a", "luminal_b", "tnbc",
+           "tnbc_bone_metastasis", "tnbc_lung_metastasis"]
 
 
 def test_vocabulary_matches_lineages_module():

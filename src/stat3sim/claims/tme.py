@@ -214,3 +214,23 @@ def tme8(ctx):
     serum_tgfb_ok = False  # serum TGF-β is not modelled yet, so that part cannot be shown
     return o, (o["RANKL_OPG_ratio_fold"] >= 2 and o["osteoclast_fold"] >= 2 and o["bone_mass_pct"] <= 90
                and o["osteoclast_rise_cut_IL11RA_KO"] >= 0.30 and o["serum_IL11_fold"] >= 1.3 and serum_tgfb_ok)
+
+
+@claim("TME-12", "tme", "Endocrine resistance: IL-6/STAT3 lowers ERα activity and the growth inhibition by ERα "
+       "blockade", (93, 94),
+       {"WT": "er_endocrine_resistant", "ESR1_KD": "ESR1 knock-down to 20 % (endocrine therapy stand-in)",
+        "IL6_high": "tumor IL-6 secretion at the tnbc level", "IL6_high+ESR1_KD": "both"},
+       "tumor.ERa_activity and tumor_volume_mm3 at day 180",
+       "raising IL-6 lowers ERα activity ≥ 20 %; the growth inhibition by ESR1 knock-down (1 − V_KD/V) falls ≥ 30 %")
+def tme12(ctx):
+    name = "er_endocrine_resistant"
+    kd = (("tumor__lvl_ESR1", 0.2),)
+    # the tnbc tumor's IL-6 secretion constant (8× the luminal B value)
+    il6 = (("tumor__k_secretion_IL6", _x2("tnbc", "tumor__k_secretion_IL6")[0][1] / 2.0),)
+    wt, k = _run(name), _run(name, params=kd)
+    hi, hik = _run(name, params=il6), _run(name, params=il6 + kd)
+    inh, inh6 = 1 - _v(k) / _v(wt), 1 - _v(hik) / _v(hi)
+    o = {"ERa_activity_drop_IL6": 1 - hi.at("tumor.ERa_activity") / wt.at("tumor.ERa_activity"),
+         "growth_inhibition_ESR1_KD": inh, "growth_inhibition_ESR1_KD_IL6_high": inh6,
+         "inhibition_fall": (inh - inh6) / inh if inh > 0 else float("nan")}
+    return o, o["ERa_activity_drop_IL6"] >= 0.20 and o["inhibition_fall"] >= 0.30

@@ -46,7 +46,7 @@ DEFAULT_READOUTS = (
     # metastatic niches (every scenario)
     "mets_bone", "mets_lung", "mets_liver", "lesions_bone", "lesions_lung", "lesions_liver", "metastatic_burden",
     "metastatic_sites", "bone_osteoclast_count", "bone_osteoblast_count", "bone_mass_pct", "bone_RANKL_OPG_ratio",
-    "bone_IL11_pg_mL",
+    "bone_IL11_pg_mL", "tumor.ERa_activity", "tumor.growth_drive", "tumor.NOTCH3", "tumor.CD133_index",
 ) + tuple(f"{c}.pSTAT3" for c in CELL_TYPES if c != "tumor")
 
 #: literature ranges shown next to the model's serum levels: id -> (low, high, source)

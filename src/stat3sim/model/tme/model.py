@@ -155,7 +155,7 @@ def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = No
     for cell, (count, genes, nfkb) in MODULES.items():
         sig_ov = dict(SIGNALING_OVERRIDES[cell])
         sig_ov.update({k[len(cell) + 2:]: v for k, v in ov.items() if k.startswith(f"{cell}__")})
-        add_cell(b, cell, sig_ov, reduced=(cell != "tumor"), genes=genes, nfkb=nfkb)
+        add_cell(b, cell, sig_ov, reduced=(cell != "tumor"), genes=genes, nfkb=nfkb, estrogen=(cell == "tumor"))
         b.population(cell, count, "medium")
     add_blood(b, P)
     add_tumor(b, P, init)
@@ -255,6 +255,15 @@ def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
     b.reaction("tumor_killing", [C], [D],
                per_day(f"{P('k_kill')}*{C}*cd8_effector/({P('K_T_C')}*{C} + cd8_effector + 1)"), "tumor",
                "killing by effector CD8+ T cells", E("QSP-IO Teff_module.m form (Robertson-Tessi 2012)"))
+    # ER+ disease: the ERα growth program and the IL-6/STAT3 → Notch3 → CD133 self-renewal
+    # program of the tumor cell (signaling/estrogen.py) feed proliferation where
+    # w_ER_prolif > 0 (the ER+ scenarios); 0 leaves TNBC growth as calibrated
+    b.rule("tumor_growth_drive", "tumor__w_ER_growth*(tumor__GREB1_mRNA - 1)/tumor__A_GREB1"
+           " + tumor__w_stem_growth*tumor__CD133_index", "dimensionless",
+           "ERα (GREB1) + Notch3/CD133 growth drive of the tumor cell [93,94]")
+    b.modifier("tumor_proliferation", f"(1 + {P('w_ER_prolif')}*tumor_growth_drive)",
+               E("ERα drives luminal growth; IL-6/STAT3 lowers ERα dependence through Notch3/CD133 self-renewal "
+                 "[93,94]", (93, 94)), "ER+ growth program")
     b.reaction("tumor_dead_clearance", [D], [], per_day(f"{P('k_dead_clear')}*{D}"), "tumor", "clearance of dead cells")
     b.rule("H_PDL1", f"tumor__CD274_mRNA/({P('K_PDL1')} + tumor__CD274_mRNA)", "dimensionless",
            "PD-L1 engagement of CD8+ T cells (0..1)")

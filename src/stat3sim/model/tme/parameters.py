@@ -52,6 +52,9 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "K_help": (1.0e6, "cell/mL", E("assumed, calibrated to TME-6: helper CD4+ density that gives one unit of help (help is linear in helper density)"), "helper CD4+ density scale of help"),
     "f_IL11_help": (0.9, "dimensionless", E("assumed, calibrated to TME-6: IL-11/STAT3 signaling in CD4+ T cells removes up to 90 % of their antitumor help [97]", (97,)), "maximal loss of CD4+ help by IL-11/STAT3 signaling"),
     "K_IL11_STAT3_help": (20.0, "nM", E("assumed, calibrated to TME-6: IL-11-driven nuclear pSTAT3 dimer in a CD4+ T cell of half-maximal loss of help ([97]: host IL-11 signaling in CD4+ T cells)", (97,)), "IL-11-driven CD4+ STAT3 activity of half-maximal help suppression"),
+    "w_ER_prolif": (0.0, "dimensionless", E("assumed: 0 = tumor growth does not read the ER/Notch3 growth program "
+                                            "(TNBC and the calibrated subtypes); ER+ scenarios set it (er_endocrine_resistant: 1)"),
+                    "proliferation gain per unit of the tumor's ER/Notch3 growth drive"),
     # --- myeloid
     "k_mono_rec": (1.0e5, "cell/mL/day", E(f"assumed: of the order of macrophage recruitment 1.7e5 cell/(mL·d) (Yang 2018, via {QSP})"), "monocyte recruitment per mL tumor"),
     "w_IL6_rec": (2.0, "dimensionless", E("assumed, calibrated to TME-4: IL-6 recruits myeloid cells [19,20,90,91]", (19, 20, 90, 91)), "IL-6 drive of myeloid recruitment"),

@@ -18,8 +18,10 @@ _GP = E("gp130 low in MCF-7, high in T47D (Douglas 1997, FACTS); level assumed, 
 _GR = E("volume doubling TNBC 103 d, HER2+ 162 d, ER+ 241 d (Ryu 2014, FACTS); factor assumed to land in range")
 _IMM = E("TANs TN 88 % > HER2+ 53 % > HR+ 5 % of tumors (FACTS-TME 2); factors assumed")
 
+_ERNEG = E("triple-negative tumors lack ERα by definition; HER2-enriched tumors are mostly ER-negative (assumed ER−)")
+
 SUBTYPES: dict[str, dict[str, tuple[float, Evidence]]] = {
-    "tnbc": {},
+    "tnbc": {"tumor__lvl_ESR1": (0.0, _ERNEG)},
     "luminal_a": {
         "tumor__k_secretion_IL6": (0.4, _ER),
         "tumor__R0_gp130": (0.85, _GP),
@@ -33,6 +35,7 @@ SUBTYPES: dict[str, dict[str, tuple[float, Evidence]]] = {
         "k_neut_rec": (0.2, _IMM),
     },
     "her2": {
+        "tumor__lvl_ESR1": (0.0, _ERNEG),
         "tumor__k_secretion_IL6": (0.015, _ER),
         "tumor__R0_gp130": (0.25, _GP),
         "k_tumor_prolif": (1.1, _GR),
