@@ -82,21 +82,15 @@ def to_sbml(net: Network) -> str:
         sp.setBoundaryCondition(False)
         sp.setConstant(False)
         sp.setSubstanceUnits("zmol" if s.unit == "nM" else "cell" if s.is_amount else "dimensionless")
-        if s.is_amount:
-            if isinstance(s.initial, str):
-                sp.setInitialAmount(0.0)
-                ia = m.createInitialAssignment()
-                ia.setSymbol(s.id)
-                _check(ia.setMath(_math(s.initial, f"initial value of {s.id}")), f"set initial assignment of {s.id}")
-            else:
-                sp.setInitialAmount(float(s.initial))
-        elif isinstance(s.initial, str):
-            sp.setInitialConcentration(0.0)
+        # cell-counted species start as amounts (cells), the others as concentrations
+        set_initial = sp.setInitialAmount if s.is_amount else sp.setInitialConcentration
+        if isinstance(s.initial, str):
+            set_initial(0.0)
             ia = m.createInitialAssignment()
             ia.setSymbol(s.id)
             _check(ia.setMath(_math(s.initial, f"initial value of {s.id}")), f"set initial assignment of {s.id}")
         else:
-            sp.setInitialConcentration(float(s.initial))
+            set_initial(float(s.initial))
 
     event_targets = {t for e in net.events for t in e.assignments}
     for p in net.parameters:

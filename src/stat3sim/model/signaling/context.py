@@ -28,11 +28,12 @@ class CellContext:
         """Species id of this cell."""
         return f"{self.cell}__{name}"
 
-    def p(self, name: str) -> str:
-        """Parameter id of this cell, declared from the PER_CELL table on first use."""
+    def p(self, name: str, table: dict | None = None) -> str:
+        """Parameter id of this cell, declared on first use from ``table`` (default: the
+        PER_CELL table; an opt-in module passes its own); the cell's overrides win."""
         pid = f"{self.cell}__{name}"
         if not self.b.has(pid):
-            value, unit, ev, desc = PER_CELL[name]
+            value, unit, ev, desc = (PER_CELL if table is None else table)[name]
             if name in self.overrides:
                 value, ev = self.overrides[name]
             self.b.parameter(pid, value, unit, ev, desc)

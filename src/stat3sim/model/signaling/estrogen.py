@@ -100,15 +100,7 @@ ER_PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
 def _p(c: CellContext, name: str) -> str:
     """Per-cell parameter of this module (mirrors :meth:`CellContext.p`); the cell's
     overrides (``name -> (value, Evidence)``) win over the table."""
-    if name not in ER_PER_CELL:
-        return c.p(name)
-    pid = c.s(name)
-    if not c.b.has(pid):
-        value, unit, ev, desc = ER_PER_CELL[name]
-        if name in c.overrides:
-            value, ev = c.overrides[name]
-        c.b.parameter(pid, value, unit, ev, desc)
-    return pid
+    return c.p(name, ER_PER_CELL if name in ER_PER_CELL else None)
 
 
 def _g(b: NetworkBuilder, name: str) -> str:

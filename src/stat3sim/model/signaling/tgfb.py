@@ -87,15 +87,10 @@ TGFB_PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
 def p(c: CellContext, name: str) -> str:
     """Parameter id of this cell, declared from :data:`TGFB_PER_CELL` on first use
     (mirrors :meth:`CellContext.p`; ``c.overrides`` wins over the table)."""
-    pid = f"{c.cell}__{name}"
-    if not c.b.has(pid):
-        value, unit, ev, desc = TGFB_PER_CELL[name]
-        if name.startswith("lvl_"):
-            desc = f"{name[4:]} expression level in {c.cell}"
-        if name in c.overrides:
-            value, ev = c.overrides[name]
-        c.b.parameter(pid, value, unit, ev, desc)
-    return pid
+    if name.startswith("lvl_"):
+        value, unit, ev, _ = TGFB_PER_CELL[name]
+        return c.p(name, {name: (value, unit, ev, f"{name[4:]} expression level in {c.cell}")})
+    return c.p(name, TGFB_PER_CELL)
 
 
 def add_ligand(b: NetworkBuilder) -> str:
