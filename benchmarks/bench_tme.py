@@ -61,15 +61,7 @@ print(json.dumps({"seconds": time.perf_counter() - t0, "origin": sim.origin, "ti
 """
 
 
-def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+from bench_signaling import _cpu_model  # noqa: E402  (the same machine description; benchmarks/ is on sys.path)
 
 
 class RawRoadRunner:

@@ -42,6 +42,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
@@ -203,8 +204,11 @@ class Gene:
     description: str = ""
 
 
-def symbols(expr: str) -> set[str]:
-    """The identifiers an expression reads (``^`` is power).
+@lru_cache(maxsize=None)
+def symbols(expr: str) -> frozenset[str]:
+    """The identifiers an expression reads (``^`` is power). Cached: every transformation
+    of a Network (a knock-out, a parameter override, a subtype) re-validates the same rate
+    laws, and parsing them was most of the time it took to build a scenario's Network.
 
     >>> sorted(symbols("k*A^2/(K + B)"))
     ['A', 'B', 'K', 'k']
@@ -220,7 +224,7 @@ def symbols(expr: str) -> set[str]:
         elif isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_FUNCTIONS:
                 raise NetworkError(f"expression {expr!r} calls an unsupported function")
-    return out - set(ALLOWED_FUNCTIONS)
+    return frozenset(out - set(ALLOWED_FUNCTIONS))
 
 
 ALLOWED_FUNCTIONS = ("exp", "log", "pow")
@@ -692,9 +696,8 @@ def _split_population_reactions(rxns: dict[str, Reaction], species: dict[str, Sp
         cell_p = {k: v for k, v in r.products.items() if not outside(k)}
         if cell_r or cell_p:
             out[rid] = replace(r, reactants=cell_r, products=cell_p)
-        ext_vol = comps[p.exchange].id
         out[f"{rid}__pop"] = Reaction(
-            f"{rid}__pop", ext_r, ext_p, f"({r.rate})*{p.count}*{r.compartment}/{ext_vol}", p.exchange,
+            f"{rid}__pop", ext_r, ext_p, f"({r.rate})*{p.count}*{r.compartment}/{p.exchange}", p.exchange,
             f"{r.name or rid} (all {p.cell} cells, population-weighted)", r.evidence)
     return out
 

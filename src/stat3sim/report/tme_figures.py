@@ -113,6 +113,16 @@ def _reference(arms: Mapping[str, pd.DataFrame | None]) -> tuple[str, pd.DataFra
     return next(iter(ok.items()), None)
 
 
+def _one_arm(arms: Mapping[str, pd.DataFrame | None], arm: str | None, ax: Axes,
+             title: str) -> tuple[str, pd.DataFrame] | None:
+    """The arm a single-arm panel draws (``arm`` if usable, else the reference), with the
+    panel titled after it; None when no arm is usable."""
+    ok = usable_arms(arms)
+    ref = (arm, ok[arm]) if arm in ok else _reference(ok)
+    ax.set_title(title + (f" ({ref[0]})" if ref else ""), fontsize=11)
+    return ref
+
+
 def arm_styles(names: Sequence[str]) -> dict[str, dict]:
     """Line colour and style per arm: the reference (first) arm solid black, the others
     colour-blind-safe colours, so that an arm looks the same in every figure."""
@@ -213,9 +223,7 @@ def signaling_by_cell(arms: Mapping[str, pd.DataFrame], ax: Axes | None = None, 
     """``<cell>.pSTAT3`` against days for every cell type of one arm (the reference arm
     unless ``arm`` names another), one line per cell type."""
     ax = ax if ax is not None else _new_ax((12, 5.2))
-    ok = usable_arms(arms)
-    ref = (arm, ok[arm]) if arm in ok else _reference(ok)
-    ax.set_title("STAT3 activity per cell type" + (f" ({ref[0]})" if ref else ""), fontsize=11)
+    ref = _one_arm(arms, arm, ax, "STAT3 activity per cell type")
     if ref is None:
         return _empty(ax, "arms")
     name, df = ref
@@ -241,9 +249,7 @@ def composition_counts(arms: Mapping[str, pd.DataFrame], ax: Axes | None = None,
                        observables: Mapping[str, tuple[str, str]] | None = None) -> Axes:
     """Immune-cell counts (macrophages, MDSC, neutrophils, CD8⁺, CD4⁺) against days, log y."""
     ax = ax if ax is not None else _new_ax((8, 5))
-    ok = usable_arms(arms)
-    ref = (arm, ok[arm]) if arm in ok else _reference(ok)
-    ax.set_title("Immune cells in the tumor" + (f" ({ref[0]})" if ref else ""), fontsize=11)
+    ref = _one_arm(arms, arm, ax, "Immune cells in the tumor")
     if ref is None:
         return _empty(ax, "arms")
     _, df = ref
@@ -270,9 +276,7 @@ def composition_fractions(arms: Mapping[str, pd.DataFrame], ax: Axes | None = No
                           arm: str | None = None) -> Axes:
     """Phenotype fractions (M2, exhausted CD8⁺, Th17, mature DC) against days, 0–1."""
     ax = ax if ax is not None else _new_ax((8, 5))
-    ok = usable_arms(arms)
-    ref = (arm, ok[arm]) if arm in ok else _reference(ok)
-    ax.set_title("Phenotype fractions" + (f" ({ref[0]})" if ref else ""), fontsize=11)
+    ref = _one_arm(arms, arm, ax, "Phenotype fractions")
     if ref is None:
         return _empty(ax, "arms")
     _, df = ref
@@ -357,9 +361,7 @@ def serum_cytokines(arms: Mapping[str, pd.DataFrame], serum_ranges: Mapping[str,
     """
     ax = ax if ax is not None else _new_ax((12, 5.2))
     serum_ranges = serum_ranges or {}
-    ok = usable_arms(arms)
-    ref = (arm, ok[arm]) if arm in ok else _reference(ok)
-    ax.set_title("Serum cytokines" + (f" ({ref[0]})" if ref else ""), fontsize=11)
+    ref = _one_arm(arms, arm, ax, "Serum cytokines")
     if ref is None:
         return _empty(ax, "arms")
     _, df = ref

@@ -90,7 +90,8 @@ def add_niches(b: NetworkBuilder, P) -> None:
     """Add the three niches, seeding, colonisation and the coupled bone module.
     ``P`` is the TME layer's parameter declarer (reads the TME table); this module's
     parameters are declared from :data:`METASTASIS`."""
-    from .bone import add_bone
+    from ..tme.model import per_day
+    from .bone import _max0, add_bone
 
     def M(name: str) -> str:
         pid = name if name.startswith("bone_") else f"met_{name}"
@@ -99,12 +100,7 @@ def add_niches(b: NetworkBuilder, P) -> None:
             b.parameter(pid, value, unit, ev, desc[0] if desc else name)
         return pid
 
-    per_day = lambda x: f"({x})*pop_on/min_per_day"  # noqa: E731  (as tme.model.per_day)
-    # --- seeding from the primary
-    inv = ("(0.5*((tumor__SNAI1_mRNA + tumor__TWIST1_mRNA + tumor__VIM_mRNA + tumor__CDH2_mRNA - 4)/tumor__A_target"
-           " + (1 - tumor__CDH1_mRNA)*(1 + tumor__R_target)/tumor__R_target)/5"
-           " + 0.5*(tumor__FSCN1_mRNA - 1)/tumor__A_coactivation)")
-    b.rule("tumor_invasion", inv, "dimensionless", "invasion index 0..1 (EMT and FSCN1)")
+    # --- seeding from the primary (its invasion index: the rule tme.model declares)
     b.rule("shed_flux", f"{M('k_shed')}*tumor_cells*({M('b_shed')} + tumor_invasion)"
            f"*(1 + {M('w_CXCR4_home')}*(tumor__CXCR4_mRNA - 1)/tumor__A_target)", "cell/day",
            "viable cells shed by the primary per day (invasion, CXCR4)")
@@ -114,8 +110,7 @@ def add_niches(b: NetworkBuilder, P) -> None:
                   METASTASIS["V_bone_if"][2])
     b.species("bone_IL11", "bone_if", 0.0, "nM", "IL-11 in the bone niche")
     b.species("bone_PTHrP", "bone_if", 0.0, "nM", "PTHrP in the bone niche")
-    x = "(bone_osteoclasts_active/bone_C_ref - 1)"
-    b.rule("bone_TGFb_drive", f"({x} + ({x}^2)^0.5)/2", "au",
+    b.rule("bone_TGFb_drive", _max0("bone_osteoclasts_active/bone_C_ref - 1"), "au",
            "TGF-β released by osteoclasts above normal (Lemaire: ∝ active osteoclasts)")
     b.rule("H_niche_bone", f"0.5*bone_IL11*{M('bone_lvl_IL11RA')}/({M('K_bone_IL11')} + bone_IL11)"
            f" + 0.5*bone_TGFb_drive/({M('K_bone_TGFb')} + bone_TGFb_drive)", "dimensionless",
@@ -161,7 +156,7 @@ def add_niches(b: NetworkBuilder, P) -> None:
     # the drive is the metastatic excess of niche IL-11 over serum: host IL-11 belongs to
     # normal remodeling ([69]: IL-11R signaling is required for it), which Lemaire's normal
     # steady state already contains
-    exc = "(bone_IL11 - blood__IL11 + ((bone_IL11 - blood__IL11)^2)^0.5)/2"
+    exc = _max0("bone_IL11 - blood__IL11")
     b.rule("bone_IL11_excess", exc, "nM", "IL-11 in the bone niche above serum (from metastatic cells)")
     drive = f"(bone_IL11_excess*{M('bone_lvl_IL11RA')}/({M('K_bone_IL11_RANKL')} + bone_IL11_excess))"
     add_bone(b, "bone", coupling={

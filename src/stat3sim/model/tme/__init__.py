@@ -101,7 +101,7 @@ def _base(subtype: str, cells: tuple) -> Network:
     if subtype not in SUBTYPE_OVERRIDES:
         raise NetworkError(f"unknown subtype {subtype!r}; allowed: {', '.join(SUBTYPES)}")
     base = default_network()
-    ov = {pid: (factor, ev) for pid, (factor, ev) in SUBTYPE_OVERRIDES[subtype].items()}
+    ov = SUBTYPE_OVERRIDES[subtype]
     params = tuple(
         replace(p, value=p.value * ov[p.id][0],
                 evidence=Evidence(f"{subtype}: ×{ov[p.id][0]:g} of tnbc — {ov[p.id][1].source}", ov[p.id][1].refs))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 
 from ..cells import CELL_TYPES as SIGNALING_PRESETS
-from ..network import Evidence, Network, NetworkBuilder
+from ..network import Evidence, Network, NetworkBuilder, hill
 from ..signaling import add_cell
 from ..signaling.parameters import LIGANDS, MOLEC_PER_nM
 from .parameters import TME
@@ -130,14 +130,6 @@ class _P:
 def per_day(expr: str) -> str:
     """A rate given per day, as the engine's per-minute rate, gated by ``pop_on``."""
     return f"({expr})*pop_on/min_per_day"
-
-
-def hillx(x: str, K: str) -> str:
-    return f"({x}/({K} + {x}))"
-
-
-def hilln(x: str, K: str, n: str) -> str:
-    return f"(({x})^{n}/(({K})^{n} + ({x})^{n}))"
 
 
 def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = None,
@@ -300,7 +292,7 @@ def _ensure_level(b: NetworkBuilder, cell: str, gene: str) -> str:
 def _recruitment_drive(b: NetworkBuilder, P: _P) -> None:
     if b.has("H_IL6_rec"):
         return
-    b.rule("H_IL6_rec", hillx("IL6", P("K_IL6_rec")), "dimensionless", "interstitial IL-6 drive of recruitment (0..1)")
+    b.rule("H_IL6_rec", hill("IL6", P("K_IL6_rec")), "dimensionless", "interstitial IL-6 drive of recruitment (0..1)")
     b.rule("myeloid_drive", f"1 + {P('w_IL6_rec')}*H_IL6_rec + {P('w_NFkB_rec')}*tumor__NFkB_nuc", "dimensionless",
            "IL-6 and tumor NF-κB drive of neutrophil/MDSC recruitment (1 = basal)")
 
@@ -321,7 +313,7 @@ def add_macrophages(b: NetworkBuilder, P: _P, init: dict) -> None:
     b.reaction("monocyte_differentiation", [Mo], [M1], per_day(f"{P('k_mono_diff')}*{Mo}"), "tumor",
                "monocyte → macrophage")
     b.reaction("monocyte_death", [Mo], [], per_day(f"{P('k_mono_death')}*{Mo}"), "tumor", "monocyte death")
-    b.rule("H_STAT3_macrophage", hilln(_stat3("macrophage"), P("K_STAT3_mac"), P("n_M2")), "dimensionless",
+    b.rule("H_STAT3_macrophage", hill(_stat3("macrophage"), P("K_STAT3_mac"), P("n_M2")), "dimensionless",
            "macrophage STAT3 activity (0..1)")
     b.reaction("M2_polarisation", [M1], [M2],
                per_day(f"{P('k_M2_pol')}*({P('b_M2')} + H_STAT3_macrophage)*{M1}"), "tumor",
@@ -350,11 +342,11 @@ def add_granulocytes(b: NetworkBuilder, P: _P, init: dict) -> None:
     b.reaction("neutrophil_death", [N], [], per_day(f"{P('k_neut_death')}*{N}"), "tumor", "neutrophil death")
     b.reaction("mdsc_recruitment", [], [M], per_day(f"{P('k_mdsc_rec')}*V_cells_mL*myeloid_drive"), "tumor",
                "MDSC recruitment", ev)
-    b.rule("H_STAT3_mdsc", hillx(_stat3("mdsc"), P("K_STAT3_mdsc")), "dimensionless", "MDSC STAT3 activity (0..1)")
+    b.rule("H_STAT3_mdsc", hill(_stat3("mdsc"), P("K_STAT3_mdsc")), "dimensionless", "MDSC STAT3 activity (0..1)")
     b.reaction("mdsc_death", [M], [],
                per_day(f"{P('k_mdsc_death')}*(1 + {P('w_mdsc_apop')}*(1 - H_STAT3_mdsc))*{M}"), "tumor",
                "MDSC death (STAT3 protects)", E("STAT3 drives MDSC expansion [99]; STAT3 inhibition → Bax-dependent MDSC apoptosis (FACTS-TME 6)", (99,)))
-    b.rule("H_MDSC", hillx(_dens(M), P("K_MDSC_supp")), "dimensionless", "MDSC suppression (0..1)")
+    b.rule("H_MDSC", hill(_dens(M), P("K_MDSC_supp")), "dimensionless", "MDSC suppression (0..1)")
     b.modifier("tumor_killing", f"(1 - {P('w_MDSC_supp')}*H_MDSC)",
                E(f"MDSCs suppress T cells (QSP-IO MDSC_module.m (1 - H_MDSC)) [99]", (99,)), "MDSC suppression")
     _secrete(b, P, "mdsc_IL6_secretion", "IL6", M, f"{P('sec_IL6_mdsc')}*{_ensure_level(b, 'mdsc', 'IL6')}",
@@ -369,7 +361,7 @@ def add_dendritic_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
     Dm = _pop(b, "dcs_mature", ic["dcs_mature"], "mature dendritic cells", "vol_myeloid", P)
     b.rule("dc_total", f"{Di} + {Dm}", "cell", "dendritic cells")
     b.reaction("dc_recruitment", [], [Di], per_day(f"{P('k_dc_rec')}*V_cells_mL"), "tumor", "DC recruitment")
-    b.rule("H_STAT3_dc", hillx(_stat3("dc"), P("K_STAT3_dc")), "dimensionless", "DC STAT3 activity (0..1)")
+    b.rule("H_STAT3_dc", hill(_stat3("dc"), P("K_STAT3_dc")), "dimensionless", "DC STAT3 activity (0..1)")
     b.reaction("dc_maturation", [Di], [Dm],
                per_day(f"{P('k_dc_mat')}*{Di}/((1 + {P('w_STAT3_dc')}*H_STAT3_dc)*(1 + {P('w_PGE2_dc')}*H_PGE2))"),
                "tumor", "DC maturation (STAT3 and PGE2 suppress it)", E("STAT3 suppresses DC maturation [100]", (100,)))
@@ -389,10 +381,10 @@ def add_t_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
     T17 = _pop(b, "cd4_th17", ic["cd4_th17"], "Th17 CD4+ T cells", "vol_t_cell", P)
     b.rule("cd8_total", f"{T8} + {T8x}", "cell", "CD8+ T cells")
     b.rule("cd4_total", f"{T4} + {T17}", "cell", "CD4+ T cells")
-    b.rule("H_priming", f"{P('b_prime')} + {hillx(_dens('dcs_mature'), P('K_dcm'))}", "dimensionless",
+    b.rule("H_priming", f"{P('b_prime')} + {hill(_dens('dcs_mature'), P('K_dcm'))}", "dimensionless",
            "priming by mature DCs (basal + Hill)")
-    b.rule("H_STAT3_cd8", hillx(_stat3("cd8"), P("K_STAT3_T")), "dimensionless", "CD8+ STAT3 activity (0..1)")
-    b.rule("H_STAT3_cd4", hillx(_stat3("cd4"), P("K_STAT3_T")), "dimensionless", "CD4+ STAT3 activity (0..1)")
+    b.rule("H_STAT3_cd8", hill(_stat3("cd8"), P("K_STAT3_T")), "dimensionless", "CD8+ STAT3 activity (0..1)")
+    b.rule("H_STAT3_cd4", hill(_stat3("cd4"), P("K_STAT3_T")), "dimensionless", "CD4+ STAT3 activity (0..1)")
     b.reaction("cd8_recruitment", [], [T8],
                per_day(f"{P('k_cd8_rec')}*V_cells_mL*H_priming/(1 + {P('w_STAT3_T')}*H_STAT3_cd8)"), "tumor",
                "effector CD8+ accumulation (DC priming; T-cell STAT3 lowers it)",
@@ -412,12 +404,12 @@ def add_t_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
     b.rule("cd4_STAT3_IL11", f"{_stat3('cd4')}*{act11}/({act6} + {act11} + 1e-12)", "nM",
            "IL-11-driven STAT3 activity of CD4+ T cells")
     b.reaction("th17_polarisation", [T4], [T17],
-               per_day(f"{P('k_th17')}*{hilln('cd4_STAT3_IL6', P('K_IL6_STAT3_th17'), P('n_th17'))}*{T4}"),
+               per_day(f"{P('k_th17')}*{hill('cd4_STAT3_IL6', P('K_IL6_STAT3_th17'), P('n_th17'))}*{T4}"),
                "tumor", "Th17 polarisation by IL-6/STAT3 signaling",
                E("IL-6/STAT3 → Th17 [98]; IL-6 or IL-21 + TGF-β induce RORγt (Manel 2008, FACTS-TME 6)", (98,)))
     b.reaction("th17_reversion", [T17], [T4], per_day(f"{P('k_th17_rev')}*{T17}"), "tumor", "Th17 plasticity")
     b.reaction("th17_death", [T17], [], per_day(f"{P('k_cd4_death')}*{T17}"), "tumor", "Th17 death")
-    il11 = hillx("cd4_STAT3_IL11", P("K_IL11_STAT3_help"))
+    il11 = hill("cd4_STAT3_IL11", P("K_IL11_STAT3_help"))
     b.rule("H_help", f"{_dens(T4)}*(1 - {P('f_IL11_help')}*{il11})/{P('K_help')}", "dimensionless",
            "CD4+ help (helper density over K_help), lowered by IL-11/STAT3 signaling in CD4+ T cells")
     b.modifier("tumor_proliferation", f"1/(1 + {P('w_help')}*H_help)",
@@ -434,7 +426,7 @@ def add_pge2(b: NetworkBuilder, P: _P) -> None:
              f"{P('k_PGE2_sec')}*macrophage__PTGS2_mRNA", "PGE2 release by macrophage COX-2",
              E("myeloid STAT3 loss raises COX-2 → mammary tumor growth [105]", (105,)))
     b.reaction("PGE2_degradation", ["PGE2"], [], f"{P('k_PGE2_deg')}*PGE2", "medium", "PGE2 degradation (15-PGDH)")
-    b.rule("H_PGE2", hillx("PGE2", P("K_PGE2")), "dimensionless", "PGE2 effect (0..1)")
+    b.rule("H_PGE2", hill("PGE2", P("K_PGE2")), "dimensionless", "PGE2 effect (0..1)")
     b.modifier("tumor_proliferation", f"(1 + {P('w_PGE2_prolif')}*H_PGE2)",
                E("macrophage COX-2/PGE2 promotes mammary tumor growth [105]", (105,)), "PGE2 (EP2/EP4)")
 
@@ -450,12 +442,17 @@ def add_observables(b: NetworkBuilder, P: _P) -> None:
     A, R = "tumor__A_target", "tumor__R_target"
     up = " + ".join(f"(tumor__{g}_mRNA - 1)/{A}" for g in UP)
     down = f"(1 - tumor__CDH1_mRNA)*(1 + {R})/{R}"
+    # rules, so the metastasis layer's seeding reads the same invasion index users see
+    b.rule("tumor_EMT_index", f"({up} + {down})/5", "dimensionless",
+           "EMT index 0..1: mean induction of SNAI1, TWIST1, VIM, CDH2 and repression of CDH1")
+    b.rule("tumor_invasion", "0.5*tumor_EMT_index + 0.5*(tumor__FSCN1_mRNA - 1)/tumor__A_coactivation",
+           "dimensionless", "invasion index 0..1: EMT index and FSCN1 (STAT3 AND NF-κB) [34,35]")
     o("tumor_volume_mm3", "V_tumor_mL*1000", "mm3", "tumor volume (cells / Ve_T)")
     o("tumor_diameter_mm", f"2*(3*V_tumor_mL*1000/(4*{math.pi!r}))^(1/3)", "mm", "diameter of the equivalent sphere")
     o("tumor_cells", "tumor_cells", "cell", "live tumor cells")
-    o("tumor.EMT_index", f"({up} + {down})/5", "dimensionless",
+    o("tumor.EMT_index", "tumor_EMT_index", "dimensionless",
       "EMT index 0..1: mean induction of SNAI1, TWIST1, VIM, CDH2 and repression of CDH1")
-    o("tumor.invasion", f"0.5*({up} + {down})/5 + 0.5*(tumor__FSCN1_mRNA - 1)/tumor__A_coactivation", "dimensionless",
+    o("tumor.invasion", "tumor_invasion", "dimensionless",
       "invasion index 0..1: EMT index and FSCN1 (STAT3 AND NF-κB) [34,35]")
     o("tumor.PDL1", "tumor__CD274_mRNA", "au", "tumor PD-L1 (CD274) expression relative to no STAT input")
     o("macrophage_count", "macrophages_M1 + macrophages_M2", "cell", "tumor-associated macrophages")
