@@ -1,0 +1,265 @@
+"""Regimens written as a clinician writes them, turned into exact dose times and amounts.
+
+Grammar (case-insensitive, tokens separated by spaces)::
+
+    <drug> <dose><unit> <route> [<frequency>] [x<N>] [over <T>h|min] [@day<D>]
+
+* units: ``mg``, ``g``, ``ug``/``µg``/``mcg``, ``mg/kg``, ``mg/m2`` (``mg/m²``);
+* routes: ``iv``, ``po``, ``sc``, ``im``;
+* frequency: ``qd``/``od``/``daily``, ``bid``, ``tid``, ``qid``, ``qw``/``weekly``, ``q2w``,
+  ``q3w``, ``q4w`` (``qNw``), ``qNd``, ``qNh`` (``q12h``, ``q8h``); none, or ``x1``: one dose;
+* ``xN``: N doses; ``over 3h``: a zero-order infusion (given as 15-min boluses);
+* ``@day14`` (or ``start_day=``): the first dose, in days from the start of the run.
+
+>>> r = parse_regimen("tocilizumab 8 mg/kg iv q4w")
+>>> r.dose_mg(Patient()), r.dose_times_days(60)
+(560.0, [0.0, 28.0, 56.0])
+>>> parse_regimen("paclitaxel 80 mg/m2 iv qw x12").n_doses
+12
+
+Patient size defaults to an assumed reference adult, 70 kg and 1.8 m² (the BSA of the
+Frey 2010 tocilizumab reference patient). An IV dose without ``over`` is a bolus into
+the central compartment (a 1-h infusion is short against antibody half-lives of weeks);
+the catalog may give a default infusion time (paclitaxel: 3 h).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .catalog import ROUTES, Drug, TherapyError, get_drug, load_catalog
+
+UNITS = ("mg", "g", "ug", "µg", "mcg", "mg/kg", "mg/m2", "mg/m²")
+FREQUENCIES = ("qd", "od", "daily", "bid", "tid", "qid", "qw", "weekly", "q2w", "q3w", "q4w", "qNw", "qNd",
+               "qNh", "x1", "once")
+_NAMED = {"qd": 1.0, "od": 1.0, "daily": 1.0, "bid": 0.5, "tid": 1 / 3, "qid": 0.25, "qw": 7.0, "weekly": 7.0,
+          "qod": 2.0}
+#: a dose above this many mg/kg or mg/m² is rejected as absurd
+MAX_MG_PER_KG = 100.0
+MAX_MG_PER_M2 = 2000.0
+#: ... and a dose above this multiple of the catalog's largest labelled (or standard) single dose
+MAX_FOLD_OVER_LABEL = 10.0
+#: an infusion is given as boluses this far apart (min)
+INFUSION_STEP_MIN = 15.0
+
+_NUM = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+
+
+@dataclass(frozen=True)
+class Patient:
+    """Body size for per-kg and per-m² doses and size-scaled PK. Defaults: an assumed
+    reference adult (70 kg; 1.8 m², the BSA of Frey 2010's tocilizumab reference patient)."""
+
+    weight_kg: float = 70.0
+    bsa_m2: float = 1.8
+
+    def __post_init__(self) -> None:
+        if not (20.0 <= self.weight_kg <= 300.0):
+            raise TherapyError("weight_kg", f"body weight must be 20–300 kg, got {self.weight_kg:g}")
+        if not (0.5 <= self.bsa_m2 <= 3.5):
+            raise TherapyError("bsa_m2", f"body surface area must be 0.5–3.5 m², got {self.bsa_m2:g}")
+
+
+@dataclass(frozen=True)
+class Regimen:
+    """One drug's schedule. ``interval_days`` is None for a single dose; ``n_doses`` None
+    means "until the end of the run (or of ``duration_days``)"."""
+
+    drug: Drug
+    dose: float
+    unit: str
+    route: str
+    interval_days: float | None
+    n_doses: int | None
+    start_day: float = 0.0
+    duration_days: float | None = None
+    infusion_h: float = 0.0
+    text: str = ""
+
+    def dose_mg(self, patient: Patient | None = None) -> float:
+        """One dose in mg for this patient."""
+        p = patient or Patient()
+        return _to_mg(self.dose, self.unit, p)
+
+    def dose_times_days(self, days: float) -> list[float]:
+        """Start times of the doses that fall in [0, ``days``) (days from the start of the run)."""
+        out: list[float] = []
+        end = days if self.duration_days is None else min(days, self.start_day + self.duration_days)
+        k = 0
+        while True:
+            t = self.start_day + (k * self.interval_days if self.interval_days else 0.0)
+            if t >= end - 1e-12 or (self.n_doses is not None and k >= self.n_doses):
+                break
+            out.append(round(t, 12))
+            k += 1
+            if self.interval_days is None:
+                break
+        return out
+
+    def doses(self, days: float, patient: Patient | None = None) -> list[tuple[float, float]]:
+        """``(time_days, mg)`` of every dose given before ``days``; an infusion is split into
+        equal boluses every ``INFUSION_STEP_MIN`` minutes over its duration."""
+        mg = self.dose_mg(patient)
+        n = max(1, math.ceil(self.infusion_h * 60.0 / INFUSION_STEP_MIN - 1e-9)) if self.infusion_h > 0 else 1
+        step = self.infusion_h / 24.0 / n if n > 1 else 0.0
+        out = []
+        for t in self.dose_times_days(days):
+            for i in range(n):
+                ti = t + (i + 0.5) * step if n > 1 else t
+                if ti < days:
+                    out.append((ti, mg / n))
+        return out
+
+    def describe(self) -> str:
+        return self.text or f"{self.drug.name} {self.dose:g} {self.unit} {self.route}"
+
+
+def _to_mg(dose: float, unit: str, p: Patient) -> float:
+    u = unit.replace("µg", "ug").replace("mcg", "ug").replace("m²", "m2")
+    return {"mg": dose, "g": dose * 1e3, "ug": dose * 1e-3, "mg/kg": dose * p.weight_kg,
+            "mg/m2": dose * p.bsa_m2}[u]
+
+
+def _frequency(tok: str) -> float | None:
+    """Interval in days for a frequency token, or None if it is not one."""
+    if tok in _NAMED:
+        return _NAMED[tok]
+    m = re.fullmatch(r"q(" + _NUM + r")([hdw])", tok)
+    if m:
+        n = float(m.group(1))
+        if n <= 0:
+            raise TherapyError("frequency", f"interval must be positive, got {tok!r}")
+        return n * {"h": 1 / 24, "d": 1.0, "w": 7.0}[m.group(2)]
+    return None
+
+
+def _label_max_mg(drug: Drug) -> tuple[float, str]:
+    """The reference single dose for the absurd-dose limit: the labelled maximum, else the
+    catalog's standard regimen for the reference patient."""
+    pk = drug.pk
+    if pk is not None and pk.max_single_dose is not None:
+        return pk.max_single_dose.canonical(), "labelled maximum single dose"
+    if pk is not None:
+        std = _parse(pk.regimen, check_limits=False)
+        return std.dose_mg(Patient()), f"standard dose ({pk.regimen})"
+    return float("inf"), ""
+
+
+def parse_regimen(text: str, start_day: float | None = None, duration_days: float | None = None,
+                  n_doses: int | None = None) -> Regimen:
+    """A :class:`Regimen` from clinician's text; bad input raises :class:`TherapyError`
+    with the field (``drug``, ``dose``, ``unit``, ``route``, ``frequency``, ``schedule``)."""
+    r = _parse(text)
+    changes = {}
+    if start_day is not None:
+        changes["start_day"] = float(start_day)
+    if duration_days is not None:
+        changes["duration_days"] = float(duration_days)
+    if n_doses is not None:
+        changes["n_doses"] = int(n_doses)
+    if changes:
+        from dataclasses import replace
+        r = replace(r, **changes)
+    _check_schedule(r)
+    return r
+
+
+def _check_schedule(r: Regimen) -> None:
+    if not (r.start_day >= 0) or math.isinf(r.start_day):
+        raise TherapyError("schedule", f"start day must be ≥ 0, got {r.start_day:g}")
+    if r.duration_days is not None and not (r.duration_days > 0):
+        raise TherapyError("schedule", f"duration must be > 0 days, got {r.duration_days:g}")
+    if r.n_doses is not None and r.n_doses < 1:
+        raise TherapyError("schedule", f"number of doses must be ≥ 1, got x{r.n_doses}")
+    if r.interval_days is not None and r.interval_days * 24 < 1:
+        raise TherapyError("frequency", f"dosing interval {r.interval_days * 24:g} h is shorter than 1 h")
+    if r.interval_days is not None and r.infusion_h / 24 > r.interval_days:
+        raise TherapyError("schedule", f"an infusion of {r.infusion_h:g} h is longer than the dosing interval")
+
+
+def _parse(text: str, check_limits: bool = True) -> Regimen:
+    if not isinstance(text, str) or not text.strip():
+        raise TherapyError("regimen", "empty regimen; write e.g. 'tocilizumab 8 mg/kg iv q4w'")
+    s = " ".join(text.strip().split())
+    # the dose is the first number that follows the drug name
+    m = re.match(r"^(.*?)\s+(-?" + _NUM + r")\s*([^\s\d][^\s]*)?(?:\s+(.*))?$", s)
+    if not m or not m.group(1):
+        raise TherapyError("regimen", f"cannot read {text!r}; write '<drug> <dose> <unit> <route> [frequency] [xN]', "
+                                      "e.g. 'ruxolitinib 20 mg po bid'")
+    drug = get_drug(m.group(1))
+    dose = float(m.group(2))
+    unit = (m.group(3) or "").lower().replace("μ", "µ")
+    rest = (m.group(4) or "").lower().split()
+    if unit not in UNITS:
+        raise TherapyError("unit", f"unknown dose unit {m.group(3) or '(none)'!r} in {text!r}; allowed: {', '.join(UNITS)}")
+    if not (dose > 0) or math.isinf(dose):
+        raise TherapyError("dose", f"dose must be a positive number, got {m.group(2)} {unit}")
+    route = None
+    interval: float | None = None
+    n: int | None = None
+    start = 0.0
+    infusion: float | None = None
+    i = 0
+    while i < len(rest):
+        tok = rest[i]
+        if tok in ROUTES:
+            if route is not None:
+                raise TherapyError("route", f"two routes in {text!r}")
+            route = tok
+        elif tok in ("x1", "once"):
+            n = 1
+        elif re.fullmatch(r"x-?\d+", tok):
+            n = int(tok[1:])
+            if n < 1:
+                raise TherapyError("schedule", f"number of doses must be ≥ 1, got {tok!r}")
+        elif tok == "over" and i + 1 < len(rest):
+            mm = re.fullmatch(r"(" + _NUM + r")(h|min)", rest[i + 1])
+            if not mm:
+                raise TherapyError("schedule", f"infusion time {rest[i + 1]!r}: write e.g. 'over 3h' or 'over 30min'")
+            infusion = float(mm.group(1)) / (60.0 if mm.group(2) == "min" else 1.0)
+            i += 1
+        elif re.fullmatch(r"@?day-?" + _NUM, tok):
+            start = float(tok.lstrip("@")[3:])
+        elif _frequency(tok) is not None:
+            if interval is not None:
+                raise TherapyError("frequency", f"two frequencies in {text!r}")
+            interval = _frequency(tok)
+        elif route is None and re.fullmatch(r"[a-z]{2,3}", tok) and not tok.startswith("q"):
+            raise TherapyError("route", f"unknown route {tok!r}; allowed: {', '.join(ROUTES)}")
+        else:
+            raise TherapyError("frequency", f"unknown frequency or token {tok!r}; allowed: {', '.join(FREQUENCIES)}, "
+                                            "xN, over Nh, @dayN")
+        i += 1
+    if route is None:
+        raise TherapyError("route", f"no route in {text!r}; allowed: {', '.join(ROUTES)}")
+    if drug.pk is None or not drug.pk.dosable:
+        why = drug.pk_note or (drug.pk.pk_note if drug.pk is not None else "") or "no human PK in the catalog"
+        raise TherapyError("drug", f"{drug.name} cannot be dosed: {why}. Dosable: "
+                                   f"{', '.join(d.name for d in load_catalog().drugs if d.dosable)}")
+    if route not in drug.pk.routes:
+        raise TherapyError("route", f"{drug.name} is not given {route}; its routes: {', '.join(drug.pk.routes)}")
+    if n == 1 and interval is None:
+        interval = None
+    if infusion is None:
+        infusion = drug.pk.infusion_h.canonical() if (route == "iv" and drug.pk.infusion_h is not None) else 0.0
+    if route != "iv" and infusion:
+        raise TherapyError("schedule", f"an infusion time applies to iv doses only, not {route}")
+    reg = Regimen(drug, dose, unit, route, interval, n, start, None, infusion, s)
+    if check_limits:
+        _check_dose(reg)
+    _check_schedule(reg)
+    return reg
+
+
+def _check_dose(r: Regimen) -> None:
+    u = r.unit.replace("m²", "m2")
+    if u == "mg/kg" and r.dose > MAX_MG_PER_KG:
+        raise TherapyError("dose", f"{r.dose:g} mg/kg is above the limit of {MAX_MG_PER_KG:g} mg/kg")
+    if u == "mg/m2" and r.dose > MAX_MG_PER_M2:
+        raise TherapyError("dose", f"{r.dose:g} mg/m2 is above the limit of {MAX_MG_PER_M2:g} mg/m2")
+    ref, what = _label_max_mg(r.drug)
+    mg = r.dose_mg(Patient())
+    if mg > MAX_FOLD_OVER_LABEL * ref:
+        raise TherapyError("dose", f"{mg:g} mg (reference patient) is more than {MAX_FOLD_OVER_LABEL:g}× the "
+                                   f"{what} of {r.drug.name}, {ref:g} mg (limit {MAX_FOLD_OVER_LABEL * ref:g} mg)")
