@@ -1,0 +1,444 @@
+"""Human pharmacokinetics as a stat3sim Network: depot, central, peripheral, metabolite.
+
+:func:`add_pk` adds one drug's compartments, reactions, site-concentration rules and
+observables to any :class:`~stat3sim.model.network.NetworkBuilder` (empty or not); every
+id starts with the drug's identifier (``tocilizumab__central``), so several drugs, and the
+tumor-microenvironment model, coexist. Doses are protocol, not model: :func:`dosing_schedule`
+gives ``(time_min, species, nM)`` additions that the engine applies between integration
+segments, so a dose lands exactly at its time whatever the output grid.
+
+Structure (per drug)::
+
+    depot --ka·F--> central (V1) <--Q--> peripheral (V2)
+                      |-- CL (linear) ; Vmax·C/(Km + C) (target-mediated, where published)
+                      '-- CL_formation --> metabolite (V) -- CL_metabolite
+
+Conventions follow :mod:`stat3sim.model.network` and ``tme.model.add_blood``: volumes in pL,
+concentrations nM, time min; a reaction's rate is nM/min in its named compartment (the
+engine multiplies by that volume), so transfer between compartments of different volume
+conserves amount. Clearances are parameters in mL/day, converted in the rate law by
+``pk_pL_min_per_mL_day`` (1e9 pL/mL ÷ 1440 min/day); the Michaelis–Menten term is written
+as a clearance ``CLmax = Vmax/Km`` (mL/day) times ``1/(1 + C/Km)``.
+
+Site concentrations are rules (readable by rate laws) and observables, in nM:
+``<p>__free_plasma_nM = fu · C``, ``<p>__tumor_nM = kp_tumor · free``,
+``<p>__bone_nM = kp_bone · free`` (free-drug distribution at equilibrium; the ratios are
+catalog values or class defaults, mostly assumed). Mass concentrations (µg/mL for
+antibodies and fusion proteins, ng/mL for small molecules) are computed by
+:func:`simulate_pk` from nM and the molar mass, since the model's unit table has no mass
+concentrations.
+
+Run as ``python -m stat3sim.therapy.pk --table`` to print the model-vs-published table.
+"""
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..model.network import Network, NetworkBuilder
+from .catalog import Drug, Published, load_catalog
+from .regimen import Patient, Regimen, parse_regimen
+
+#: pL/min per mL/day
+_CONV = 1e9 / 1440.0
+#: nominal volume of an absorption depot (its concentration has no physical meaning)
+DEPOT_L = 1.0
+
+
+@dataclass(frozen=True)
+class PKSpecies:
+    """What :func:`add_pk` added for one drug: ids to wire PD to, and dose conversion data.
+
+    ``free_plasma``, ``tumor`` and ``bone`` are rule ids (nM, readable in rate laws);
+    ``observables`` maps column label (``tocilizumab_plasma_nM``) to observable id.
+    For a drug with an active metabolite (tamoxifen -> endoxifen) the ``metabolite_*``
+    fields hold the metabolite's ids."""
+
+    drug: str
+    prefix: str
+    route: str
+    central: str
+    depot: str | None
+    peripheral: str | None
+    free_plasma: str
+    tumor: str
+    bone: str
+    mw_g_mol: float
+    dose_species: str
+    dose_volume_L: float
+    bioavailability: float
+    observables: dict[str, str] = field(default_factory=dict)
+    metabolite: str | None = None
+    metabolite_name: str | None = None
+    metabolite_mw_g_mol: float | None = None
+    metabolite_free_plasma: str | None = None
+    metabolite_tumor: str | None = None
+    metabolite_bone: str | None = None
+    mass_unit: str = "ug/mL"
+
+    @property
+    def plasma_column(self) -> str:
+        return f"{self.drug}_plasma_{self.mass_unit.replace('/', '_')}"
+
+    def nM_per_mg(self) -> float:
+        """Concentration added to the dose species per mg given (after bioavailability)."""
+        return self.bioavailability * 1e6 / self.mw_g_mol / self.dose_volume_L
+
+    def to_mass(self, nM: np.ndarray | float) -> np.ndarray | float:
+        """nM of the parent drug -> its mass concentration (``mass_unit``)."""
+        return np.asarray(nM) * self.mw_g_mol / (1e6 if self.mass_unit == "ug/mL" else 1e3)
+
+
+def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
+           prefix: str | None = None) -> PKSpecies:
+    """Add one drug's PK (as given by ``regimen``'s route) to builder ``b``.
+
+    >>> from stat3sim.model.network import NetworkBuilder
+    >>> b = NetworkBuilder("pk")
+    >>> ids = add_pk(b, parse_regimen("tocilizumab 8 mg/kg iv q4w"))
+    >>> ids.central, ids.tumor
+    ('tocilizumab__central', 'tocilizumab__tumor_nM')
+    """
+    p_ = patient or Patient()
+    drug = regimen.drug
+    cat = load_catalog()
+    pk = drug.pk
+    assert pk is not None and pk.dosable, drug.name
+    p = prefix or drug.ident
+    w, a = p_.weight_kg, p_.bsa_m2
+
+    def val(q) -> float:
+        return q.canonical(weight_kg=w, bsa_m2=a)
+
+    def par(name: str, q, unit: str, factor: float = 1.0, desc: str = "") -> str:
+        return b.parameter(f"{p}__{name}", val(q) * factor, unit, q.source, desc)
+
+    b.parameter("pk_pL_min_per_mL_day", _CONV, "dimensionless", "definition: 1e9 pL/mL / 1440 min/day",
+                "converts a clearance in mL/day to pL/min")
+    b.parameter("pk_min_per_day", 1440.0, "min/day", "definition", "minutes per day (PK rates per day)")
+    V1 = val(pk.V1)
+    c1 = b.compartment(f"{p}__V1", V1 * 1e12, "pL", f"{drug.name}: central (plasma) volume", pk.V1.source)
+    C = b.species(f"{p}__central", c1, 0.0, "nM", f"{drug.name}: plasma (total)")
+    CL = par("CL", pk.CL, "mL/day", 1e3, "linear clearance")
+    met = pk.metabolite
+    out_of_central = f"{CL}"
+    if met is not None:
+        CLf = b.parameter(f"{p}__CL_formation", val(met.CL_formation) * 1e3, "mL/day", met.CL_formation.source,
+                          f"formation clearance of {met.name}")
+        out_of_central = f"({CL} - {CLf})"
+    b.reaction(f"{p}__elimination", [C], [], f"{out_of_central}*pk_pL_min_per_mL_day/{c1}*{C}", c1,
+               f"{drug.name}: linear elimination", pk.CL.source)
+    if pk.Vmax is not None:
+        mw = val(pk.mw)
+        Km_nM = val(pk.Km) * 1e6 / mw  # µg/mL -> nM
+        Km = b.parameter(f"{p}__Km", Km_nM, "nM", pk.Km.source, f"Km {pk.Km.value:g} {pk.Km.unit} at MW {mw:g} g/mol")
+        CLmax = b.parameter(f"{p}__CLmax", val(pk.Vmax) / val(pk.Km) * 1e3, "mL/day",
+                            f"Vmax/Km: {pk.Vmax.source}", f"Vmax {pk.Vmax.value:g} {pk.Vmax.unit} / Km")
+        b.reaction(f"{p}__tmdd", [C], [], f"{CLmax}*pk_pL_min_per_mL_day/{c1}*{C}/(1 + {C}/{Km})", c1,
+                   f"{drug.name}: target-mediated (Michaelis-Menten) elimination", pk.Vmax.source)
+    P = None
+    if pk.V2 is not None:
+        c2 = b.compartment(f"{p}__V2", val(pk.V2) * 1e12, "pL", f"{drug.name}: peripheral volume", pk.V2.source)
+        P = b.species(f"{p}__peripheral", c2, 0.0, "nM", f"{drug.name}: peripheral")
+        Q = par("Q", pk.Q, "mL/day", 1e3, "inter-compartmental clearance")
+        b.reaction(f"{p}__distribution", [C], [P], f"{Q}*pk_pL_min_per_mL_day/{c1}*({C} - {P})", c1,
+                   f"{drug.name}: central <-> peripheral", pk.Q.source)
+    depot = None
+    F = 1.0
+    if regimen.route != "iv":
+        cd = b.compartment(f"{p}__gut" if regimen.route == "po" else f"{p}__site", DEPOT_L * 1e12, "pL",
+                           f"{drug.name}: {regimen.route} absorption depot (nominal volume)",
+                           "assumed — nominal 1 L; only its amount matters")
+        depot = b.species(f"{p}__depot", cd, 0.0, "nM", f"{drug.name}: {regimen.route} depot")
+        ka = par(f"ka_{regimen.route}", pk.ka[regimen.route], "1/day", 1.0, f"{regimen.route} absorption rate")
+        b.reaction(f"{p}__absorption", [depot], [C], f"{ka}/pk_min_per_day*{depot}", cd,
+                   f"{drug.name}: first-order absorption", pk.ka[regimen.route].source)
+        F = val(pk.F[regimen.route])
+        b.parameter(f"{p}__F_{regimen.route}", F, "dimensionless", pk.F[regimen.route].source,
+                    "bioavailability (applied to the amount put into the depot)")
+    fu_q, kt_q, kb_q = (cat.default(drug, k) for k in ("fu", "kp_tumor", "kp_bone"))
+    fu = b.parameter(f"{p}__fu", fu_q.value if fu_q else 1.0, "dimensionless",
+                     fu_q.source if fu_q else "assumed — no binding data", "fraction unbound in plasma")
+    kt = b.parameter(f"{p}__kp_tumor", kt_q.value, "dimensionless", kt_q.source,
+                     "free tumor interstitial / free plasma")
+    kb = b.parameter(f"{p}__kp_bone", kb_q.value, "dimensionless", kb_q.source, "free bone niche / free plasma")
+    free = b.rule(f"{p}__free_plasma_nM", f"{fu}*{C}", "nM", f"{drug.name}: free plasma")
+    tum = b.rule(f"{p}__tumor_nM", f"{kt}*{free}", "nM", f"{drug.name}: free, tumor interstitium")
+    bone = b.rule(f"{p}__bone_nM", f"{kb}*{free}", "nM", f"{drug.name}: free, bone niche")
+    obs = {}
+    for lab, expr, desc in (("plasma_nM", C, "total plasma concentration"),
+                            ("free_plasma_nM", free, "unbound plasma concentration"),
+                            ("tumor_nM", tum, "free concentration in the tumor interstitium"),
+                            ("bone_nM", bone, "free concentration in the bone niche")):
+        obs[f"{drug.name}_{lab}"] = b.observable(f"{p}__obs__{lab}", expr, "nM", f"{drug.name}_{lab}", desc)
+    ids = dict(metabolite=None)
+    if met is not None:
+        cm = b.compartment(f"{p}__Vm", val(met.V) * 1e12, "pL", f"{met.name}: volume", met.V.source)
+        M = b.species(f"{p}__{met.name}", cm, 0.0, "nM", f"{met.name} (metabolite of {drug.name}): plasma")
+        CLm = b.parameter(f"{p}__CL_{met.name}", val(met.CL) * 1e3, "mL/day", met.CL.source, f"{met.name} clearance")
+        b.reaction(f"{p}__formation_{met.name}", [C], [M], f"{p}__CL_formation*pk_pL_min_per_mL_day/{c1}*{C}", c1,
+                   f"{drug.name} -> {met.name}", met.CL_formation.source)
+        b.reaction(f"{p}__elimination_{met.name}", [M], [], f"{CLm}*pk_pL_min_per_mL_day/{cm}*{M}", cm,
+                   f"{met.name}: elimination", met.CL.source)
+        fum = b.parameter(f"{p}__fu_{met.name}", met.fu.value, "dimensionless", met.fu.source,
+                          f"{met.name} fraction unbound")
+        mfree = b.rule(f"{p}__{met.name}_free_plasma_nM", f"{fum}*{M}", "nM", f"{met.name}: free plasma")
+        mt = b.rule(f"{p}__{met.name}_tumor_nM", f"{kt}*{mfree}", "nM", f"{met.name}: free, tumor")
+        mb = b.rule(f"{p}__{met.name}_bone_nM", f"{kb}*{mfree}", "nM", f"{met.name}: free, bone niche")
+        for lab, expr in (("plasma_nM", M), ("free_plasma_nM", mfree), ("tumor_nM", mt), ("bone_nM", mb)):
+            obs[f"{drug.name}_{met.name}_{lab}"] = b.observable(f"{p}__obs__{met.name}_{lab}", expr, "nM",
+                                                                f"{drug.name}_{met.name}_{lab}", f"{met.name} {lab}")
+        ids = dict(metabolite=M, metabolite_name=met.name, metabolite_mw_g_mol=val(met.mw),
+                   metabolite_free_plasma=mfree, metabolite_tumor=mt, metabolite_bone=mb)
+    return PKSpecies(drug=drug.name, prefix=p, route=regimen.route, central=C, depot=depot, peripheral=P,
+                     free_plasma=free, tumor=tum, bone=bone, mw_g_mol=val(pk.mw),
+                     dose_species=depot or C, dose_volume_L=DEPOT_L if depot else V1, bioavailability=F,
+                     observables=obs, mass_unit="ug/mL" if drug.is_large else "ng/mL", **ids)
+
+
+def dosing_schedule(regimen: Regimen, species: PKSpecies, days: float,
+                    patient: Patient | None = None) -> tuple[dict[str, float], list[tuple[float, str, float]]]:
+    """The doses of ``regimen`` before ``days`` as the engine's protocol: ``(stimuli at t = 0
+    {species: nM}, schedule [(time_min, species, nM)])``. Amounts are mg × F → nmol → nM in
+    the dose compartment (central for iv, the depot otherwise)."""
+    stim: dict[str, float] = {}
+    sched: list[tuple[float, str, float]] = []
+    k = species.nM_per_mg()
+    for t_day, mg in regimen.doses(days, patient):
+        if t_day == 0:
+            stim[species.dose_species] = stim.get(species.dose_species, 0.0) + mg * k
+        else:
+            sched.append((t_day * 1440.0, species.dose_species, mg * k))
+    return stim, sched
+
+
+def _as_regimens(regimens: Regimen | str | Iterable[Regimen | str]) -> list[Regimen]:
+    if isinstance(regimens, (Regimen, str)):
+        regimens = [regimens]
+    return [r if isinstance(r, Regimen) else parse_regimen(r) for r in regimens]
+
+
+def _build(regs: list[Regimen], patient: Patient | None) -> tuple[NetworkBuilder, list[PKSpecies]]:
+    b = NetworkBuilder("stat3sim_pk")
+    used: dict[str, int] = {}
+    out = []
+    for r in regs:
+        ident = r.drug.ident
+        used[ident] = used.get(ident, 0) + 1
+        prefix = ident if used[ident] == 1 else f"{ident}_{used[ident]}"
+        out.append(add_pk(b, r, patient, prefix))
+    return b, out
+
+
+def pk_network(regimens: Regimen | str | Iterable[Regimen | str], patient: Patient | None = None,
+               days: float | None = None) -> Network:
+    """A stand-alone Network with only the PK of these regimens; with ``days``, its
+    protocol holds their doses over that many days."""
+    regs = _as_regimens(regimens)
+    b, ids = _build(regs, patient)
+    net = b.build()
+    if days is not None:
+        for r, s in zip(regs, ids):
+            stim, sched = dosing_schedule(r, s, days, patient)
+            for sid, v in stim.items():
+                net = net.with_stimulus({sid: v})
+            for t, sid, v in sched:
+                net = net.with_stimulus({sid: v}, at=t)
+    return net
+
+
+def simulate_pk(regimens: Regimen | str | Iterable[Regimen | str], days: float, patient: Patient | None = None,
+                points_per_day: int = 24, times_days: Sequence[float] | None = None) -> pd.DataFrame:
+    """Concentration time course: ``time_days``, then per drug ``<drug>_plasma_ug_mL`` (antibodies,
+    fusion proteins) or ``<drug>_plasma_ng_mL`` (small molecules), ``<drug>_free_plasma_nM``,
+    ``<drug>_tumor_nM``, ``<drug>_bone_nM`` (and the metabolite's, e.g.
+    ``tamoxifen_endoxifen_plasma_nM``). Doses land exactly at their times; a grid point at a
+    dose time shows the state just after the dose.
+
+    >>> df = simulate_pk("siltuximab 11 mg/kg iv q3w", days=42, points_per_day=1)
+    >>> list(df.columns)[:2]
+    ['time_days', 'siltuximab_plasma_ug_mL']
+    """
+    from ..engine.roadrunner import Simulator
+
+    if not (days > 0):
+        raise ValueError(f"days must be > 0, got {days}")
+    regs = _as_regimens(regimens)
+    b, ids = _build(regs, patient)
+    net = b.build()
+    stim: dict[str, float] = {}
+    sched: list[tuple[float, str, float]] = []
+    for r, s in zip(regs, ids):
+        st, sc = dosing_schedule(r, s, days, patient)
+        for k, v in st.items():
+            stim[k] = stim.get(k, 0.0) + v
+        sched += sc
+    if times_days is None:
+        n = int(round(days * points_per_day))
+        grid = np.linspace(0.0, float(days), n + 1)
+    else:
+        grid = np.unique(np.asarray(times_days, float))
+        if grid[0] != 0.0:
+            grid = np.concatenate([[0.0], grid])
+    sim = Simulator.for_network(net)
+    res = sim.run(net, t_end=float(grid[-1]) * 1440.0, times=grid * 1440.0, stimuli=stim, schedule=tuple(sched),
+                  presimulate=False)
+    if not res.ok:
+        raise RuntimeError(f"PK simulation failed: {res.message}")
+    data: dict[str, np.ndarray] = {"time_days": res.time / 1440.0}
+    for s in ids:
+        tag = s.drug if s.prefix == regs[0].drug.ident or s.prefix == _ident(s.drug) else s.prefix
+        data[f"{tag}_plasma_{s.mass_unit.replace('/', '_')}"] = s.to_mass(res[f"{s.prefix}__central"])
+        for lab in ("free_plasma_nM", "tumor_nM", "bone_nM"):
+            data[f"{tag}_{lab}"] = res[f"{s.prefix}__obs__{lab}"]
+        if s.metabolite:
+            for lab in ("plasma_nM", "free_plasma_nM", "tumor_nM", "bone_nM"):
+                data[f"{tag}_{s.metabolite_name}_{lab}"] = res[f"{s.prefix}__obs__{s.metabolite_name}_{lab}"]
+    return pd.DataFrame(data)
+
+
+def _ident(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name)
+
+
+# ------------------------------------------------------------------ model vs published
+def _conc(df: pd.DataFrame, drug: Drug, unit: str, metabolite: bool = False) -> np.ndarray:
+    """The parent's (or metabolite's) plasma concentration of ``df`` in ``unit``."""
+    if metabolite:
+        met = drug.pk.metabolite.name
+        nM = df[f"{drug.name}_{met}_plasma_nM"].to_numpy()
+        mw = drug.pk.metabolite.mw.canonical()
+    else:
+        col = [c for c in df.columns if c.startswith(f"{drug.name}_plasma_")][0]
+        mass = df[col].to_numpy()
+        mw = drug.pk.mw.canonical()
+        nM = mass * (1e6 if col.endswith("ug_mL") else 1e3) / mw
+    return {"nM": nM, "ug/mL": nM * mw / 1e6, "ng/mL": nM * mw / 1e3}[unit]
+
+
+def linear_terminal_half_life_h(drug: Drug, route: str = "iv", patient: Patient | None = None) -> float:
+    """Slowest disposition (or absorption) half-life of the linear part of the model (h)."""
+    p = patient or Patient()
+    pk = drug.pk
+    v = lambda q: q.canonical(weight_kg=p.weight_kg, bsa_m2=p.bsa_m2)
+    V1, CL = v(pk.V1), v(pk.CL)
+    if pk.V2 is not None:
+        V2, Q = v(pk.V2), v(pk.Q)
+        A = np.array([[-(CL + Q) / V1, Q / V1], [Q / V2, -Q / V2]])
+        lam = min(abs(np.linalg.eigvals(A)))
+    else:
+        lam = CL / V1
+    if route != "iv":
+        lam = min(lam, v(pk.ka[route]))
+    return math.log(2) / lam * 24.0
+
+
+def measure(drug: Drug, pub: Published, patient: Patient | None = None) -> float:
+    """The model's value of a published figure, in the figure's unit.
+
+    * ``t_half``: ln2·Δt / ln(C(t0)/C(t1)) over ``window_days`` after a single dose;
+    * ``t_half_ss``: the same over the last dosing interval at steady state (from 2 days
+      after the dose to the trough);
+    * ``Cmax``: peak after a single dose; ``Cmax_ss``/``Cmin_ss``: peak and pre-dose trough
+      of the last of enough intervals to reach steady state (≥ 10 intervals and ≥ 6 slowest
+      half-lives); ``Cmax_ss_metabolite``: the active metabolite's peak there.
+    """
+    reg = parse_regimen(pub.regimen)
+    unit = pub.unit
+    if pub.quantity in ("t_half",):
+        t0, t1 = pub.window_days or (0.0, 1.0)
+        step = min(0.01, (t1 - t0) / 50)
+        df = simulate_pk(reg, days=t1 + step, patient=patient, times_days=np.array([t0, t1]))
+        c = _conc(df, drug, "nM")
+        i0, i1 = int(np.argmin(abs(df.time_days - t0))), int(np.argmin(abs(df.time_days - t1)))
+        th = math.log(2) * (t1 - t0) / math.log(c[i0] / c[i1])
+        return th * (24.0 if unit == "h" else 1.0)
+    tau = reg.interval_days
+    if pub.quantity == "Cmax":
+        days = 3.0 if tau is None else tau
+        th = linear_terminal_half_life_h(drug, reg.route, patient) / 24.0
+        days = max(days, min(3 * th, 60.0))
+        df = simulate_pk(reg, days=days, patient=patient, times_days=np.linspace(0, days, 2001))
+        return float(np.max(_conc(df, drug, unit)))
+    th = linear_terminal_half_life_h(drug, reg.route, patient) / 24.0
+    n = max(10, math.ceil(6 * th / tau))
+    days = n * tau
+    grid = np.concatenate([np.linspace(0, (n - 1) * tau, 200, endpoint=False),
+                           np.linspace((n - 1) * tau, days, 1001)])
+    df = simulate_pk(reg, days=days, patient=patient, times_days=grid)
+    last = df.time_days.to_numpy() >= (n - 1) * tau - 1e-9
+    if pub.quantity == "Cmax_ss_metabolite":
+        return float(np.max(_conc(df, drug, unit, metabolite=True)[last]))
+    c = _conc(df, drug, "nM" if unit in ("h", "day") else unit)
+    if pub.quantity == "Cmax_ss":
+        return float(np.max(c[last]))
+    if pub.quantity == "Cmin_ss":
+        return float(c[-1])
+    if pub.quantity == "t_half_ss":
+        t = df.time_days.to_numpy()
+        a = int(np.argmin(abs(t - ((n - 1) * tau + 2.0))))
+        th = math.log(2) * (t[-1] - t[a]) / math.log(c[a] / c[-1])
+        return th * (24.0 if unit == "h" else 1.0)
+    raise ValueError(pub.quantity)
+
+
+def comparison_rows(patient: Patient | None = None) -> list[dict]:
+    """Model vs published for every dosable drug: one row per published figure (and one
+    row with the model's linear terminal t½ for drugs without published figures)."""
+    rows = []
+    for d in load_catalog().drugs:
+        if not d.dosable:
+            continue
+        th = linear_terminal_half_life_h(d, "iv", patient)
+        if not d.published:
+            rows.append(dict(agent=d.name, regimen=d.pk.regimen, quantity="t½ (linear terminal)",
+                             model=th / 24.0, unit="day", published=None, tolerance="", agrees=None,
+                             source="no published figure read"))
+        for pub in d.published:
+            m = measure(d, pub, patient)
+            rows.append(dict(agent=d.name, regimen=pub.regimen, quantity=pub.quantity, model=m, unit=pub.unit,
+                             published=pub.value, tolerance=pub.tolerance_text,
+                             agrees=pub.accepts(m), checked=pub.checked, source=pub.source))
+    return rows
+
+
+def markdown_table(patient: Patient | None = None) -> str:
+    """The PK comparison as Markdown (docs/pharmacokinetics.md)."""
+    p = patient or Patient()
+    names = {"t_half": "t½ (single dose)", "t_half_ss": "effective t½ at SS", "Cmax": "Cmax (single dose)",
+             "Cmax_ss": "Cmax at SS", "Cmin_ss": "Cmin (trough) at SS",
+             "Cmax_ss_metabolite": "active metabolite Cmax at SS"}
+    lines = [
+        "# Pharmacokinetics: model vs published",
+        "",
+        "Generated by `python -m stat3sim.therapy.pk --table > docs/pharmacokinetics.md`; do not edit by hand.",
+        f"Reference patient (assumed): {p.weight_kg:g} kg, {p.bsa_m2:g} m². Agreement: within the stated",
+        "variability (a factor 1 + CV of the published mean, a stated range or bound); tolerances marked",
+        "\"assumed\" in the source had no variability in the source read. Agents without a clearance and a",
+        "volume in a source read (bazedoxifene, pyrimethamine, napabucasin, galunisertib, curcumin, LLY17,",
+        "TTI-101, STX-0119, SD-36, GANT61) are not dosable and not listed.",
+        "",
+        "| agent | regimen | quantity | model | published | tolerance | agrees | source |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in comparison_rows(p):
+        pubv = "—" if r["published"] is None else f"{r['published']:.3g} {r['unit']}"
+        agrees = "—" if r["agrees"] is None else ("yes" if r["agrees"] else "**no**")
+        if r.get("checked") is False and r["agrees"] is not None:
+            agrees += " (not tested: low confidence)"
+        lines.append(f"| {r['agent']} | `{r['regimen']}` | {names.get(r['quantity'], r['quantity'])} | "
+                     f"{r['model']:.3g} {r['unit']} | {pubv} | {r['tolerance']} | {agrees} | {r['source']} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    if "--table" in sys.argv[1:]:
+        sys.stdout.write(markdown_table())
+    else:
+        print("usage: python -m stat3sim.therapy.pk --table", file=sys.stderr)
+        sys.exit(2)
