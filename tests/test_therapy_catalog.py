@@ -1,0 +1,160 @@
+"""The drug catalog and the regimen parser: every number has a unit and a source; names,
+routes, units, doses and schedules are checked with one clear message each."""
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from stat3sim.therapy import Patient, TherapyError, get_drug, load_catalog, parse_regimen
+from stat3sim.therapy.catalog import Quantity, parse_catalog
+
+LAYER3 = ("tocilizumab", "siltuximab", "clazakizumab", "olamkicept", "bazedoxifene", "anti-IL-11", "anti-IL-11RA",
+          "ruxolitinib", "baricitinib", "LLY17", "pyrimethamine", "TTI-101", "napabucasin", "STX-0119", "curcumin",
+          "SD-36", "celecoxib", "galunisertib", "atezolizumab", "durvalumab", "pembrolizumab", "tamoxifen",
+          "fulvestrant", "paclitaxel", "vismodegib", "GANT61")
+
+
+def _quantities(obj):
+    if isinstance(obj, Quantity):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _quantities(v)
+    elif isinstance(obj, BaseModel):
+        for k in type(obj).model_fields:
+            yield from _quantities(getattr(obj, k))
+    elif isinstance(obj, (tuple, list)):
+        for v in obj:
+            yield from _quantities(v)
+
+
+def test_every_layer3_agent_is_in_the_catalog():
+    names = load_catalog().names()
+    assert set(LAYER3) <= set(names)
+
+
+def test_every_number_has_a_unit_and_a_source():
+    cat = load_catalog()
+    qs = list(_quantities(cat))
+    assert len(qs) > 100
+    for q in qs:
+        assert q.unit and q.source.strip()
+    for d in cat.drugs:
+        for p in d.potency:
+            assert p.source.strip() and p.unit
+        for pub in d.published:
+            assert pub.source.strip() and pub.unit
+
+
+def test_dosable_drugs_have_a_standard_regimen_that_parses():
+    cat = load_catalog()
+    dosable = [d for d in cat.drugs if d.dosable]
+    assert {"tocilizumab", "siltuximab", "ruxolitinib", "celecoxib", "atezolizumab", "pembrolizumab"} <= {
+        d.name for d in dosable}
+    for d in dosable:
+        assert parse_regimen(d.pk.regimen).drug is d
+
+
+def test_trial_ids_from_the_review_are_recorded():
+    assert "NCT03195699" in get_drug("TTI-101").trials
+    assert "NCT01830621" in get_drug("napabucasin").trials
+    assert {"NCT02448771", "NCT04821141"} <= set(get_drug("bazedoxifene").trials)
+    assert "NCT04191421" in get_drug("siltuximab").trials
+
+
+def test_names_resolve_case_insensitively_through_synonyms():
+    assert get_drug("ACTEMRA").name == "tocilizumab"
+    assert get_drug("incb018424").name == "ruxolitinib"
+    assert get_drug("C188-9").name == "TTI-101"
+
+
+def test_unknown_drug_names_the_closest_known():
+    with pytest.raises(TherapyError) as e:
+        get_drug("tocilizumb")
+    assert e.value.field == "drug" and "did you mean tocilizumab" in str(e.value)
+
+
+def test_unit_conversions():
+    q = Quantity(value=12.2, unit="L/h/m2", source="x")
+    assert q.canonical(bsa_m2=1.8) == pytest.approx(12.2 * 24 * 1.8)
+    assert Quantity(value=690, unit="mL/min", source="x").canonical() == pytest.approx(993.6)
+    with pytest.raises(TherapyError):
+        q.canonical()
+
+
+def test_a_malformed_catalog_names_the_field():
+    bad = "defaults: {}\ndrugs:\n  - {name: x, class: antibody, target: IL6, mechanism: magic, status: s}\n"
+    with pytest.raises(TherapyError, match="mechanism"):
+        parse_catalog(bad)
+    nosource = ("defaults: {}\ndrugs:\n  - name: x\n    class: antibody\n    target: IL6\n    mechanism: ligand_sequestration\n"
+                "    status: s\n    pk: {routes: [iv], regimen: r, mw: {value: 1, unit: g/mol, source: ''}}\n")
+    with pytest.raises(TherapyError, match="source"):
+        parse_catalog(nosource)
+
+
+# ------------------------------------------------------------------ regimens
+@pytest.mark.parametrize("text,mg,route,interval,n", [
+    ("tocilizumab 8 mg/kg iv q4w", 560.0, "iv", 28.0, None),
+    ("ruxolitinib 20 mg po bid", 20.0, "po", 0.5, None),
+    ("paclitaxel 80 mg/m2 iv qw x12", 144.0, "iv", 7.0, 12),
+    ("siltuximab 11 mg/kg iv q3w x1", 770.0, "iv", 21.0, 1),
+    ("celecoxib 200 mg po q12h", 200.0, "po", 0.5, None),
+    ("baricitinib 4 mg po qd", 4.0, "po", 1.0, None),
+    ("tocilizumab 162 mg sc q2w", 162.0, "sc", 14.0, None),
+    ("ruxolitinib 5000 ug po tid", 5.0, "po", 1 / 3, None),
+    ("ruxolitinib 10 µg po q8h", 0.01, "po", 1 / 3, None),
+    ("tamoxifen 0.02 g po q1d", 20.0, "po", 1.0, None),
+])
+def test_regimens_as_clinicians_write_them(text, mg, route, interval, n):
+    r = parse_regimen(text)
+    assert r.dose_mg(Patient()) == pytest.approx(mg)
+    assert r.route == route and r.n_doses == n
+    assert r.interval_days == pytest.approx(interval)
+
+
+def test_dose_times_start_day_duration_and_count():
+    r = parse_regimen("tocilizumab 8 mg/kg iv q4w @day7")
+    assert r.dose_times_days(70) == [7.0, 35.0, 63.0]
+    assert parse_regimen("tocilizumab 8 mg/kg iv q4w", start_day=2, duration_days=30).dose_times_days(200) == [2.0, 30.0]
+    assert parse_regimen("paclitaxel 80 mg/m2 iv qw x12").dose_times_days(365) == [7.0 * k for k in range(12)]
+    assert parse_regimen("siltuximab 11 mg/kg iv x1").dose_times_days(100) == [0.0]
+    assert parse_regimen("tocilizumab 8 mg/kg iv q4w").dose_mg(Patient(weight_kg=100)) == 800.0
+
+
+def test_an_infusion_is_split_into_boluses_that_sum_to_the_dose():
+    r = parse_regimen("paclitaxel 175 mg/m2 iv x1 over 3h")
+    doses = r.doses(1.0)
+    assert len(doses) == 12 and sum(mg for _, mg in doses) == pytest.approx(315.0)
+    assert max(t for t, _ in doses) < 3 / 24
+
+
+@pytest.mark.parametrize("text,field,words", [
+    ("tocilizumb 8 mg/kg iv q4w", "drug", "tocilizumab"),
+    ("tocilizumab 8 mg/kg ix q4w", "route", "iv, po, sc, im"),
+    ("tocilizumab 8 mg/kq iv q4w", "unit", "mg/kg"),
+    ("tocilizumab -8 mg/kg iv q4w", "dose", "positive"),
+    ("tocilizumab 0 mg/kg iv q4w", "dose", "positive"),
+    ("tocilizumab 200 mg/kg iv q4w", "dose", "100 mg/kg"),
+    ("ruxolitinib 2000 mg po bid", "dose", "limit 250 mg"),
+    ("tocilizumab 8 mg/kg iv q4w x0", "schedule", "≥ 1"),
+    ("ruxolitinib 20 mg iv bid", "route", "its routes: po"),
+    ("ruxolitinib 20 mg po bld", "frequency", "bid"),
+    ("ruxolitinib 20 mg bid", "route", "no route"),
+    ("LLY17 10 mg po qd", "drug", "cannot be dosed"),
+    ("ruxolitinib 20 mg po q0h", "frequency", "positive"),
+])
+def test_bad_regimens_get_one_clear_message(text, field, words):
+    with pytest.raises(TherapyError) as e:
+        parse_regimen(text)
+    assert e.value.field == field
+    assert words in str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def test_impossible_schedules():
+    with pytest.raises(TherapyError, match="start day"):
+        parse_regimen("tocilizumab 8 mg/kg iv q4w", start_day=-1)
+    with pytest.raises(TherapyError, match="duration"):
+        parse_regimen("tocilizumab 8 mg/kg iv q4w", duration_days=0)
+    with pytest.raises(TherapyError, match="weight"):
+        Patient(weight_kg=0)

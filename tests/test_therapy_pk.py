@@ -1,0 +1,244 @@
+"""Human PK: each agent's model against its label or popPK paper (source in the docstring),
+exact dose timing, non-negativity, mass balance, and that the PK adds to any Network.
+
+Tolerances: the published variability (a factor 1 + CV of the mean, or a stated range);
+where the source gave none, the tolerance written in the catalog is marked "assumed".
+Known mismatches are ``xfail(strict=True)``: they fail the suite if they start agreeing
+(then the catalog or this note must change), and they are listed in docs/pharmacokinetics.md.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from stat3sim.model.network import NetworkBuilder
+from stat3sim.therapy import Patient, get_drug, parse_regimen
+from stat3sim.therapy.pk import (add_pk, dosing_schedule, linear_terminal_half_life_h, markdown_table, measure,
+                                 pk_network, simulate_pk)
+
+
+def check(drug: str, quantity: str, regimen: str | None = None) -> tuple[float, float]:
+    d = get_drug(drug)
+    pubs = [p for p in d.published if p.quantity == quantity and (regimen is None or p.regimen == regimen)]
+    assert len(pubs) == 1, pubs
+    pub = pubs[0]
+    m = measure(d, pub)
+    assert pub.accepts(m), f"{drug} {quantity} ({pub.regimen}): model {m:.3g} vs published {pub.value:g} {pub.unit} ({pub.tolerance_text})"
+    return m, pub.value
+
+
+# ------------------------------------------------------------------ one test per agent
+def test_tocilizumab_label_steady_state_and_single_dose():
+    """ACTEMRA US label: 8 mg/kg q4w SS Cmax 183 ± 85.6, Cmin 9.74 ± 10.5 µg/mL; 4 mg/kg q4w
+    88.3 ± 41.4 / 1.49 ± 2.13 µg/mL; single 10 mg/kg apparent terminal t½ 151 ± 59 h.
+    Model: Frey et al. 2010 (CL 0.3 L/d, V1 3.5 L, V2 2.9 L, Q 0.2 L/d, Vmax 7.5 mg/d, Km 2.7 µg/mL)."""
+    for reg in ("tocilizumab 8 mg/kg iv q4w", "tocilizumab 4 mg/kg iv q4w"):
+        check("tocilizumab", "Cmax_ss", reg)
+        check("tocilizumab", "Cmin_ss", reg)
+    check("tocilizumab", "t_half")
+    # more than dose-proportional trough (label: 6.5-fold Cmin for 2-fold dose): the TMDD term acts
+    d = get_drug("tocilizumab")
+    hi, lo = (measure(d, p) for p in d.published if p.quantity == "Cmin_ss")  # 8 then 4 mg/kg
+    assert hi / lo > 4
+
+
+@pytest.mark.xfail(strict=True, reason="model effective t½ over a SS interval (~6 d, from day 2 to trough) is below "
+                                       "the label's 8–14 d; the Frey model's terminal phase at SS is not reproduced "
+                                       "by this measure (see docs/pharmacokinetics.md)")
+def test_tocilizumab_effective_half_life_at_steady_state():
+    """Roche Australia PI / Hirabayashi 2012: effective t½ 14 → 8 days within an 8 mg/kg q4w interval."""
+    check("tocilizumab", "t_half_ss")
+
+
+def test_siltuximab_label_and_popPK():
+    """SYLVANT label: 11 mg/kg q3w SS Cmax 332 µg/mL (42 % CV), trough 84 µg/mL (78 % CV);
+    Nikanjam 2019: t½ 22.2 d (other tumors). Model: Nikanjam 2019 two-compartment linear."""
+    check("siltuximab", "Cmax_ss")
+    check("siltuximab", "Cmin_ss")
+    check("siltuximab", "t_half")
+
+
+@pytest.mark.parametrize("drug", ["clazakizumab", "olamkicept", "anti-IL-11RA"])
+def test_antibodies_without_published_pk_use_an_assumed_igg_proxy(drug):
+    """No PK was found for these (FACTS-DRUGS.md 'not found'): the catalog says 'assumed' for every
+    disposition parameter and the model is a typical IgG (t½ 2–5 weeks)."""
+    d = get_drug(drug)
+    assert all(getattr(d.pk, k).assumed for k in ("CL", "V1", "Q", "V2"))
+    assert 14 <= linear_terminal_half_life_h(d) / 24 <= 35
+
+
+def test_anti_il11_half_life_vs_press_release_is_reported_not_tested():
+    """9MW3811 press items: t½ > 1 month (low confidence). The IgG proxy gives ~26 d; the figure is
+    shown in the table and marked not tested."""
+    d = get_drug("anti-IL-11")
+    (pub,) = d.published
+    assert pub.checked is False
+    assert 20 < measure(d, pub) < 30
+
+
+def test_ruxolitinib_half_life_and_single_dose_cmax():
+    """Skyscape drug guide (label): t½ 3 h; label summary: Cmax dose-proportional, 205 nM at 5 mg
+    (→ 820 nM at 20 mg). Model: one compartment, Vd 72 L, CL derived from t½ and Vd, F 0.95."""
+    check("ruxolitinib", "t_half")
+    check("ruxolitinib", "Cmax")
+
+
+def test_ruxolitinib_free_exposure_is_far_below_cellular_potency():
+    """At 20 mg bid the free plasma peak (fu 0.03) stays far below the IL-6 signalling IC50
+    281 nM (Blood 115:3109) — the exposure side of THx-5."""
+    df = simulate_pk("ruxolitinib 20 mg po bid", days=3, points_per_day=96)
+    assert df["ruxolitinib_free_plasma_nM"].max() < 0.1 * 281
+
+
+def test_baricitinib_half_life():
+    """Clin Pharmacol Drug Dev 2020 9:952: t½ 5.7–7.3 h (healthy, 2–10 mg)."""
+    check("baricitinib", "t_half")
+
+
+def test_celecoxib_half_life():
+    """Celebrex label Table 1: effective t½ 11.2 h (single 200 mg)."""
+    check("celecoxib", "t_half")
+
+
+@pytest.mark.xfail(strict=True, reason="one-compartment model with Vss/F 429 L gives Cmax ~390 ng/mL vs the label's "
+                                       "705 ng/mL (38 % CV): celecoxib has a smaller central volume; no two-compartment "
+                                       "parameters were read")
+def test_celecoxib_cmax():
+    """Celebrex label Table 1: Cmax 705 ng/mL (38 % CV) after 200 mg."""
+    check("celecoxib", "Cmax")
+
+
+def test_atezolizumab_half_life_and_trough():
+    """doi 10.1007/s00280-019-03954-8: terminal t½ 27 d; Tecentriq SC Swiss PI: IV 1200 mg q3w SS
+    Ctrough 179 µg/mL (geomean). Model: Swiss PI CL 0.200 L/d, V1 3.28 L, Vss 6.91 L; Q assumed."""
+    check("atezolizumab", "t_half")
+    check("atezolizumab", "Cmin_ss")
+
+
+def test_durvalumab_half_life():
+    """drugs.com (Lexicomp): t½ ~17 d, CL 8.24 mL/h, Vss 5.6 L (V1/V2 split assumed)."""
+    check("durvalumab", "t_half")
+
+
+def test_pembrolizumab_half_life():
+    """Keytruda label: t½ 22 d (32 % CV). Model: Ahamadi 2017 (CL 0.22 L/d, Vc 3.48, Q 0.795, Vp 4.06)."""
+    check("pembrolizumab", "t_half")
+
+
+def test_tamoxifen_steady_state_cmax():
+    """PMC4756062 Table 2: tamoxifen SS Cmax ~369 nM at 20 mg qd. Model: Ter Heine 2014 (CL/F 9.34 L/h,
+    V/F 753 L, ka 1.90/h)."""
+    check("tamoxifen", "Cmax_ss")
+
+
+@pytest.mark.xfail(strict=True, reason="Ter Heine 2014's one-compartment CL/F and V/F give t½ 2.3 d, not the "
+                                       "label's ~7 d (the label's terminal phase is not in that model)")
+def test_tamoxifen_half_life():
+    """Swiss PI: tamoxifen t½ ~7 days."""
+    check("tamoxifen", "t_half")
+
+
+@pytest.mark.xfail(strict=True, reason="endoxifen SS Cmax 14 nM vs 23.1 nM (weak-CYP2D6-inhibitor median); with "
+                                       "tamoxifen ~28 % low at SS the metabolite is low too")
+def test_endoxifen_steady_state_cmax():
+    """PMC4756062 Table 2: endoxifen median Cmax 23.1 nM (weak CYP2D6 inhibitor group)."""
+    check("tamoxifen", "Cmax_ss_metabolite")
+
+
+def test_fulvestrant_trough():
+    """drugline (old 250 mg label): SS Cmin 7.4 ng/mL at 250 mg monthly. Model: CL 690 mL/min, Vd 4 L/kg,
+    IM absorption t½ 40 d (flip-flop, assumed)."""
+    check("fulvestrant", "Cmin_ss")
+
+
+@pytest.mark.xfail(strict=True, reason="the flip-flop one-compartment model is flatter than the label: SS Cmax 11 "
+                                       "vs 15.8 ng/mL (Tmax 7 d after IM is not represented)")
+def test_fulvestrant_cmax():
+    """drugline (old 250 mg label): SS Cmax 15.8 ng/mL at 250 mg monthly."""
+    check("fulvestrant", "Cmax_ss")
+
+
+def test_paclitaxel_3h_infusion():
+    """Taxol label Table 1 (175 mg/m², 3-h infusion, n = 5): Cmax 3650 ng/mL, t½ 20.2 h, AUC 15007 ng·h/mL.
+    Model: CLT 12.2 L/h/m² (label), Vss 227 L/m² (label range low end), V1 and Q assumed."""
+    check("paclitaxel", "Cmax")
+    check("paclitaxel", "t_half")
+    df = simulate_pk("paclitaxel 175 mg/m2 iv x1 over 3h", days=10, points_per_day=96)
+    auc = np.trapezoid(df["paclitaxel_plasma_ng_mL"], df.time_days * 24)
+    assert auc == pytest.approx(15007, rel=0.15)
+
+
+def test_vismodegib_linear_model_uses_the_steady_state_tracer_values():
+    """14C-IV tracer study (doi 10.1111/j.1365-2125.2012.04281.x): SS CL 78.5 mL/h, V 26.8 L → t½ 9.9 d.
+    No published t½/Cmax was read, so only the derivation is checked."""
+    assert linear_terminal_half_life_h(get_drug("vismodegib")) / 24 == pytest.approx(
+        math.log(2) * 26.8 / 0.0785 / 24, rel=1e-6)
+
+
+# ------------------------------------------------------------------ numerics
+def test_dose_at_day_28_jumps_at_day_28_whatever_the_grid():
+    """A q4w dose shows as a jump of dose/V1 between just before and just after day 28, on a
+    grid that has day 28 and on one that does not."""
+    r = parse_regimen("siltuximab 11 mg/kg iv q4w")
+    jump = 770.0 / 3.66  # µg/mL
+    df = simulate_pk(r, days=40, times_days=[27.999, 28.0, 30.0])
+    c = df.set_index("time_days")["siltuximab_plasma_ug_mL"]
+    assert c[28.0] - c[27.999] == pytest.approx(jump, rel=1e-3)
+    df2 = simulate_pk(r, days=40, times_days=[27.99, 28.01])
+    c2 = df2.set_index("time_days")["siltuximab_plasma_ug_mL"]
+    assert c2[28.01] - c2[27.99] == pytest.approx(jump, rel=0.01)
+    coarse = simulate_pk(r, days=40, points_per_day=1).set_index("time_days")["siltuximab_plasma_ug_mL"]
+    assert coarse[28.0] == pytest.approx(c[28.0], rel=1e-6)
+
+
+def test_concentrations_are_never_negative():
+    df = simulate_pk(["tocilizumab 8 mg/kg iv q4w", "ruxolitinib 20 mg po bid", "tamoxifen 20 mg po qd"],
+                     days=60, points_per_day=12)
+    assert (df.drop(columns="time_days").to_numpy() >= -1e-9).all()
+
+
+def test_mass_balance_auc_times_clearance_equals_absorbed_dose():
+    """Linear drug: AUC(0-∞)·CL = F·dose (baricitinib 4 mg po: F 0.79)."""
+    df = simulate_pk("baricitinib 4 mg po x1", days=5, points_per_day=480)
+    auc_ng_h_mL = np.trapezoid(df["baricitinib_plasma_ng_mL"], df.time_days * 24)
+    CL_L_h = 8.1
+    assert auc_ng_h_mL * CL_L_h / 1e3 == pytest.approx(0.79 * 4.0, rel=2e-3)  # mg
+
+
+def test_site_concentrations_follow_free_plasma():
+    df = simulate_pk("ruxolitinib 20 mg po bid", days=1, points_per_day=24)
+    total_nM = df["ruxolitinib_plasma_ng_mL"] / 306.4 * 1e3
+    assert np.allclose(df["ruxolitinib_free_plasma_nM"], 0.03 * total_nM, rtol=1e-9, atol=1e-12)
+    assert np.allclose(df["ruxolitinib_tumor_nM"], df["ruxolitinib_free_plasma_nM"])
+    df = simulate_pk("tocilizumab 8 mg/kg iv x1", days=1, points_per_day=4)
+    assert np.allclose(df["tocilizumab_tumor_nM"], 0.3 * df["tocilizumab_free_plasma_nM"])
+
+
+def test_add_pk_adds_to_a_nonempty_builder_and_two_drugs_coexist():
+    b = NetworkBuilder("other")
+    b.compartment("blood", 5e12, "pL", "blood", "assumed")
+    b.species("blood__IL6", "blood", 0.001, "nM", "IL-6")
+    p = Patient()
+    a = add_pk(b, parse_regimen("tocilizumab 8 mg/kg iv q4w"), p)
+    c = add_pk(b, parse_regimen("ruxolitinib 20 mg po bid"), p)
+    net = b.build()
+    ids = set(net.species_ids)
+    assert {"blood__IL6", a.central, a.peripheral, c.central, c.depot} <= ids
+    assert {r.id for r in net.rules} >= {a.free_plasma, a.tumor, a.bone, c.tumor}
+    stim, sched = dosing_schedule(parse_regimen("tocilizumab 8 mg/kg iv q4w"), a, 60, p)
+    assert stim == {a.central: pytest.approx(560 * 1e6 / 148000 / 3.5)}
+    assert [t for t, _, _ in sched] == [28 * 1440.0, 56 * 1440.0]
+
+
+def test_pk_network_carries_its_doses():
+    net = pk_network("tocilizumab 8 mg/kg iv q4w", days=60)
+    assert list(net.stimuli) == ["tocilizumab__central"]
+    assert [t for t, _, _ in net.schedule] == [28 * 1440.0, 56 * 1440.0]
+
+
+def test_table_lists_every_dosable_agent():
+    text = markdown_table()
+    for name in ("tocilizumab", "siltuximab", "ruxolitinib", "atezolizumab", "pembrolizumab", "tamoxifen"):
+        assert f"| {name} |" in text
