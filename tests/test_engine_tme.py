@@ -296,3 +296,32 @@ def test_a_run_that_fails_at_loose_tolerances_is_repeated_at_the_simulators_own(
     assert res.ok and res.meta["retried_at_tolerances"] == [RTOL, ATOL]
     assert res.meta["failed_at_tolerances"] == [engine.POPULATION_RTOL, engine.POPULATION_ATOL]
     assert np.array_equal(res.values, expected.values)
+
+
+def test_a_simulator_compiled_from_another_composition_starts_at_this_networks_concentrations():
+    """Regression: libRoadRunner restores *amounts* on reset(), computed with the compartment
+    volume of the Network it was compiled from. A simulator compiled from a tumor-free
+    Network (300 pL of interstitium) then run for er_endocrine_resistant (3 mL) started with
+    estradiol diluted 1e7-fold. Concentrations in rule-sized compartments are now written
+    after the initial cell numbers."""
+    from stat3sim.engine import roadrunner as R
+
+    er = tme.build(load_scenario("er_endocrine_resistant"))
+
+    def start():
+        r = R.Simulator.for_network(er).run(er, t_end=1.0, n_points=2, parameters={"pop_on": 0.0})
+        return dict(zip(r.columns, r.values[0]))
+
+    saved = dict(R._CACHE)
+    try:
+        R._CACHE.clear()
+        fresh = start()
+        R._CACHE.clear()
+        free = tme.build(load_scenario("tnbc").model_copy(update={"cells": {c: 0.0 for c in tme.CELL_TYPES}}))
+        R.Simulator.for_network(free).run(free, t_end=1440.0, n_points=2)
+        reused = start()
+    finally:
+        R._CACHE.clear()
+        R._CACHE.update(saved)
+    assert reused["E2"] == pytest.approx(fresh["E2"], rel=1e-9)
+    assert reused["tumor__ERa_activity"] == pytest.approx(fresh["tumor__ERa_activity"], rel=1e-6)

@@ -1,7 +1,7 @@
-"""Metastatic niches (issue 6, in progress): seeding, colonisation, the coupled bone module.
+"""Metastatic niches: seeding, colonisation, the coupled bone module.
 
-Direction checks only — the metastasis claims (TME-7 … TME-10, TME-12) are not registered
-yet; these tests pin the mechanisms the claims will build on."""
+Direction checks of the mechanisms; the metastasis claims (TME-7 … TME-10, TME-12) are
+tested in test_tme.py."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,6 +1,6 @@
 """The tumor-microenvironment layer: numerics (mass conservation, positivity, homeostasis),
 the reduced signaling module against the full one, the declared Network features, and
-the TME claims (TME-1 … TME-6, TME-11) on default parameters."""
+the TME claims (TME-1 … TME-12) on default parameters."""
 from __future__ import annotations
 
 import json
@@ -16,7 +16,7 @@ from stat3sim.model.network import NetworkBuilder, NetworkError
 from stat3sim.scenarios import list_scenarios, load_scenario, validate
 
 _load()
-TME_IDS = ["TME-1", "TME-2", "TME-3", "TME-4", "TME-5", "TME-6", "TME-11", "TME-12"]
+TME_IDS = ["TME-1", "TME-2", "TME-3", "TME-4", "TME-5", "TME-6", "TME-7", "TME-9", "TME-10", "TME-11", "TME-12"]
 KEYS = ["tumor_volume_mm3", "tumor.pSTAT3", "MDSC_count", "CD8_count", "M2_fraction", "serum_IL6_pg_mL"]
 
 
@@ -25,6 +25,25 @@ def test_tme_claim_passes(cid):
     (res,) = run_claims(ids=[cid])
     assert not res.error, res.error
     assert res.passed, f"{cid} failed: observed {json.dumps(res.observed)}; expected {res.expected}"
+
+
+@pytest.mark.xfail(strict=True, reason="TME-8's serum TGF-β part: all TGF-β freed by osteolytic resorption "
+                   "(30 g niche bone × 200 µg/kg) adds ~0.1 % to plasma TGF-β, not ≥ 30 %; the rest of TME-8 passes "
+                   "(test_tme8_bone_cycle_without_serum_TGFb)")
+def test_tme8_passes():
+    (res,) = run_claims(ids=["TME-8"])
+    assert not res.error, res.error
+    assert res.passed
+
+
+def test_tme8_bone_cycle_without_serum_TGFb():
+    """Every part of TME-8 but serum TGF-β: RANKL/OPG and osteoclasts ≥ 2×, bone mass −≥ 10 %,
+    niche IL-11RA loss cuts the osteoclast rise ≥ 30 %, serum IL-11 ≥ 1.3× [55, 66-71]."""
+    (res,) = run_claims(ids=["TME-8"])
+    o = res.observed
+    assert o["RANKL_OPG_ratio_fold"] >= 2 and o["osteoclast_fold"] >= 2 and o["bone_mass_pct"] <= 90
+    assert o["osteoclast_rise_cut_IL11RA_KO"] >= 0.30 and o["serum_IL11_fold"] >= 1.3
+    assert 1.0 <= o["serum_TGFb_fold"] < 1.3
 
 
 # ------------------------------------------------------------------ mass conservation
@@ -59,7 +78,7 @@ def test_ligand_mass_is_conserved_with_fixed_cells_and_no_clearance():
     net = tme.build(load_scenario("tnbc"))
     off = {p.id: 0.0 for p in net.parameters
            if p.id.startswith("sec_") or p.id.startswith("k_clear_") or p.id.endswith("k_internalisation")
-           or p.id.endswith("k_secretion_IL6") or p.id in ("k_deg_ligand_medium", "pop_on")}
+           or p.id.endswith("k_secretion_IL6") or p.id.endswith("k_secretion_IL11") or p.id in ("k_deg_ligand_medium", "pop_on")}
     off.update({"serum_IL6_healthy": 0.0, "serum_IL11_healthy": 0.0})  # host production
     sim = Simulator.for_network(net)
     stim = {"IL6": 0.5, "IL11": 1.0, "sIL6R": 1.0, "sIL11R": 0.5}
@@ -137,15 +156,18 @@ def test_tnbc_doubling_time_in_clinical_range_and_luminal_slower():
 def test_without_tumor_cells_the_model_stays_at_homeostasis():
     """A model without tumor cells is at its homeostatic steady state and stays there: no
     cells recruited into a site without cells, serum cytokines at their healthy levels,
-    tumor-free bone at its normal remodeling state, over 180 days."""
+    tumor-free bone at its normal remodeling state, over 180 days. "No cells" is below
+    1e-12 cells: the solver's Newton corrections leave ~1e-19-cell residues around zero
+    populations during pre-simulation, twelve orders below the half-cell extinction level."""
     sc = load_scenario("tnbc").model_copy(update={"cells": {c: 0.0 for c in tme.CELL_TYPES}})
     run = tme.simulate(sc, all_observables=True)
     assert run.ok, run.message
     f = run.frame
     for col in ("tumor_cells", "CD8_count", "MDSC_count", "macrophage_count", "neutrophil_count", "DC_count",
-                "CD4_count", "metastatic_burden"):
-        assert f[col].abs().max() == 0, col
-    for col in ("serum_IL6_pg_mL", "serum_TNFa_pg_mL", "serum_IL11_pg_mL", "tumor_volume_mm3", "bone_mass_pct",
+                "CD4_count", "caf_count", "metastatic_burden"):
+        assert f[col].abs().max() < 1e-12, col
+    for col in ("serum_IL6_pg_mL", "serum_TNFa_pg_mL", "serum_IL11_pg_mL", "serum_TGFb_pg_mL", "tumor_volume_mm3",
+                "bone_mass_pct",
                 "bone_osteoclasts_pct"):
         v = f[col].to_numpy()
         assert np.allclose(v, v[0], rtol=1e-6, atol=0), (col, v[0], v[-1])

@@ -1,4 +1,4 @@
-"""Tumor-microenvironment claims TME-1 … TME-6 and TME-11 (populations, days).
+"""Tumor-microenvironment claims TME-1 … TME-12 (populations, days).
 
 Each check runs the ``tnbc`` scenario (or the one it names) for 180 days and compares
 day-180 readouts (day 30 for TME-1). "Doubling tumor IL-6" doubles the tumor cells'
@@ -135,7 +135,7 @@ def tme6(ctx):
     wt = _run("tnbc")
     tk = _run("tnbc", knockouts=("t_cell:STAT3",))
     x6 = _run("tnbc", params=_x2("tnbc", "tumor__k_secretion_IL6"))
-    p11 = _x2("tnbc", "sec_IL11_tumor")
+    p11 = _x2("tnbc", "tumor__k_secretion_IL11")
     x11 = _run("tnbc", params=p11)
     n = _run("tnbc", depletions=("cd4",))
     n11 = _run("tnbc", depletions=("cd4",), params=p11)
@@ -191,6 +191,53 @@ def tme10(ctx):
                and o["liver_metastasis_gain_IL6x2"] >= 0.20)
 
 
+@claim("TME-7", "tme", "TGF-β-stimulated CAFs secrete IL-11 → gp130/STAT3 in the TME → metastatic outgrowth", (95, 96),
+       {"WT": "tnbc", "CAF_TGFBR1_KO": "TGFBR1 KO in CAFs (no TGF-β response)", "CAF_IL11_KO": "IL11 KO in CAFs",
+        "TGFBR1_KO": "TGFBR1 KO in CAFs and tumor cells (receptor block; galunisertib once drugs exist)"},
+       "caf.IL11_secretion, metastatic_burden at day 180",
+       "TGF-β raises CAF IL-11 secretion ≥ 2× (WT vs CAF TGFBR1 KO); CAF IL11 KO lowers metastatic burden ≥ 30 %; "
+       "TGFBR1 KO lowers it by ≥ 50 % of that")
+def tme7(ctx):
+    wt = _run("tnbc")
+    ct = _run("tnbc", knockouts=("caf:TGFBR1",))
+    c11 = _run("tnbc", knockouts=("caf:IL11",))
+    tb = _run("tnbc", knockouts=("caf:TGFBR1", "tumor:TGFBR1"))
+    drop = 1 - c11.at("metastatic_burden") / wt.at("metastatic_burden")
+    drop_t = 1 - tb.at("metastatic_burden") / wt.at("metastatic_burden")
+    o = {"CAF_IL11_secretion_per_cell": wt.at("caf.IL11_secretion"),
+         "CAF_IL11_secretion_fold_TGFb": wt.at("caf.IL11_secretion") / ct.at("caf.IL11_secretion"),
+         "CAF_IL11_share_of_tumor_IL11": 1 - c11.at("tumor_IL11_pg_mL") / wt.at("tumor_IL11_pg_mL"),
+         "metastatic_burden_drop_CAF_IL11_KO": drop, "metastatic_burden_drop_TGFBR1_KO": drop_t,
+         "TGFBR1_KO_drop_relative_to_CAF_IL11_KO": drop_t / drop if drop else float("nan")}
+    return o, (o["CAF_IL11_secretion_fold_TGFb"] >= 2 and drop >= 0.30 and drop_t >= 0.5 * drop)
+
+
+@claim("TME-9", "tme", "IL-11 regulators: miR-124/204/211/379 mimics lower tumor IL-11 and bone loss; lncRNA-ATB "
+       "stabilises IL-11 mRNA", (72, 74, 75),
+       {"WT": "tnbc_bone_metastasis", "mimic": "each miRNA mimic at 10× its endogenous level in tumor cells",
+        "ATB_KO": "tnbc with lncRNA-ATB knocked out in tumor cells"},
+       "tumor.IL11_secretion, bone_mass_pct at day 180; tumor.IL11_mRNA",
+       "every mimic lowers tumor-cell IL-11 secretion ≥ 30 % and bone loss (100 − bone mass %) ≥ 20 %; lncRNA-ATB "
+       "raises IL11 mRNA ≥ 1.3× (WT vs ATB KO)")
+def tme9(ctx):
+    from ..model.signaling.tgfb import MIRNAS
+
+    name = "tnbc_bone_metastasis"
+    wt = _run(name)
+    loss = 100 - wt.at("bone_mass_pct")
+    o, ok = {"bone_loss_pct_WT": loss}, True
+    for mir in MIRNAS:
+        m = _run(name, params=((f"tumor__lvl_{mir}", 10.0),))
+        il11 = 1 - m.at("tumor.IL11_secretion") / wt.at("tumor.IL11_secretion")
+        bone = 1 - (100 - m.at("bone_mass_pct")) / loss if loss > 0 else float("nan")
+        o[f"tumor_IL11_drop_{mir}"] = il11
+        o[f"bone_loss_drop_{mir}"] = bone
+        ok &= il11 >= 0.30 and bone >= 0.20
+    base, atb = _run("tnbc"), _run("tnbc", knockouts=("tumor:ATB",))
+    o["IL11_mRNA_ratio_ATB"] = base.at("tumor.IL11_mRNA") / atb.at("tumor.IL11_mRNA")
+    return o, ok and o["IL11_mRNA_ratio_ATB"] >= 1.3
+
+
 @claim("TME-8", "tme", "Bone vicious cycle: tumor IL-11/PTHrP → RANKL up, OPG down → osteoclasts → resorption → "
        "TGF-β → more tumor IL-11", (55, 66, 67, 68, 69, 70, 71),
        {"bone_mets": "tnbc_bone_metastasis", "niche_IL11RA_KO": "tnbc_bone_metastasis, IL-11RA lost in the niche",
@@ -210,10 +257,10 @@ def tme8(ctx):
          "osteoclast_rise_cut_IL11RA_KO": 1 - (ko.at("bone_osteoclast_count") - free.at("bone_osteoclast_count")) / rise
          if rise > 0 else float("nan"),
          "serum_IL11_fold": met.at("serum_IL11_pg_mL") / free.at("serum_IL11_pg_mL"),
-         "serum_TGFb_fold": "not modelled yet (no serum TGF-β)"}
-    serum_tgfb_ok = False  # serum TGF-β is not modelled yet, so that part cannot be shown
+         "serum_TGFb_fold": met.at("serum_TGFb_pg_mL") / free.at("serum_TGFb_pg_mL")}
     return o, (o["RANKL_OPG_ratio_fold"] >= 2 and o["osteoclast_fold"] >= 2 and o["bone_mass_pct"] <= 90
-               and o["osteoclast_rise_cut_IL11RA_KO"] >= 0.30 and o["serum_IL11_fold"] >= 1.3 and serum_tgfb_ok)
+               and o["osteoclast_rise_cut_IL11RA_KO"] >= 0.30 and o["serum_IL11_fold"] >= 1.3
+               and o["serum_TGFb_fold"] >= 1.3)
 
 
 @claim("TME-12", "tme", "Endocrine resistance: IL-6/STAT3 lowers ERα activity and the growth inhibition by ERα "

@@ -243,6 +243,16 @@ class Simulator:
             assigned = _initially_assigned(self.sbml)
             numeric = [sid for sid in self.species if sid not in assigned]
         self._init_origin: dict[str, float] = {sid: self.rr[f"init({self._sel(sid)})"] for sid in numeric}
+        #: concentration species in compartments whose volume is a rule, with their initial
+        #: value (number or expression): libRoadRunner restores their *amounts* on reset(),
+        #: computed with the volume of the Network it was compiled from, so a Network of
+        #: the same structure with other cell numbers (another volume) would start at the
+        #: wrong concentration; they are written again after each reset()
+        self._in_variable_volume: dict[str, float | str] = {}
+        if network is not None:
+            ruled_comps = {c.id for c in network.compartments if c.size_rule}
+            self._in_variable_volume = {sp.id: sp.initial for sp in network.species
+                                        if sp.compartment in ruled_comps and not sp.is_amount}
 
     @property
     def sbml(self) -> str:
@@ -410,6 +420,9 @@ class Simulator:
             self.rr.reset()
             for sid, v in overrides.items():
                 self.rr[self._sel(sid)] = v
+            # after the overrides: cell numbers set the volume these concentrations live in
+            for sid, v in self._variable_volume_initials(init, params).items():
+                self.rr[self._sel(sid)] = v
             residual, presimulated = 0.0, 0.0
             if presimulate:
                 # pre-simulate over negative time, so events timed at t > 0 fire only in the run;
@@ -442,6 +455,17 @@ class Simulator:
                              "schedule": [list(e) for e in sched], "presimulated_min": presimulated,
                              "steady_state_reached": (residual < STEADY_TOL) if presimulate else None,
                              "tolerances": list(tol)})
+
+    def _variable_volume_initials(self, init: Mapping[str, float], params: Mapping[str, float]) -> dict[str, float]:
+        """Initial concentrations of the species in rule-sized compartments (see __init__)."""
+        out = {}
+        for sid, initial in self._in_variable_volume.items():
+            if isinstance(initial, str):
+                out[sid] = float(eval(initial.replace("^", "**"), {"__builtins__": {}},  # noqa: S307 - our own expressions
+                                      _Lookup(params, self.rr)))
+            else:
+                out[sid] = float(init.get(sid, initial))
+        return out
 
     def _set_tolerances(self, rtol: float, atol: float) -> None:
         if (rtol, atol) != self._tolerances:
@@ -507,6 +531,19 @@ class Simulator:
 
 
 _CACHE: dict[str, Simulator] = {}
+
+
+class _Lookup(dict):
+    """Names in an initial-value expression: parameter values of the run, else the model's."""
+
+    def __init__(self, params: Mapping[str, float], rr):
+        super().__init__()
+        self.params, self.rr = params, rr
+
+    def __missing__(self, key: str) -> float:
+        if key in self.params:
+            return self.params[key]
+        return self.rr[key]
 
 
 def _rebuild_simulator(network: Network | None, sbml: str | None, rtol: float, atol: float) -> Simulator:

@@ -51,6 +51,8 @@ UNITS: dict[str, list[tuple[str, int, int, float]]] = {
     "pM": [("mole", 1, -12, 1.0), _PER_LITRE],
     "pM/day": [("mole", 1, -12, 1.0), _PER_LITRE, ("second", -1, 0, 86400.0)],
     "1/(pM*day)": [("mole", -1, -12, 1.0), ("litre", 1, 0, 1.0), ("second", -1, 0, 86400.0)],
+    "kg": [("kilogram", 1, 0, 1.0)],
+    "ug/kg": [("dimensionless", 1, -9, 1.0)],
 }
 
 #: concentration units accepted on the command line, with their factor to nM.

@@ -92,6 +92,7 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "A_coactivation": (9.0, "dimensionless", E("assumed, calibrated to SIG-7/SIG-10: genes needing two factors (FSCN1: STAT3 and NF-κB; RRAS2/CEP70/UPF3A: STAT3 and GLI1) reach 10-fold", (33, 34, 42, 45, 46)), "maximal fold induction of co-activated genes minus 1"),
     "k_mrna": (0.01, "1/min", E("assumed: target mRNA half-life ~70 min"), "turnover of target-gene mRNA (other than SOCS3)"),
     "A_target": (3.0, "dimensionless", E("assumed: 4-fold maximal induction of STAT3 targets", (3, 29)), "fold induction of STAT3-activated genes minus 1"),
+    "A_CXCR4": (3.0, "dimensionless", E("assumed: as A_target (no IL-6 → CXCR4 fold in breast cells was found, FACTS-TME)", (76,)), "fold induction of CXCR4 by STAT3 minus 1"),
     "R_target": (4.0, "dimensionless", E("assumed: up to 5-fold repression of STAT3-repressed genes", (3, 29)), "repression strength of STAT3-repressed genes"),
     # --- NF-κB loop
     "k_nfkb_act": (0.05, "1/min", E("assumed: NF-κB nuclear translocation within ~20 min"), "NF-κB activation rate per unit drive"),

@@ -38,10 +38,14 @@ TARGETS: dict[str, tuple[str, tuple[int, ...], str]] = {
 }
 
 
+#: STAT3-induced genes with their own amplitude parameter ``A_<gene>`` (default A_target)
+OWN_AMPLITUDE = ("CXCR4",)
+
+
 def _rule(c: CellContext, gene: str, rule: str) -> str:
     tf3 = hill(stat3_tf(c), c.p("K_tf_STAT3"), c.p("n_hill_STAT3"))
     nfkb = hill(c.s("NFkB_nuc"), c.p("K_nfkb"), c.p("n_hill_NFkB"))
-    A, R = c.p("A_target"), c.p("R_target")
+    A, R = c.p(f"A_{gene}" if gene in OWN_AMPLITUDE else "A_target"), c.p("R_target")
     if rule == "up":
         return f"(1 + {A}*{tf3})"
     if rule == "down":

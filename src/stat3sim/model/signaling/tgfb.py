@@ -68,13 +68,13 @@ TGFB_PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "k_mrna_IL11": (0.01, "1/min", E("assumed: as k_mrna (t½ ~70 min); IL-11 mRNA half-life not found"), "IL11 mRNA turnover (transcription scale and basal decay)"),
     "A_IL11_SMAD": (3.0, "dimensionless", E(f"assumed, {_CAL7}: TGF-β induces IL-11 via SMAD (and p38) (FACTS-TME 1: Cancer Biol Ther 2011;11:311; Käkönen et al.)", (70, 71, 95, 96)), "maximal SMAD induction of IL11 transcription"),
     "A_IL11_STAT3": (0.5, "dimensionless", E("assumed: modest STAT3 induction of IL11; review [54] correlates IL-11 expression with grade and recurrence but shows no STAT3 induction, so the value is a placeholder", (54,)), "maximal STAT3 induction of IL11 transcription"),
-    "k_secretion_IL11": (3.0e3 / 1440.0 / MOLEC_PER_nM, "nM/au/min", E("assumed: ~3,000 IL-11 molecules per cell per day at IL11 mRNA = 1, the TME layer's sec_IL11_tumor (itself assumed); no per-cell IL-11 secretion rate was found (FACTS-TME, 'looked for and not found')"), "IL-11 secretion per unit IL11 mRNA"),
+    "k_secretion_IL11": (3.0e3 / 1440.0 / MOLEC_PER_nM, "nM/au/min", E("assumed: ~3,000 IL-11 molecules per cell per day at IL11 mRNA = 1; no per-cell IL-11 secretion rate was found (FACTS-TME, 'looked for and not found')"), "IL-11 secretion per unit IL11 mRNA"),
     # --- lncRNA-ATB
     "k_ATB": (0.005, "1/min", E("assumed: lncRNA t½ ~2.3 h"), "lncRNA-ATB turnover"),
     "A_ATB_SMAD": (4.0, "dimensionless", E(f"assumed, {_CAL9}: lncRNA-ATB is TGF-β-induced (Yuan 2014 Cancer Cell, HCC; FACTS-TME 6)", (72,)), "maximal SMAD induction of ATB"),
     "S_ATB": (0.15, "dimensionless", E(f"assumed, {_CAL9}: lncRNA-ATB binds and stabilises IL-11 mRNA (Yuan 2014, HCC; FACTS-TME 6; magnitude not seen)", (72,)), "IL11 mRNA stabilisation per unit ATB (relative to basal)"),
     # --- miRNAs (strength = extra IL11 mRNA decay per unit miRNA level, endogenous level 1)
-    **{f"R_{m}": (0.1, "dimensionless", E(f"assumed, {_CAL9}: {src}; percent inhibition not seen", (ref,)),
+    **{f"R_{m}": (0.2, "dimensionless", E(f"assumed, {_CAL9}: {src}; percent inhibition not seen", (ref,)),
                   f"IL11 mRNA decay added by {m} per unit level")
        for m, (ref, src) in MIRNAS.items()},
     # --- IL-6 (where the cell has IL6 mRNA)

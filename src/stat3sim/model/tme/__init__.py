@@ -29,7 +29,7 @@ from .subtypes import SUBTYPES as SUBTYPE_OVERRIDES
 RECRUITMENT = {
     "tumor": (), "adipocyte": (),
     "macrophage": ("k_mono_rec",), "neutrophil": ("k_neut_rec",), "mdsc": ("k_mdsc_rec",),
-    "dc": ("k_dc_rec",), "cd8": ("k_cd8_rec",), "cd4": ("k_cd4_rec",),
+    "dc": ("k_dc_rec",), "cd8": ("k_cd8_rec",), "cd4": ("k_cd4_rec",), "caf": ("k_caf_act",),
     "mets_bone": ("met_tropism_bone",), "mets_lung": ("met_tropism_lung",), "mets_liver": ("met_tropism_liver",),
 }
 #: initial metastatic cells a scenario may set (``cells: {mets_bone: 1e9}``); depleting
@@ -45,8 +45,10 @@ DEFAULT_READOUTS = (
     "tumor_IL11_pg_mL", "tumor_TNFa_pg_mL", "PGE2_nM", "macrophage.COX2", "tumor.CXCR4",
     # metastatic niches (every scenario)
     "mets_bone", "mets_lung", "mets_liver", "lesions_bone", "lesions_lung", "lesions_liver", "metastatic_burden",
-    "metastatic_sites", "bone_osteoclast_count", "bone_osteoblast_count", "bone_mass_pct", "bone_RANKL_OPG_ratio",
-    "bone_IL11_pg_mL", "tumor.ERa_activity", "tumor.growth_drive", "tumor.NOTCH3", "tumor.CD133_index",
+    "metastatic_sites", "shed_flux", "shed_survival", "tumor.IL11_signal", "H_niche_bone", "H_niche_lung",
+    "H_niche_liver", "bone_osteoclast_count", "bone_osteoblast_count", "bone_mass_pct", "bone_RANKL_OPG_ratio",
+    "bone_IL11_pg_mL", "serum_TGFb_pg_mL", "tumor_TGFb_pg_mL", "caf_count", "tumor.IL11_mRNA", "caf.IL11_secretion",
+    "tumor.IL11_secretion", "caf.SMAD_activity", "tumor.ATB", "tumor.ERa_activity", "tumor.growth_drive", "tumor.NOTCH3", "tumor.CD133_index",
 ) + tuple(f"{c}.pSTAT3" for c in CELL_TYPES if c != "tumor")
 
 #: literature ranges shown next to the model's serum levels: id -> (low, high, source)

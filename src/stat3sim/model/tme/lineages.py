@@ -19,6 +19,7 @@ CELL_TYPES: dict[str, str] = {
     "dc": "dendritic cells, immature and mature",
     "cd8": "CD8+ T cells, effector and exhausted",
     "cd4": "CD4+ T cells, with a Th17 fraction",
+    "caf": "cancer-associated fibroblasts: TGF-β-activated, IL-11 and IL-6 sources",
 }
 
 #: lineage -> the cell types it covers
@@ -31,6 +32,8 @@ LINEAGES: dict[str, tuple[str, ...]] = {
     "dc": ("dc",),
     "cd8": ("cd8",),
     "cd4": ("cd4",),
+    "caf": ("caf",),
+    "stroma": ("caf", "adipocyte"),
     "myeloid": ("macrophage", "mdsc", "neutrophil", "dc"),
     "t_cell": ("cd8", "cd4"),
     "hematopoietic": ("macrophage", "mdsc", "neutrophil", "dc", "cd8", "cd4"),

@@ -36,7 +36,11 @@ MODULES: dict[str, tuple[str, tuple[str, ...], bool]] = {
     "dc": ("dc_total", ("PTGS2",), True),
     "cd8": ("cd8_total", (), False),
     "cd4": ("cd4_total", (), False),
+    "caf": ("cafs", ("IL6",), True),
 }
+#: cell types that carry the TGF-β/SMAD → IL-11 module (signaling/tgfb.py): the tumor
+#: cell and the CAF, the IL-11 sources of the review's TGF-β → IL-11 axis [70-72, 95, 96]
+TGFB_CELLS = ("tumor", "caf")
 
 _LEUKO = {
     "R0_IL6R": (300 / MOLEC_PER_nM, E("blood leukocytes 50–300 IL-6 sites per cell (FACTS: Hansen 2020)")),
@@ -47,6 +51,9 @@ _LEUKO = {
 SIGNALING_OVERRIDES: dict[str, dict] = {
     "tumor": {"R0_IL11RA": (100 / MOLEC_PER_nM, E("assumed, calibrated to TME-6: breast lines express IL-11Rα mRNA (Douglas 1997, FACTS) at an unknown level; tumor IL-11 acts mainly through the host [97]", (97,))),
               "w_alt_LEPR": (0.1, E("assumed, calibrated: plasma leptin (~10 ng/mL) alone keeps the tumor's gp130-independent STAT3 input minor, so IL-6/IL-11 dominate tumor STAT3 as the review describes [4,15]", (4, 15))),
+              "k_secretion_IL11": (6.0e2 / 1440.0 / MOLEC_PER_nM, E("assumed, calibrated: ~3,000 IL-11 molecules per tumor cell per day at the IL11 mRNA of the untreated tnbc TME (~5× its no-input level; TNBC lines such as MDA-MB-231 secrete IL-11, FACTS-TME 1; no per-cell rate was found)", (54,))),
+              "A_CXCR4": (6.0, E("assumed, calibrated to TME-10: IL-6/STAT3 raises CXCR4 in breast cancer cells [76] (no fold was found, FACTS-TME); twice the other STAT3 targets' amplitude", (76,))),
+              "A_IL6_SMAD": (0.0, E("assumed: tumor IL-6 secretion is calibrated at the TME's TGF-β level (k_secretion_IL6), so TGF-β co-induction of tumor IL-6 (Käkönen, FACTS-TME 1) is folded into it; CAFs keep the co-induction")),
               "k_secretion_IL6": (0.0023, E("assumed, calibrated: ~3,000 IL-6 molecules per cell per day at basal IL6 mRNA, a tenth of the culture value, so that tumor interstitial IL-6 sits near the IL-6R Kd (~10 ng/mL; tissue IL-6 10–10,690 pg/mg protein, Yamashita 1994, FACTS-TME 1) [18]", (18,)))},
     "adipocyte": {"R0_IL6R": (0.0, E("adipose stromal cells express IL-6 but not IL-6R (Crichton et al., FACTS-TME 1): trans-signaling only"))},
     "macrophage": {**SIGNALING_PRESETS["macrophage"].overrides, "R0_IL11RA": _LEUKO["R0_IL11RA"],
@@ -56,6 +63,7 @@ SIGNALING_OVERRIDES: dict[str, dict] = {
     "mdsc": dict(_LEUKO),
     "dc": dict(_LEUKO),
     "cd8": {**SIGNALING_PRESETS["t_cell"].overrides, "R0_IL11RA": _LEUKO["R0_IL11RA"]},
+    "caf": dict(SIGNALING_PRESETS["caf"].overrides),
     "cd4": {**SIGNALING_PRESETS["t_cell"].overrides,
             "R0_IL11RA": (4000 / MOLEC_PER_nM, E("assumed: CD4+ T cells respond to host IL-11 ([97]: IL-11 signaling in CD4+ T cells suppresses antitumor responses), calibrated to TME-6", (97,)))},
 }
@@ -72,6 +80,7 @@ DEFAULT_CELLS: dict[str, float] = {
     "dc": 7.0e6,
     "cd8": 6.3e6,
     "cd4": 1.5e7,
+    "caf": 2.4e8,
     "mets_bone": 0.0,
     "mets_lung": 0.0,
     "mets_liver": 0.0,
@@ -88,6 +97,7 @@ CELL_SPLITS: dict[str, tuple[tuple[str, float], ...]] = {
     "dc": (("dcs_immature", 0.85), ("dcs_mature", 0.15)),
     "cd8": (("cd8_effector", 0.45), ("cd8_exhausted", 0.55)),
     "cd4": (("cd4_helper", 0.92), ("cd4_th17", 0.08)),
+    "caf": (("cafs", 1.0),),
     # metastatic cells already present at day 0 (a scenario with established metastases)
     "mets_bone": (("mets_bone", 1.0),),
     "mets_lung": (("mets_lung", 1.0),),
@@ -147,7 +157,8 @@ def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = No
     for cell, (count, genes, nfkb) in MODULES.items():
         sig_ov = dict(SIGNALING_OVERRIDES[cell])
         sig_ov.update({k[len(cell) + 2:]: v for k, v in ov.items() if k.startswith(f"{cell}__")})
-        add_cell(b, cell, sig_ov, reduced=(cell != "tumor"), genes=genes, nfkb=nfkb, estrogen=(cell == "tumor"))
+        add_cell(b, cell, sig_ov, reduced=(cell != "tumor"), genes=genes, nfkb=nfkb, estrogen=(cell == "tumor"),
+                 tgfb=(cell in TGFB_CELLS))
         b.population(cell, count, "medium")
     add_blood(b, P)
     add_tumor(b, P, init)
@@ -156,6 +167,8 @@ def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = No
     add_granulocytes(b, P, init)
     add_dendritic_cells(b, P, init)
     add_t_cells(b, P, init)
+    add_cafs(b, P, init)
+    add_tgfb(b, P)
     add_pge2(b, P)
     add_observables(b, P)
     from ..niches.metastasis import add_niches  # niches import the TME helpers
@@ -231,7 +244,7 @@ def _stat3(cell: str) -> str:
 def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
     """Tumor cells: Gompertz proliferation raised by MYC (STAT3) and PGE2, apoptosis
     lowered by BCL-xL, killing by effector CD8+ T cells; dead cells are cleared.
-    IL-6 secretion comes from the signaling module (IL6 mRNA); IL-11 is secreted here."""
+    IL-6 and IL-11 secretion come from the signaling module (IL6 and IL11 mRNA)."""
     C = _pop(b, "tumor_cells", init["tumor"], "tumor cells", "vol_tumor_cell", P)
     D = _pop(b, "tumor_dead", 0.0, "dead tumor cells", "vol_tumor_cell", P)
     A = "tumor__A_target"
@@ -261,11 +274,8 @@ def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
            "PD-L1 engagement of CD8+ T cells (0..1)")
     b.modifier("tumor_killing", f"(1 - {P('w_PDL1_kill')}*H_PDL1)",
                E("tumor PD-L1 (CD274, STAT3/STAT1 target) inhibits killing [118]", (118,)), "PD-1/PD-L1 checkpoint")
-    # tumor IL-11 (TNBC lines secrete it; the bone niche of the next layer raises it)
-    b.parameter("tumor__lvl_IL11", 1.0, "dimensionless", E("gene level, 1 = wild type"), "IL11 expression level in tumor")
-    b.gene("IL11", "tumor__lvl_IL11", description="IL11 level in tumor")
-    _secrete(b, P, "tumor_IL11_secretion", "IL11", C, f"{P('sec_IL11_tumor')}*tumor__lvl_IL11",
-             "IL-11 secretion by tumor cells", TME["sec_IL11_tumor"][2])
+    # tumor IL-11 comes from the TGF-β/SMAD module of the tumor cell (IL11 mRNA, miRNAs,
+    # lncRNA-ATB; signaling/tgfb.py), population-weighted like its IL-6
 
 
 def add_adipocytes(b: NetworkBuilder, P: _P, init: dict) -> None:
@@ -419,6 +429,51 @@ def add_t_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
         _ensure_level(b, cell, "IL6")
 
 
+#: molar mass of TGF-β1 (kDa) and its source (it is not a gp130 ligand of LIGANDS)
+TGFB_kDa = 25.0
+
+
+def add_cafs(b: NetworkBuilder, P: _P, init: dict) -> None:
+    """Cancer-associated fibroblasts: resident fibroblasts activated by TGF-β [95, 96];
+    their module (reduced gp130/STAT3 with NF-κB and the TGF-β/SMAD → IL-11 branch)
+    secretes IL-11 (population-weighted, signaling/tgfb.py) and IL-6 here."""
+    F = _pop(b, "cafs", init["caf"], "cancer-associated fibroblasts", "vol_caf", P)
+    b.rule("H_TGFb_caf", hill("TGFb", "caf__K_TGFb"), "dimensionless", "TGF-β occupancy of CAF TGFBR (0..1)")
+    b.reaction("caf_activation", [], [F],
+               per_day(f"{P('k_caf_act')}*V_cells_mL*(1 + {P('w_TGFb_caf')}*caf__lvl_TGFBR1*H_TGFb_caf)"), "tumor",
+               "fibroblast → CAF activation (TGF-β)",
+               E("TGF-β-stimulated CAFs [95,96]; TGF-β activates fibroblasts to myofibroblasts (assumed form)", (95, 96)))
+    b.reaction("caf_death", [F], [], per_day(f"{P('k_caf_death')}*{F}"), "tumor", "CAF death / deactivation")
+    _secrete(b, P, "caf_IL6_secretion", "IL6", F, f"{P('sec_IL6_caf')}*caf__IL6_mRNA*{_ensure_level(b, 'caf', 'IL6')}",
+             "IL-6 secretion by CAFs (IL6 mRNA: STAT3, NF-κB, TGF-β/SMAD)", TME["sec_IL6_caf"][2])
+
+
+def add_tgfb(b: NetworkBuilder, P: _P) -> None:
+    """Active TGF-β1 in the tumor interstitium (``TGFb``, declared by the tumor cell's
+    TGF-β module) and in blood: secreted by tumor cells, CAFs and M2 macrophages,
+    degraded in the tumor, exchanged with blood, where the host keeps it at the healthy
+    plasma level."""
+    k = TGFB_kDa * 1000
+    bid = "blood__TGFb"
+    nM = f"{P('serum_TGFb_healthy')}/{k!r}"
+    b.species(bid, "blood", nM, "nM", "blood: transforming growth factor β1")
+    kc = P("k_clear_TGFb")
+    b.reaction(f"{bid}__host", [], [bid], f"{kc}*{nM}", "blood", "host production of TGF-β1 (platelets; sets the "
+               "healthy level)", TME["serum_TGFb_healthy"][2])
+    b.reaction(f"{bid}__clearance", [bid], [], f"{kc}*{bid}", "blood", "TGF-β1 clearance (mostly hepatic)",
+               TME["k_clear_TGFb"][2])
+    b.reaction("exchange_TGFb", ["TGFb"], [bid], "k_exchange*(TGFb - blood__TGFb)", "medium",
+               "TGF-β exchange tumor interstitium ⇄ blood", TME["k_exchange"][2])
+    b.reaction("TGFb_degradation", ["TGFb"], [], f"{P('k_TGFb_deg')}*TGFb", "medium", "TGF-β degradation in the tumor",
+               TME["k_TGFb_deg"][2])
+    _secrete(b, P, "tumor_TGFb_secretion", "TGFb", "tumor_cells", P("sec_TGFb_tumor"), "TGF-β secretion by tumor cells",
+             TME["sec_TGFb_tumor"][2])
+    _secrete(b, P, "caf_TGFb_secretion", "TGFb", "cafs", P("sec_TGFb_caf"), "TGF-β secretion by CAFs",
+             TME["sec_TGFb_caf"][2])
+    _secrete(b, P, "macrophage_TGFb_secretion", "TGFb", "macrophages_M2", P("sec_TGFb_M2"),
+             "TGF-β secretion by M2 macrophages", TME["sec_TGFb_M2"][2])
+
+
 def add_pge2(b: NetworkBuilder, P: _P) -> None:
     """PGE2 from macrophage COX-2 [105]: promotes tumor proliferation, holds back DC maturation."""
     b.species("PGE2", "medium", 0.0, "nM", "prostaglandin E2 (interstitial)")
@@ -476,5 +531,8 @@ def add_observables(b: NetworkBuilder, P: _P) -> None:
         k = LIGANDS[lig][0] * 1000
         o(f"serum_{lig}_pg_mL", f"blood__{lig}*{k!r}", "pg/mL", f"serum {LIGANDS[lig][2]}")
         o(f"tumor_{lig}_pg_mL", f"{lig}*{k!r}", "pg/mL", f"free {LIGANDS[lig][2]} in tumor interstitial fluid")
+    o("serum_TGFb_pg_mL", f"blood__TGFb*{TGFB_kDa * 1000!r}", "pg/mL", "plasma TGF-β1 (active)")
+    o("tumor_TGFb_pg_mL", f"TGFb*{TGFB_kDa * 1000!r}", "pg/mL", "active TGF-β1 in tumor interstitial fluid")
+    o("caf_count", "cafs", "cell", "cancer-associated fibroblasts")
     o("PGE2_nM", "PGE2", "nM", "interstitial PGE2")
     o("macrophage.COX2", "macrophage__PTGS2_mRNA", "au", "macrophage COX-2 (PTGS2) mRNA, relative")

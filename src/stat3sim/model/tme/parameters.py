@@ -50,8 +50,8 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "K_PDL1": (2.0, "au", E("assumed: half-maximal inhibition at twice basal CD274 expression"), "CD274 level of half-maximal inhibition"),
     "w_help": (0.85, "dimensionless", E("assumed, calibrated to TME-6: CD4+ antitumor help (Th1/IFN-γ cytostasis) cuts tumor proliferation by 1/(1 + 0.85 × helper density / K_help) ([97]: CD4+ T cells mediate the antitumor response IL-11 suppresses)", (97,)), "maximal CD4+ suppression of tumor proliferation"),
     "K_help": (1.0e6, "cell/mL", E("assumed, calibrated to TME-6: helper CD4+ density that gives one unit of help (help is linear in helper density)"), "helper CD4+ density scale of help"),
-    "f_IL11_help": (0.9, "dimensionless", E("assumed, calibrated to TME-6: IL-11/STAT3 signaling in CD4+ T cells removes up to 90 % of their antitumor help [97]", (97,)), "maximal loss of CD4+ help by IL-11/STAT3 signaling"),
-    "K_IL11_STAT3_help": (20.0, "nM", E("assumed, calibrated to TME-6: IL-11-driven nuclear pSTAT3 dimer in a CD4+ T cell of half-maximal loss of help ([97]: host IL-11 signaling in CD4+ T cells)", (97,)), "IL-11-driven CD4+ STAT3 activity of half-maximal help suppression"),
+    "f_IL11_help": (0.97, "dimensionless", E("assumed, calibrated to TME-6: IL-11/STAT3 signaling in CD4+ T cells removes up to 97 % of their antitumor help [97]", (97,)), "maximal loss of CD4+ help by IL-11/STAT3 signaling"),
+    "K_IL11_STAT3_help": (16.0, "nM", E("assumed, calibrated to TME-6: IL-11-driven nuclear pSTAT3 dimer in a CD4+ T cell of half-maximal loss of help ([97]: host IL-11 signaling in CD4+ T cells)", (97,)), "IL-11-driven CD4+ STAT3 activity of half-maximal help suppression"),
     "w_ER_prolif": (0.0, "dimensionless", E("assumed: 0 = tumor growth does not read the ER/Notch3 growth program "
                                             "(TNBC and the calibrated subtypes); ER+ scenarios set it (er_endocrine_resistant: 1)"),
                     "proliferation gain per unit of the tumor's ER/Notch3 growth drive"),
@@ -105,7 +105,6 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "k_th17_rev": (0.1, "1/day", E("assumed: Th17 plasticity"), "Th17 reversion"),
     "K_IL6_STAT3_th17": (18.0, "nM", E("assumed, calibrated to TME-6: Th17 induction needs IL-6 (or IL-21) signaling through STAT3 with TGF-β (Manel 2008, FACTS-TME 6); IL-11 is not among the inducers [98]", (98,)), "IL-6-driven CD4+ STAT3 activity of half-maximal Th17 polarisation"),
     # --- cytokine secretion (molecules per cell per day)
-    "sec_IL11_tumor": (3.0e3, "1/cell/day", E("assumed: TNBC lines (MDA-MB-231) secrete IL-11 (FACTS-TME 1, Cancer Biol Ther 2011)", (54,)), "tumor IL-11 secretion"),
     "sec_IL6_M1": (1.0e5, "1/cell/day", E("assumed: LPS-stimulated monocytes secrete 6.5–10.6 IL-6 molecules/s (FACTS-TME 1, low confidence); TAMs less"), "IL-6 secretion by M1 macrophages"),
     "sec_IL6_M2": (2.0e5, "1/cell/day", E("assumed, calibrated to TME-3: M2 TAMs secrete IL-6 [100]", (100,)), "IL-6 secretion by M2 macrophages"),
     "sec_TNF_M1": (5.0e3, "1/cell/day", E("assumed"), "TNFα secretion by M1 macrophages"),
@@ -113,6 +112,18 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "sec_IL6_mdsc": (2.0e4, "1/cell/day", E("assumed: MDSC–tumor IL-6 loop [90]", (90,)), "IL-6 secretion by MDSCs"),
     "sec_IL6_adipocyte": (2.5e5, "1/cell/day", E("assumed, calibrated to TME-2: adipose stromal cells secrete IL-6 (Walter 2009; Crichton, FACTS-TME 1) [18,85-89]", (18, 85, 86, 87, 88, 89)), "IL-6 secretion by adipose stromal cells"),
     "sec_leptin_adipocyte": (4.0e3, "1/cell/day", E("assumed: ~4e4 leptin molecules/adipocyte/day from whole-body 797 ng/min over ~4e10 adipocytes (Klein 1996, FACTS-TME 1), ÷10 for stromal cells"), "leptin secretion by adipose cells"),
+    # --- cancer-associated fibroblasts and TGF-β [95, 96]
+    "vol_caf": (2.0, "pL/cell", E("assumed: fibroblast ~15 µm equivalent diameter"), "CAF volume"),
+    "k_caf_act": (6.0e5, "cell/mL/day", E("assumed, calibrated: CAFs ~20 % of tumor cell number (no CAF fraction was found, FACTS-TME 'looked for and not found'; CAFs are the most abundant stromal cell)"), "fibroblast → CAF activation per mL tumor without TGF-β"),
+    "w_TGFb_caf": (1.0, "dimensionless", E("assumed: TGF-β at full receptor occupancy doubles CAF activation [95,96]", (95, 96)), "TGF-β gain on CAF activation"),
+    "k_caf_death": (0.05, "1/day", E("assumed: activated fibroblasts turn over in ~3 weeks"), "CAF death / deactivation"),
+    "sec_IL6_caf": (2.0e3, "1/cell/day", E("assumed: CAFs secrete IL-6 (Osuala 2015 ELISA, numbers not seen, FACTS-TME) at basal IL6 mRNA"), "IL-6 secretion by CAFs"),
+    "serum_TGFb_healthy": (1300.0, "pg/mL", E("plasma TGF-β1 healthy median 1.30 ng/mL (stage IIIB/IV 2.40; Ivanović 2003, FACTS), taken as exchangeable (active) TGF-β1, assumed"), "host plasma TGF-β1 without tumor"),
+    "k_clear_TGFb": (0.0116, "1/min", E("assumed: plasma t½ ~1 h, between the rat initial (2.2–11 min) and terminal (61–163 min) half-lives (Coffey 1987; Zioncheck 1994; FACTS-TME 7)"), "TGF-β1 clearance from blood"),
+    "k_TGFb_deg": (14.3 / 1440.0, "1/min", E(f"TGF-β degradation in tumor 14.3 d⁻¹ ({QSP} k_TGFb_deg, citing Robertson-Tessi 2012; FACTS-TME 7)"), "TGF-β degradation in the tumor"),
+    "sec_TGFb_M2": (2.0e-11 * 6.022e14, "1/cell/day", E(f"M2 macrophage TGF-β 2e-11 nmol/cell/day ({QSP} k_TGFb_Msec, citing Matsuo 2000; FACTS-TME 1)"), "TGF-β secretion by M2 macrophages"),
+    "sec_TGFb_tumor": (1.0e3, "1/cell/day", E("assumed, calibrated: interstitial TGF-β ~1.5 ng/mL, of the order of the QSP-IO tumor baseline 0.016 nM (~0.4 ng/mL; FACTS) above the plasma level it exchanges with; no per-cell rate for breast cancer cells was found; TNBC cells secrete TGF-β [70,71]", (70, 71)), "TGF-β secretion by tumor cells"),
+    "sec_TGFb_caf": (2.0e3, "1/cell/day", E("assumed: twice the tumor cell (TGF-β secretion by CAFs per cell not found, FACTS-TME)"), "TGF-β secretion by CAFs"),
     # --- exchange and clearance
     "k_exchange": (0.01, "1/min", E("assumed: interstitial fluid exchanges with plasma/lymph in ~70 min"), "tumor interstitium ⇄ blood exchange rate"),
     "k_clear_IL6": (0.029, "1/min", E("IL-6 t½β 0.4 h in rat (FACTS: Eur J Clin Invest 1990)"), "IL-6 clearance from blood"),
