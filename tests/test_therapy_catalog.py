@@ -46,6 +46,22 @@ def test_every_number_has_a_unit_and_a_source():
             assert pub.source.strip() and pub.unit
 
 
+def test_every_agent_has_a_pd_potency_with_context_and_an_honest_source():
+    """The PD layer needs one potency per agent (the first entry); a value whose source was
+    not read says "assumed" (a vendor summary is named as such)."""
+    for d in load_catalog().drugs:
+        p = d.pd_potency
+        assert p is not None, d.name
+        assert p.nM > 0 and p.context in ("cell_free", "cellular", "unspecified"), d.name
+    assert get_drug("ruxolitinib").pd_potency.nM == 281 and get_drug("ruxolitinib").pd_potency.context == "cellular"
+    assert get_drug("baricitinib").pd_potency.context == "cellular"
+    assert get_drug("fulvestrant").pd_potency.nM == pytest.approx(0.29)
+    assert get_drug("pembrolizumab").pd_potency.nM == pytest.approx(0.027)
+    for name in ("siltuximab", "clazakizumab", "anti-IL-11", "LLY17", "STX-0119", "SD-36", "bazedoxifene"):
+        assert get_drug(name).pd_potency.source.startswith("assumed"), name
+    assert get_drug("olamkicept").potency[1].assay.startswith("IL-11")
+
+
 def test_dosable_drugs_have_a_standard_regimen_that_parses():
     cat = load_catalog()
     dosable = [d for d in cat.drugs if d.dosable]

@@ -291,6 +291,12 @@ class Drug(_Strict):
         return v
 
     @property
+    def pd_potency(self) -> Potency | None:
+        """The potency the PD layer uses on the drug's node: the first ``potency`` entry
+        (cellular where a cellular value exists; for tamoxifen it applies to endoxifen)."""
+        return self.potency[0] if self.potency else None
+
+    @property
     def drug_class(self) -> str:
         return self.class_
 
