@@ -11,6 +11,7 @@ Examples::
     stat3sim drugs --json
     stat3sim pk --therapy "tocilizumab 8 mg/kg iv q4w" --days 168 --out toci.csv --plot toci.png
     stat3sim pk --therapy "ruxolitinib 20 mg po bid" --therapy "celecoxib 200 mg po bid" --days 7 --out rc.csv
+    stat3sim pk --therapy "SD-36 1 uM continuous @day7" --therapy "galunisertib 150 mg po bid 14d on 14d off" --days 56
 """
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ def drugs(as_json: bool = typer.Option(False, "--json", help="the whole catalog 
 
 
 @app.command()
-def pk(therapy: List[str] = typer.Option(..., "--therapy", help='a regimen, e.g. "tocilizumab 8 mg/kg iv q4w"; repeat for combinations'),
+def pk(therapy: List[str] = typer.Option(..., "--therapy", help='a regimen, e.g. "tocilizumab 8 mg/kg iv q4w", or a constant exposure "SD-36 1 uM continuous"; repeat for combinations'),
        days: float = typer.Option(..., "--days", help="simulated days (> 0)"),
        out: Optional[Path] = typer.Option(None, "--out", help="CSV file (time_days then concentrations); stdout if omitted"),
        plot: Optional[Path] = typer.Option(None, "--plot", help="figure of plasma concentrations (.png/.pdf/.svg)"),
@@ -110,12 +111,15 @@ def pk(therapy: List[str] = typer.Option(..., "--therapy", help='a regimen, e.g.
 
         from ..report.figures import save_figure
 
-        cols = [c for c in df.columns if "_plasma_" in c and not c.endswith("_nM")]
+        cols = [c for c in df.columns if ("_plasma_" in c and not c.endswith("_nM")) or c.endswith("_exposure_nM")]
         fig, axes = plt.subplots(len(cols), 1, figsize=(7, 2.6 * len(cols)), squeeze=False, sharex=True)
         for ax, c in zip(axes[:, 0], cols):
             ax.plot(df.time_days, df[c], lw=1.2)
-            drug, unit = c.split("_plasma_")
-            ax.set_ylabel(f"{drug}\n{unit.replace('_', '/').replace('ug', 'µg')}")
+            if c.endswith("_exposure_nM"):
+                ax.set_ylabel(f"{c[:-len('_exposure_nM')]}\nnM (constant exposure)")
+            else:
+                drug, unit = c.split("_plasma_")
+                ax.set_ylabel(f"{drug}\n{unit.replace('_', '/').replace('ug', 'µg')}")
         axes[-1, 0].set_xlabel("time (days)")
         fig.suptitle("plasma concentration: " + "; ".join(r.describe() for r in regs), fontsize=9)
         fig.tight_layout()

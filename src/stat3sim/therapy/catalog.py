@@ -44,14 +44,15 @@ _UNITS: dict[str, tuple[str, float, str]] = {
     "L": ("L", 1.0, ""), "mL": ("L", 1e-3, ""), "L/kg": ("L", 1.0, "weight"), "L/m2": ("L", 1.0, "bsa"),
     "L/day": ("L/day", 1.0, ""), "L/h": ("L/day", 24.0, ""), "mL/h": ("L/day", 0.024, ""),
     "mL/min": ("L/day", 1.44, ""), "mL/day": ("L/day", 1e-3, ""), "L/h/m2": ("L/day", 24.0, "bsa"),
-    "mL/h/kg": ("L/day", 0.024, "weight"),
+    "mL/h/kg": ("L/day", 0.024, "weight"), "L/h/kg": ("L/day", 24.0, "weight"),
     "1/day": ("1/day", 1.0, ""), "1/h": ("1/day", 24.0, ""),
     "mg/day": ("mg/day", 1.0, ""), "mg/h": ("mg/day", 24.0, ""),
     "ug/mL": ("ug/mL", 1.0, ""), "mg/L": ("ug/mL", 1.0, ""), "ng/mL": ("ug/mL", 1e-3, ""),
     "h": ("h", 1.0, ""), "day": ("h", 24.0, ""),
     "mg": ("mg", 1.0, ""), "g": ("mg", 1e3, ""),
     "g/mol": ("g/mol", 1.0, ""), "kDa": ("g/mol", 1e3, ""),
-    "nM": ("nM", 1.0, ""),
+    "nM": ("nM", 1.0, ""), "uM": ("nM", 1e3, ""),
+    "1/(nM*min)": ("1/(nM*min)", 1.0, ""), "1/(M*s)": ("1/(nM*min)", 6e-8, ""),
     "dimensionless": ("dimensionless", 1.0, ""),
 }
 #: the canonical unit each PK field must convert to
@@ -132,6 +133,49 @@ class Potency(_Strict):
     @property
     def nM(self) -> float:
         return self.value * {"nM": 1.0, "uM": 1e3, "pM": 1e-3}[self.unit]
+
+
+#: the canonical unit of each PD field
+_PD_UNITS = {"kon": "1/(nM*min)", "hill": "dimensionless", "cell_shift": "dimensionless", "Emax": "1/day",
+             "EC50": "nM", "Dmax": "dimensionless", "kdeg_max": "1/day"}
+#: built-in PD defaults where neither the drug nor its class gives one
+_PD_FALLBACK = {"hill": ("dimensionless", 1.0, "assumed — Hill coefficient 1 (simple occupancy); no slope read")}
+
+
+class PD(_Strict):
+    """What the PD layer needs beyond the potency (all optional; each {value, unit, source}):
+
+    * ``kon`` — association rate of an antibody or decoy (1/(nM·min); ``1/(M*s)`` accepted;
+      class default 1e6 1/(M·s) = 0.06 1/(nM·min)); with the Kd it gives koff = Kd·kon;
+    * ``hill`` — Hill coefficient of occupancy-based inhibition (default 1);
+    * ``cell_shift`` — factor from a cell-free to the cellular potency (ATP competition:
+      Cheng–Prusoff 1 + [ATP]cell/Km(ATP)), for kinase inhibitors with only a cell-free IC50;
+    * ``Emax`` (1/day) and ``EC50`` (nM) — extra apoptosis rate of a cytotoxic drug;
+    * ``Dmax`` (fraction degraded at saturation) and ``kdeg_max`` (maximal induced
+      degradation rate, canonical 1/day; given in 1/h) — for a degrader.
+    """
+
+    kon: Optional[Quantity] = None
+    hill: Optional[Quantity] = None
+    cell_shift: Optional[Quantity] = None
+    Emax: Optional[Quantity] = None
+    EC50: Optional[Quantity] = None
+    Dmax: Optional[Quantity] = None
+    kdeg_max: Optional[Quantity] = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _units(self) -> "PD":
+        for name, want in _PD_UNITS.items():
+            q = getattr(self, name)
+            if q is not None and q.canonical_unit != want:
+                raise ValueError(f"pd.{name} must be in a unit convertible to {want}, got {q.unit!r}")
+        if self.Dmax is not None and not (0 < self.Dmax.value <= 1):
+            raise ValueError(f"pd.Dmax is a fraction in (0, 1], got {self.Dmax.value:g}")
+        if self.cell_shift is not None and self.cell_shift.value < 1:
+            raise ValueError(f"pd.cell_shift is ≥ 1 (cells are never more sensitive than the enzyme), got "
+                             f"{self.cell_shift.value:g}")
+        return self
 
 
 class Metabolite(_Strict):
@@ -259,6 +303,7 @@ class Drug(_Strict):
     description: str = ""
     potency: tuple[Potency, ...] = ()
     potency_note: str = ""
+    pd: PD = Field(default_factory=PD)
     pk: Optional[PK] = None
     pk_note: str = ""
     published: tuple[Published, ...] = ()
@@ -315,6 +360,9 @@ class Drug(_Strict):
         return "".join(c if c.isalnum() else "_" for c in self.name)
 
 
+_DEFAULT_KEYS = ("fu", "kp_tumor", "kp_bone", "kon", "hill")
+
+
 class Catalog(_Strict):
     defaults: dict[str, dict[str, Quantity]]
     drugs: tuple[Drug, ...]
@@ -332,8 +380,8 @@ class Catalog(_Strict):
             if cls_name not in CLASSES:
                 raise ValueError(f"defaults for unknown class {cls_name!r}")
             for k in table:
-                if k not in ("fu", "kp_tumor", "kp_bone"):
-                    raise ValueError(f"defaults.{cls_name}: unknown key {k!r}; allowed: fu, kp_tumor, kp_bone")
+                if k not in _DEFAULT_KEYS:
+                    raise ValueError(f"defaults.{cls_name}: unknown key {k!r}; allowed: {', '.join(_DEFAULT_KEYS)}")
         return self
 
     def names(self) -> list[str]:
@@ -352,6 +400,27 @@ class Catalog(_Strict):
             msg += f"; did you mean {', '.join(hint)}?"
         msg += f" Known: {', '.join(self.names())}"
         raise TherapyError("drug", msg)
+
+    def pd_param(self, drug: Drug, key: str) -> Quantity | None:
+        """A drug's PD parameter (``kon``, ``hill``, ``cell_shift``, ``Emax``, ``EC50``, ``Dmax``,
+        ``kdeg_max``): its own, else its class default, else a built-in default (``hill`` = 1),
+        else None.
+
+        >>> load_catalog().pd_param(get_drug("siltuximab"), "kon").canonical()
+        0.06
+        """
+        if key not in _PD_UNITS:
+            raise TherapyError("pd", f"unknown PD parameter {key!r}; known: {', '.join(_PD_UNITS)}")
+        own = getattr(drug.pd, key)
+        if own is not None:
+            return own
+        cls = self.defaults.get(drug.class_, {}).get(key)
+        if cls is not None:
+            return cls
+        if key in _PD_FALLBACK:
+            unit, value, source = _PD_FALLBACK[key]
+            return Quantity(value=value, unit=unit, source=source)
+        return None
 
     def default(self, drug: Drug, key: str) -> Quantity | None:
         """A drug's own fu/kp_tumor/kp_bone, else its class default."""

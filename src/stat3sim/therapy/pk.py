@@ -28,6 +28,14 @@ antibodies and fusion proteins, ng/mL for small molecules) are computed by
 :func:`simulate_pk` from nM and the molar mass, since the model's unit table has no mass
 concentrations.
 
+A **constant exposure** (``"SD-36 1 uM continuous"``, for compounds without human PK) adds
+no PK compartments: a parameter ``<p>__exposure_nM`` (the regimen's concentration), a species
+``<p>__exposure`` (nM) in a nominal 1-L compartment with no reactions, set by the protocol at
+the start day (a stimulus at day 0 or a scheduled addition; removed by a scheduled subtraction
+at the end of ``for Nd``), and the same rules ``<p>__free_plasma_nM``, ``<p>__tumor_nM``,
+``<p>__bone_nM`` (all equal to the species: 0 before the start day). :func:`simulate_pk` writes
+``<drug>_exposure_nM`` in place of the plasma mass concentration.
+
 Run as ``python -m stat3sim.therapy.pk --table`` to print the model-vs-published table.
 """
 from __future__ import annotations
@@ -80,9 +88,16 @@ class PKSpecies:
     metabolite_tumor: str | None = None
     metabolite_bone: str | None = None
     mass_unit: str = "ug/mL"
+    exposure_nM: float | None = None
+
+    @property
+    def is_exposure(self) -> bool:
+        return self.exposure_nM is not None
 
     @property
     def plasma_column(self) -> str:
+        if self.is_exposure:
+            return f"{self.drug}_exposure_nM"
         return f"{self.drug}_plasma_{self.mass_unit.replace('/', '_')}"
 
     def nM_per_mg(self) -> float:
@@ -106,10 +121,12 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
     """
     p_ = patient or Patient()
     drug = regimen.drug
+    p = prefix or drug.ident
+    if regimen.is_exposure:
+        return _add_exposure(b, regimen, p)
     cat = load_catalog()
     pk = drug.pk
     assert pk is not None and pk.dosable, drug.name
-    p = prefix or drug.ident
     w, a = p_.weight_kg, p_.bsa_m2
 
     def val(q) -> float:
@@ -201,6 +218,28 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
                      observables=obs, mass_unit="ug/mL" if drug.is_large else "ng/mL", **ids)
 
 
+def _add_exposure(b: NetworkBuilder, regimen: Regimen, p: str) -> PKSpecies:
+    """A constant free site concentration: no compartments of PK, one protocol-set species."""
+    drug = regimen.drug
+    c = b.compartment(f"{p}__exposure_V", DEPOT_L * 1e12, "pL", f"{drug.name}: nominal holder of the constant exposure",
+                      "assumed — nominal 1 L; the species is a concentration set by the protocol")
+    E = b.species(f"{p}__exposure", c, 0.0, "nM", f"{drug.name}: constant free site concentration (0 before the "
+                                                   "start day)")
+    b.parameter(f"{p}__exposure_nM", regimen.exposure_nM, "nM", f"regimen {regimen.describe()!r}",
+                "constant free concentration of the exposure regimen (from its start day)")
+    free = b.rule(f"{p}__free_plasma_nM", E, "nM", f"{drug.name}: free plasma (constant exposure)")
+    tum = b.rule(f"{p}__tumor_nM", E, "nM", f"{drug.name}: free, tumor interstitium (constant exposure)")
+    bone = b.rule(f"{p}__bone_nM", E, "nM", f"{drug.name}: free, bone niche (constant exposure)")
+    obs = {}
+    for lab, expr, desc in (("exposure_nM", E, "constant exposure"), ("free_plasma_nM", free, "free plasma"),
+                            ("tumor_nM", tum, "free, tumor interstitium"), ("bone_nM", bone, "free, bone niche")):
+        obs[f"{drug.name}_{lab}"] = b.observable(f"{p}__obs__{lab}", expr, "nM", f"{drug.name}_{lab}", desc)
+    mw = drug.pk.mw.canonical() if drug.pk is not None else float("nan")
+    return PKSpecies(drug=drug.name, prefix=p, route="continuous", central=E, depot=None, peripheral=None,
+                     free_plasma=free, tumor=tum, bone=bone, mw_g_mol=mw, dose_species=E, dose_volume_L=DEPOT_L,
+                     bioavailability=1.0, observables=obs, mass_unit="nM", exposure_nM=regimen.exposure_nM)
+
+
 def dosing_schedule(regimen: Regimen, species: PKSpecies, days: float,
                     patient: Patient | None = None) -> tuple[dict[str, float], list[tuple[float, str, float]]]:
     """The doses of ``regimen`` before ``days`` as the engine's protocol: ``(stimuli at t = 0
@@ -208,6 +247,17 @@ def dosing_schedule(regimen: Regimen, species: PKSpecies, days: float,
     the dose compartment (central for iv, the depot otherwise)."""
     stim: dict[str, float] = {}
     sched: list[tuple[float, str, float]] = []
+    if regimen.is_exposure:
+        w = regimen.exposure_window_days(days)
+        if w is not None:
+            c = regimen.exposure_nM
+            if w[0] == 0:
+                stim[species.dose_species] = c
+            else:
+                sched.append((w[0] * 1440.0, species.dose_species, c))
+            if w[1] < days:
+                sched.append((w[1] * 1440.0, species.dose_species, -c))
+        return stim, sched
     k = species.nM_per_mg()
     for t_day, mg in regimen.doses(days, patient):
         if t_day == 0:
@@ -255,7 +305,8 @@ def pk_network(regimens: Regimen | str | Iterable[Regimen | str], patient: Patie
 def simulate_pk(regimens: Regimen | str | Iterable[Regimen | str], days: float, patient: Patient | None = None,
                 points_per_day: int = 24, times_days: Sequence[float] | None = None) -> pd.DataFrame:
     """Concentration time course: ``time_days``, then per drug ``<drug>_plasma_ug_mL`` (antibodies,
-    fusion proteins) or ``<drug>_plasma_ng_mL`` (small molecules), ``<drug>_free_plasma_nM``,
+    fusion proteins) or ``<drug>_plasma_ng_mL`` (small molecules) — ``<drug>_exposure_nM`` for a
+    constant exposure — then ``<drug>_free_plasma_nM``,
     ``<drug>_tumor_nM``, ``<drug>_bone_nM`` (and the metabolite's, e.g.
     ``tamoxifen_endoxifen_plasma_nM``). Doses land exactly at their times; a grid point at a
     dose time shows the state just after the dose.
@@ -293,7 +344,10 @@ def simulate_pk(regimens: Regimen | str | Iterable[Regimen | str], days: float, 
     data: dict[str, np.ndarray] = {"time_days": res.time / 1440.0}
     for s in ids:
         tag = s.drug if s.prefix == regs[0].drug.ident or s.prefix == _ident(s.drug) else s.prefix
-        data[f"{tag}_plasma_{s.mass_unit.replace('/', '_')}"] = s.to_mass(res[f"{s.prefix}__central"])
+        if s.is_exposure:
+            data[f"{tag}_exposure_nM"] = res[f"{s.prefix}__obs__exposure_nM"]
+        else:
+            data[f"{tag}_plasma_{s.mass_unit.replace('/', '_')}"] = s.to_mass(res[f"{s.prefix}__central"])
         for lab in ("free_plasma_nM", "tumor_nM", "bone_nM"):
             data[f"{tag}_{lab}"] = res[f"{s.prefix}__obs__{lab}"]
         if s.metabolite:
@@ -420,8 +474,9 @@ def markdown_table(patient: Patient | None = None) -> str:
         f"Reference patient (assumed): {p.weight_kg:g} kg, {p.bsa_m2:g} m². Agreement: within the stated",
         "variability (a factor 1 + CV of the published mean, a stated range or bound); tolerances marked",
         "\"assumed\" in the source had no variability in the source read. Agents without a clearance and a",
-        "volume in a source read (bazedoxifene, pyrimethamine, napabucasin, galunisertib, curcumin, LLY17,",
-        "TTI-101, STX-0119, SD-36, GANT61) are not dosable and not listed.",
+        "volume in a source read (napabucasin, curcumin, LLY17, TTI-101, STX-0119, SD-36, GANT61) are not",
+        "dosable and not listed; they can be given as a constant exposure (`\"SD-36 1 uM continuous\"`).",
+        "Galunisertib's CL/F is assumed (from its targeted exposure window), so its t½ agrees by construction.",
         "",
         "| agent | regimen | quantity | model | published | tolerance | agrees | source |",
         "|---|---|---|---|---|---|---|---|",

@@ -2,14 +2,22 @@
 
 Grammar (case-insensitive, tokens separated by spaces)::
 
-    <drug> <dose><unit> <route> [<frequency>] [x<N>] [over <T>h|min] [@day<D>]
+    <drug> <dose><unit> <route> [<frequency>] [x<N>] [over <T>h|min] [<N>d on <M>d off] [@day<D>] [for <T>d|w]
+    <drug> <conc> nM|uM continuous [@day<D>] [for <T>d|w]
 
 * units: ``mg``, ``g``, ``ug``/``µg``/``mcg``, ``mg/kg``, ``mg/m2`` (``mg/m²``);
 * routes: ``iv``, ``po``, ``sc``, ``im``;
 * frequency: ``qd``/``od``/``daily``, ``bid``, ``tid``, ``qid``, ``qw``/``weekly``, ``q2w``,
   ``q3w``, ``q4w`` (``qNw``), ``qNd``, ``qNh`` (``q12h``, ``q8h``); none, or ``x1``: one dose;
 * ``xN``: N doses; ``over 3h``: a zero-order infusion (given as 15-min boluses);
-* ``@day14`` (or ``start_day=``): the first dose, in days from the start of the run.
+* ``@day14`` (or ``start_day=``): the first dose, in days from the start of the run;
+* ``for 28d`` / ``for 4w`` (or ``duration_days=``): no dose after that long from the start;
+* ``14d on 14d off``: intermittent cycles (galunisertib's label schedule), doses only in the
+  first 14 days of every 28;
+* a **constant exposure** — ``"SD-36 1 uM continuous"`` — is a constant free concentration at
+  the sites (tumor, bone, free plasma) from the start day (to the end of the run or of ``for``),
+  for compounds without human PK (preclinical use); any catalog drug may be given so. The
+  concentration must be > 0 and at most 1 mM (``MAX_EXPOSURE_NM``).
 
 >>> r = parse_regimen("tocilizumab 8 mg/kg iv q4w")
 >>> r.dose_mg(Patient()), r.dose_times_days(60)
@@ -31,6 +39,10 @@ from dataclasses import dataclass
 from .catalog import ROUTES, Drug, TherapyError, get_drug, load_catalog
 
 UNITS = ("mg", "g", "ug", "µg", "mcg", "mg/kg", "mg/m2", "mg/m²")
+#: concentration units of a constant-exposure regimen (``<drug> <conc> nM|uM continuous``)
+EXPOSURE_UNITS = {"nm": 1.0, "um": 1e3, "µm": 1e3}
+#: a constant exposure above this (nM; 1 mM) is rejected as absurd
+MAX_EXPOSURE_NM = 1e6
 FREQUENCIES = ("qd", "od", "daily", "bid", "tid", "qid", "qw", "weekly", "q2w", "q3w", "q4w", "qNw", "qNd",
                "qNh", "x1", "once")
 _NAMED = {"qd": 1.0, "od": 1.0, "daily": 1.0, "bid": 0.5, "tid": 1 / 3, "qid": 0.25, "qw": 7.0, "weekly": 7.0,
@@ -76,23 +88,45 @@ class Regimen:
     duration_days: float | None = None
     infusion_h: float = 0.0
     text: str = ""
+    exposure_nM: float | None = None
+    cycle_on_days: float | None = None
+    cycle_off_days: float | None = None
+
+    @property
+    def is_exposure(self) -> bool:
+        """A constant free site concentration (``... nM|uM continuous``), not doses."""
+        return self.exposure_nM is not None
+
+    def exposure_window_days(self, days: float) -> tuple[float, float] | None:
+        """``(start, end)`` of a constant exposure within [0, ``days``), or None if it starts later."""
+        if not self.is_exposure or self.start_day >= days:
+            return None
+        end = days if self.duration_days is None else min(days, self.start_day + self.duration_days)
+        return (self.start_day, end)
 
     def dose_mg(self, patient: Patient | None = None) -> float:
         """One dose in mg for this patient."""
+        if self.is_exposure:
+            raise TherapyError("dose", f"{self.describe()!r} is a constant concentration, not a dose in mg")
         p = patient or Patient()
         return _to_mg(self.dose, self.unit, p)
 
     def dose_times_days(self, days: float) -> list[float]:
         """Start times of the doses that fall in [0, ``days``) (days from the start of the run)."""
+        if self.is_exposure:
+            w = self.exposure_window_days(days)
+            return [w[0]] if w else []
         out: list[float] = []
         end = days if self.duration_days is None else min(days, self.start_day + self.duration_days)
+        cycle = (self.cycle_on_days + self.cycle_off_days) if self.cycle_on_days else None
         k = 0
         while True:
             t = self.start_day + (k * self.interval_days if self.interval_days else 0.0)
-            if t >= end - 1e-12 or (self.n_doses is not None and k >= self.n_doses):
+            if t >= end - 1e-12 or (self.n_doses is not None and len(out) >= self.n_doses):
                 break
-            out.append(round(t, 12))
             k += 1
+            if cycle is None or ((t - self.start_day) % cycle) < self.cycle_on_days - 1e-9:
+                out.append(round(t, 12))
             if self.interval_days is None:
                 break
         return out
@@ -100,6 +134,8 @@ class Regimen:
     def doses(self, days: float, patient: Patient | None = None) -> list[tuple[float, float]]:
         """``(time_days, mg)`` of every dose given before ``days``; an infusion is split into
         equal boluses every ``INFUSION_STEP_MIN`` minutes over its duration."""
+        if self.is_exposure:
+            return []
         mg = self.dose_mg(patient)
         n = max(1, math.ceil(self.infusion_h * 60.0 / INFUSION_STEP_MIN - 1e-9)) if self.infusion_h > 0 else 1
         step = self.infusion_h / 24.0 / n if n > 1 else 0.0
@@ -112,7 +148,11 @@ class Regimen:
         return out
 
     def describe(self) -> str:
-        return self.text or f"{self.drug.name} {self.dose:g} {self.unit} {self.route}"
+        if self.text:
+            return self.text
+        if self.is_exposure:
+            return f"{self.drug.name} {self.exposure_nM:g} nM continuous"
+        return f"{self.drug.name} {self.dose:g} {self.unit} {self.route}"
 
 
 def _to_mg(dose: float, unit: str, p: Patient) -> float:
@@ -174,6 +214,12 @@ def _check_schedule(r: Regimen) -> None:
         raise TherapyError("schedule", f"number of doses must be ≥ 1, got x{r.n_doses}")
     if r.interval_days is not None and r.interval_days * 24 < 1:
         raise TherapyError("frequency", f"dosing interval {r.interval_days * 24:g} h is shorter than 1 h")
+    if r.cycle_on_days is not None:
+        if r.interval_days is None:
+            raise TherapyError("schedule", "'Nd on Md off' cycles need a dosing frequency (e.g. bid)")
+        if not (r.cycle_on_days > 0 and r.cycle_off_days > 0):
+            raise TherapyError("schedule", f"cycle days must be > 0, got {r.cycle_on_days:g}d on "
+                                           f"{r.cycle_off_days:g}d off")
     if r.interval_days is not None and r.infusion_h / 24 > r.interval_days:
         raise TherapyError("schedule", f"an infusion of {r.infusion_h:g} h is longer than the dosing interval")
 
@@ -191,8 +237,11 @@ def _parse(text: str, check_limits: bool = True) -> Regimen:
     dose = float(m.group(2))
     unit = (m.group(3) or "").lower().replace("μ", "µ")
     rest = (m.group(4) or "").lower().split()
+    if unit in EXPOSURE_UNITS:
+        return _parse_exposure(drug, float(m.group(2)), unit, rest, text, s)
     if unit not in UNITS:
-        raise TherapyError("unit", f"unknown dose unit {m.group(3) or '(none)'!r} in {text!r}; allowed: {', '.join(UNITS)}")
+        raise TherapyError("unit", f"unknown dose unit {m.group(3) or '(none)'!r} in {text!r}; allowed: {', '.join(UNITS)}"
+                                   ", or nM/uM with 'continuous' for a constant exposure")
     if not (dose > 0) or math.isinf(dose):
         raise TherapyError("dose", f"dose must be a positive number, got {m.group(2)} {unit}")
     route = None
@@ -200,9 +249,14 @@ def _parse(text: str, check_limits: bool = True) -> Regimen:
     n: int | None = None
     start = 0.0
     infusion: float | None = None
+    duration: float | None = None
+    cycle: tuple[float, float] | None = None
     i = 0
     while i < len(rest):
         tok = rest[i]
+        if tok == "continuous":
+            raise TherapyError("unit", f"'continuous' is for a constant concentration (nM or uM), not {unit}: "
+                                       f"write e.g. '{drug.name} 1 uM continuous'")
         if tok in ROUTES:
             if route is not None:
                 raise TherapyError("route", f"two routes in {text!r}")
@@ -221,6 +275,15 @@ def _parse(text: str, check_limits: bool = True) -> Regimen:
             i += 1
         elif re.fullmatch(r"@?day-?" + _NUM, tok):
             start = float(tok.lstrip("@")[3:])
+        elif tok == "for":
+            duration = _duration(rest, i, text)
+            i += 1
+        elif re.fullmatch(_NUM + r"d", tok) and rest[i + 1:i + 2] == ["on"]:
+            mm = re.fullmatch(r"(" + _NUM + r")d", rest[i + 2]) if len(rest) > i + 3 and rest[i + 3] == "off" else None
+            if not mm:
+                raise TherapyError("schedule", f"cycle in {text!r}: write e.g. '14d on 14d off'")
+            cycle = (float(tok[:-1]), float(mm.group(1)))
+            i += 3
         elif _frequency(tok) is not None:
             if interval is not None:
                 raise TherapyError("frequency", f"two frequencies in {text!r}")
@@ -229,13 +292,14 @@ def _parse(text: str, check_limits: bool = True) -> Regimen:
             raise TherapyError("route", f"unknown route {tok!r}; allowed: {', '.join(ROUTES)}")
         else:
             raise TherapyError("frequency", f"unknown frequency or token {tok!r}; allowed: {', '.join(FREQUENCIES)}, "
-                                            "xN, over Nh, @dayN")
+                                            "xN, over Nh, Nd on Md off, @dayN, for Nd")
         i += 1
     if route is None:
         raise TherapyError("route", f"no route in {text!r}; allowed: {', '.join(ROUTES)}")
     if drug.pk is None or not drug.pk.dosable:
         why = drug.pk_note or (drug.pk.pk_note if drug.pk is not None else "") or "no human PK in the catalog"
-        raise TherapyError("drug", f"{drug.name} cannot be dosed: {why}. Dosable: "
+        raise TherapyError("drug", f"{drug.name} cannot be dosed: {why}; give a constant exposure instead, e.g. "
+                                   f"'{drug.name} 1 uM continuous'. Dosable: "
                                    f"{', '.join(d.name for d in load_catalog().drugs if d.dosable)}")
     if route not in drug.pk.routes:
         raise TherapyError("route", f"{drug.name} is not given {route}; its routes: {', '.join(drug.pk.routes)}")
@@ -245,9 +309,50 @@ def _parse(text: str, check_limits: bool = True) -> Regimen:
         infusion = drug.pk.infusion_h.canonical() if (route == "iv" and drug.pk.infusion_h is not None) else 0.0
     if route != "iv" and infusion:
         raise TherapyError("schedule", f"an infusion time applies to iv doses only, not {route}")
-    reg = Regimen(drug, dose, unit, route, interval, n, start, None, infusion, s)
+    reg = Regimen(drug, dose, unit, route, interval, n, start, duration, infusion, s,
+                  cycle_on_days=cycle[0] if cycle else None, cycle_off_days=cycle[1] if cycle else None)
     if check_limits:
         _check_dose(reg)
+    _check_schedule(reg)
+    return reg
+
+
+def _duration(rest: list[str], i: int, text: str) -> float:
+    """The duration after ``for`` at ``rest[i]``: ``28d``, ``4w`` or ``28 days``."""
+    nxt = rest[i + 1] if i + 1 < len(rest) else ""
+    mm = re.fullmatch(r"(-?" + _NUM + r")(d|w)", nxt)
+    if not mm:
+        raise TherapyError("schedule", f"duration in {text!r}: write e.g. 'for 28d' or 'for 4w'")
+    return float(mm.group(1)) * (7.0 if mm.group(2) == "w" else 1.0)
+
+
+def _parse_exposure(drug: Drug, conc: float, unit: str, rest: list[str], text: str, s: str) -> Regimen:
+    """``<drug> <conc> nM|uM continuous [@dayN] [for Nd]``: a constant free site concentration."""
+    shown = {"nm": "nM", "um": "uM", "µm": "uM"}[unit]
+    if not (conc > 0) or math.isinf(conc):
+        raise TherapyError("dose", f"concentration must be a positive number, got {conc:g} {shown}")
+    nM = conc * EXPOSURE_UNITS[unit]
+    if nM > MAX_EXPOSURE_NM:
+        raise TherapyError("dose", f"{conc:g} {shown} is above the limit of 1 mM for a constant exposure")
+    start, duration, continuous = 0.0, None, False
+    i = 0
+    while i < len(rest):
+        tok = rest[i]
+        if tok == "continuous":
+            continuous = True
+        elif re.fullmatch(r"@?day-?" + _NUM, tok):
+            start = float(tok.lstrip("@")[3:])
+        elif tok == "for":
+            duration = _duration(rest, i, text)
+            i += 1
+        else:
+            raise TherapyError("schedule", f"a constant exposure takes only 'continuous', '@dayN' and 'for Nd', "
+                                           f"not {tok!r} (in {text!r})")
+        i += 1
+    if not continuous:
+        raise TherapyError("route", f"a concentration ({shown}) is a constant exposure: write "
+                                    f"'{drug.name} {conc:g} {shown} continuous'")
+    reg = Regimen(drug, conc, shown, "continuous", None, None, start, duration, 0.0, s, exposure_nM=nM)
     _check_schedule(reg)
     return reg
 
