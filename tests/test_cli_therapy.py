@@ -57,3 +57,28 @@ def test_pk_run_writes_csv_and_plot(tmp_path: Path):
     assert "ruxolitinib_plasma_ng_mL" in df.columns and "tocilizumab_tumor_nM" in df.columns
     assert df.time_days.iloc[-1] == 56
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_pk_with_a_constant_exposure_and_a_cycle(tmp_path: Path):
+    out, png = tmp_path / "x.csv", tmp_path / "x.png"
+    r = invoke("pk", "--therapy", "SD-36 1 uM continuous @day7", "--therapy", "galunisertib 150 mg po bid 14d on 14d off",
+               "--days", "28", "--points-per-day", "2", "--out", out, "--plot", png)
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(out).set_index("time_days")
+    assert df.loc[6.5, "SD-36_exposure_nM"] == 0 and df.loc[7.0, "SD-36_tumor_nM"] == 1000
+    assert "galunisertib_plasma_ng_mL" in df.columns
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("text,words", [
+    ("SD-36 5 mM continuous", "unknown dose unit"),
+    ("SD-36 2000 uM continuous", "1 mM"),
+    ("SD-36 -1 nM continuous", "positive"),
+    ("SD-36 10 mg po qd", "constant exposure"),
+])
+def test_bad_exposure_is_one_line_exit_2_and_nothing_written(tmp_path, text, words):
+    out = tmp_path / "pk.csv"
+    r = invoke("pk", "--therapy", text, "--days", "10", "--out", out)
+    assert r.exit_code == 2, r.output
+    assert words in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not out.exists()

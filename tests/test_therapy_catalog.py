@@ -174,3 +174,79 @@ def test_impossible_schedules():
         parse_regimen("tocilizumab 8 mg/kg iv q4w", duration_days=0)
     with pytest.raises(TherapyError, match="weight"):
         Patient(weight_kg=0)
+
+
+# ------------------------------------------------------------------ PD block
+def test_pd_block_defaults_and_units():
+    """kon: class default 1e6 1/(M s) = 0.06 1/(nM min) for antibodies and decoys; hill: 1;
+    the drug's own values where given (galunisertib cell_shift, paclitaxel Emax/EC50, SD-36)."""
+    cat = load_catalog()
+    for name in ("tocilizumab", "olamkicept", "anti-IL-11", "atezolizumab"):
+        kon = cat.pd_param(get_drug(name), "kon")
+        assert kon.canonical() == pytest.approx(0.06) and kon.assumed
+    assert cat.pd_param(get_drug("ruxolitinib"), "kon") is None
+    assert cat.pd_param(get_drug("ruxolitinib"), "hill").canonical() == 1.0
+    assert cat.pd_param(get_drug("galunisertib"), "cell_shift").canonical() == 10
+    assert cat.pd_param(get_drug("paclitaxel"), "Emax").canonical_unit == "1/day"
+    assert cat.pd_param(get_drug("paclitaxel"), "EC50").canonical() == 5
+    sd = get_drug("SD-36")
+    assert 0 < cat.pd_param(sd, "Dmax").value <= 1
+    assert cat.pd_param(sd, "kdeg_max").canonical() == pytest.approx(0.5 * 24)  # 1/h -> 1/day
+    with pytest.raises(TherapyError, match="unknown PD parameter"):
+        cat.pd_param(sd, "koff")
+
+
+def test_a_malformed_pd_block_names_the_field():
+    head = ("defaults: {}\ndrugs:\n  - name: x\n    class: degrader\n    target: STAT3\n"
+            "    mechanism: induced_degradation\n    status: s\n")
+    with pytest.raises(TherapyError, match="Dmax"):
+        parse_catalog(head + "    pd: {Dmax: {value: 1.5, unit: dimensionless, source: s}}\n")
+    with pytest.raises(TherapyError, match="kon"):
+        parse_catalog(head + "    pd: {kon: {value: 1, unit: nM, source: s}}\n")
+    with pytest.raises(TherapyError, match="cell_shift"):
+        parse_catalog(head + "    pd: {cell_shift: {value: 0.5, unit: dimensionless, source: s}}\n")
+
+
+# ------------------------------------------------------------------ constant exposure, cycles, duration
+def test_constant_exposure_regimens():
+    r = parse_regimen("SD-36 1 uM continuous")
+    assert r.is_exposure and r.exposure_nM == 1000.0 and r.route == "continuous"
+    assert r.dose_times_days(30) == [0.0] and r.doses(30) == []
+    r = parse_regimen("LLY17 250 nM continuous @day7 for 14d")
+    assert (r.exposure_nM, r.start_day, r.duration_days) == (250.0, 7.0, 14.0)
+    assert r.exposure_window_days(60) == (7.0, 21.0) and r.exposure_window_days(5) is None
+    assert parse_regimen("GANT61 5 µM continuous for 2w").duration_days == 14.0
+    # a dosable drug may also be given as a constant exposure (preclinical use)
+    assert parse_regimen("ruxolitinib 300 nM continuous").exposure_nM == 300.0
+    with pytest.raises(TherapyError, match="constant concentration"):
+        parse_regimen("SD-36 1 uM continuous").dose_mg()
+
+
+@pytest.mark.parametrize("text,field,words", [
+    ("SD-36 -1 uM continuous", "dose", "positive"),
+    ("SD-36 0 nM continuous", "dose", "positive"),
+    ("SD-36 2000 uM continuous", "dose", "1 mM"),
+    ("SD-36 2 mM continuous", "unit", "nM/uM"),
+    ("SD-36 1 uM", "route", "continuous"),
+    ("SD-36 1 uM continuous bid", "schedule", "only 'continuous'"),
+    ("SD-36 1 uM continuous for x", "schedule", "for 28d"),
+    ("ruxolitinib 20 mg po bid continuous", "unit", "constant concentration"),
+    ("SD-36 10 mg po qd", "drug", "'SD-36 1 uM continuous'"),
+    ("galunisertib 150 mg po bid 14d on", "schedule", "14d on 14d off"),
+    ("galunisertib 150 mg po x1 14d on 14d off", "schedule", "frequency"),
+])
+def test_bad_exposure_and_cycle_regimens_get_one_clear_message(text, field, words):
+    with pytest.raises(TherapyError) as e:
+        parse_regimen(text)
+    assert e.value.field == field
+    assert words in str(e.value)
+    assert "\n" not in str(e.value)
+
+
+def test_intermittent_cycles_and_duration():
+    """Galunisertib label schedule: 150 mg bid, 14 days on / 14 days off."""
+    r = parse_regimen("galunisertib 150 mg po bid 14d on 14d off")
+    t = r.dose_times_days(56)
+    assert len(t) == 56 and t[27] == 13.5 and t[28] == 28.0 and max(t) == 41.5
+    assert parse_regimen("ruxolitinib 20 mg po bid for 3d").dose_times_days(10) == [0.5 * k for k in range(6)]
+    assert parse_regimen("tocilizumab 8 mg/kg iv q4w for 8w").dose_times_days(200) == [0.0, 28.0]
