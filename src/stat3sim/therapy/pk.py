@@ -488,6 +488,30 @@ def markdown_table(patient: Patient | None = None) -> str:
             agrees += " (not tested: low confidence)"
         lines.append(f"| {r['agent']} | `{r['regimen']}` | {names.get(r['quantity'], r['quantity'])} | "
                      f"{r['model']:.3g} {r['unit']} | {pubv} | {r['tolerance']} | {agrees} | {r['source']} |")
+    lines += [
+        "",
+        "## Potency used by the PD layer",
+        "",
+        "The first `potency` entry of each agent (`Drug.pd_potency`), acting on the free site concentration;",
+        "\"assumed\" marks a value whose source was not read (with its basis). PD extras (`pd:` block): kon",
+        "defaults to 1e6 1/(M·s) = 0.06 1/(nM·min) for antibodies and decoys, Hill 1 unless given.",
+        "",
+        "| agent | kind | value | context | assay | source |",
+        "|---|---|---|---|---|---|",
+    ]
+    for d in load_catalog().drugs:
+        q = d.pd_potency
+        if q is not None:
+            lines.append(f"| {d.name} | {q.kind} | {q.value:g} {q.unit} | {q.context} | {q.assay} | {q.source} |")
+    lines += [
+        "",
+        "## Constant exposure (agents without human PK)",
+        "",
+        "`\"<drug> <conc> nM|uM continuous [@dayN] [for Nd]\"` (e.g. `\"SD-36 1 uM continuous @day7\"`) holds the",
+        "free tumor, bone and plasma concentration at `conc` from the start day (0 before; limit 1 mM). No PK",
+        "compartments are added: a parameter `<p>__exposure_nM`, a protocol-set species `<p>__exposure` and the",
+        "rules `<p>__free_plasma_nM`, `<p>__tumor_nM`, `<p>__bone_nM`.",
+    ]
     return "\n".join(lines) + "\n"
 
 
