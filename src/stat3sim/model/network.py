@@ -584,6 +584,15 @@ class NetworkBuilder:
         self._contrib.setdefault(id, [])
         return id
 
+    def drive(self, pid: str, expression: str, description: str = "") -> str:
+        """Turn a declared parameter (an input such as a drug concentration at a cell,
+        0 by default) into a rule: its value is ``expression`` of the state from now on."""
+        if pid not in self._params:
+            raise NetworkError(f"cannot drive {pid!r}: no such parameter")
+        par = self._params.pop(pid)
+        return self.rule(pid, expression, par.unit, par.description or pid,
+                         description or f"driven input (was parameter {par.value:g} {par.unit})")
+
     def contribute(self, aggregate: str, term: str) -> None:
         """Add a term to an aggregate (declared before or after)."""
         self._contrib.setdefault(aggregate, []).append(term)

@@ -52,6 +52,8 @@ UNITS: dict[str, list[tuple[str, int, int, float]]] = {
     "pM/day": [("mole", 1, -12, 1.0), _PER_LITRE, ("second", -1, 0, 86400.0)],
     "1/(pM*day)": [("mole", -1, -12, 1.0), ("litre", 1, 0, 1.0), ("second", -1, 0, 86400.0)],
     "kg": [("kilogram", 1, 0, 1.0)],
+    "ug/mL": [("gram", 1, -6, 1.0), ("litre", -1, -3, 1.0)],
+    "ng/mL": [("gram", 1, -9, 1.0), ("litre", -1, -3, 1.0)],
     "ug/kg": [("dimensionless", 1, -9, 1.0)],
 }
 

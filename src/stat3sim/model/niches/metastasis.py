@@ -139,7 +139,13 @@ def add_niches(b: NetworkBuilder, P) -> None:
     b.species("bone_PTHrP", "bone_if", 0.0, "nM", "PTHrP in the bone niche")
     b.rule("bone_TGFb_drive", _max0("bone_osteoclasts_active/bone_C_ref - 1"), "au",
            "TGF-β released by osteoclasts above normal (Lemaire: ∝ active osteoclasts)")
-    b.rule("H_niche_bone", f"0.5*bone_IL11*{M('bone_lvl_IL11RA')}/({M('K_bone_IL11')} + bone_IL11)"
+    # the niche's free IL-11RA: its gene level less what receptor antibodies occupy (the
+    # drug layer contributes its occupancy to bone_IL11RA_blocked; 0 untreated)
+    b.aggregate("bone_IL11RA_blocked", "dimensionless", "bone-niche IL-11RA occupied by drugs (0..1)")
+    b.contribute("bone_IL11RA_blocked", "0")
+    b.rule("bone_IL11RA_free", f"{M('bone_lvl_IL11RA')}*(1 - bone_IL11RA_blocked)", "dimensionless",
+           "free IL-11RA of the bone niche (gene level × unoccupied fraction)")
+    b.rule("H_niche_bone", f"0.5*bone_IL11*bone_IL11RA_free/({M('K_bone_IL11')} + bone_IL11)"
            f" + 0.5*bone_TGFb_drive/({M('K_bone_TGFb')} + bone_TGFb_drive)", "dimensionless",
            "bone niche support: IL-11 (through niche IL-11RA) and osteoclast TGF-β")
     b.rule("H_niche_lung", f"((neutrophils + mdscs)/V_tumor_mL)/({M('K_lung_myeloid')} + (neutrophils + mdscs)/V_tumor_mL)",
@@ -203,7 +209,7 @@ def add_niches(b: NetworkBuilder, P) -> None:
     # steady state already contains
     exc = _max0("bone_IL11 - blood__IL11")
     b.rule("bone_IL11_excess", exc, "nM", "IL-11 in the bone niche above serum (from metastatic cells)")
-    drive = f"(bone_IL11_excess*{M('bone_lvl_IL11RA')}/({M('K_bone_IL11_RANKL')} + bone_IL11_excess))"
+    drive = f"(bone_IL11_excess*bone_IL11RA_free/({M('K_bone_IL11_RANKL')} + bone_IL11_excess))"
     add_bone(b, "bone", coupling={
         "f_RANKL_tumor": f"1 + {M('A_RANKL_tumor')}*{drive}",
         "f_OPG_tumor": f"1/(1 + {M('R_OPG_tumor')}*{drive})",

@@ -143,9 +143,10 @@ def per_day(expr: str) -> str:
 
 
 def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = None,
-                cells: dict[str, float] | None = None, name: str = "stat3sim_tme") -> Network:
+                cells: dict[str, float] | None = None, name: str = "stat3sim_tme", extra=None) -> Network:
     """Build the TME network. ``subtype_overrides`` maps TME or signaling parameter ids to
-    (value, source); ``cells`` the initial cell numbers per cell type."""
+    (value, source); ``cells`` the initial cell numbers per cell type; ``extra(b)`` adds
+    more (the drug layer's PK/PD) before the Network is built."""
     ov = dict(subtype_overrides or {})
     b = NetworkBuilder(name)
     P = _P(b, ov)
@@ -174,6 +175,8 @@ def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = No
     from ..niches.metastasis import add_niches  # niches import the TME helpers
 
     add_niches(b, P)
+    if extra is not None:
+        extra(b)
     net = b.build()
     unknown = set(ov) - set(net.parameter_ids)
     if unknown:
@@ -270,8 +273,12 @@ def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
                E("ERα drives luminal growth; IL-6/STAT3 lowers ERα dependence through Notch3/CD133 self-renewal "
                  "[93,94]", (93, 94)), "ER+ growth program")
     b.reaction("tumor_dead_clearance", [D], [], per_day(f"{P('k_dead_clear')}*{D}"), "tumor", "clearance of dead cells")
-    b.rule("H_PDL1", f"tumor__CD274_mRNA/({P('K_PDL1')} + tumor__CD274_mRNA)", "dimensionless",
-           "PD-L1 engagement of CD8+ T cells (0..1)")
+    # checkpoint blockade (the drug layer) contributes the fraction of PD-1/PD-L1 it blocks
+    b.aggregate("checkpoint_block", "dimensionless", "PD-1/PD-L1 axis blocked by drugs (0..1)",
+                "sum of the checkpoint antibodies' occupancies (0 untreated)")
+    b.contribute("checkpoint_block", "0")
+    b.rule("H_PDL1", f"tumor__CD274_mRNA/({P('K_PDL1')} + tumor__CD274_mRNA)*(1 - checkpoint_block)", "dimensionless",
+           "PD-L1 engagement of CD8+ T cells (0..1), less what checkpoint antibodies block")
     b.modifier("tumor_killing", f"(1 - {P('w_PDL1_kill')}*H_PDL1)",
                E("tumor PD-L1 (CD274, STAT3/STAT1 target) inhibits killing [118]", (118,)), "PD-1/PD-L1 checkpoint")
     # tumor IL-11 comes from the TGF-β/SMAD module of the tumor cell (IL11 mRNA, miRNAs,
@@ -302,7 +309,13 @@ def _ensure_level(b: NetworkBuilder, cell: str, gene: str) -> str:
 def _recruitment_drive(b: NetworkBuilder, P: _P) -> None:
     if b.has("H_IL6_rec"):
         return
-    b.rule("H_IL6_rec", hill("IL6", P("K_IL6_rec")), "dimensionless", "interstitial IL-6 drive of recruitment (0..1)")
+    # IL-6 recruits through its receptors (classic and trans) on myeloid cells, so a drug
+    # that blocks the receptor (tocilizumab) or JAK removes the drive even when free IL-6
+    # rises, as it does on receptor blockade
+    b.rule("myeloid_IL6_signal", "macrophage__C6_pJAK + macrophage__T6_pJAK", "nM",
+           "IL-6 receptor signal of myeloid cells (JAK-active IL-6 complexes per cell)")
+    b.rule("H_IL6_rec", hill("myeloid_IL6_signal", P("K_IL6_rec")), "dimensionless",
+           "IL-6 receptor-signal drive of recruitment (0..1)")
     b.rule("myeloid_drive", f"1 + {P('w_IL6_rec')}*H_IL6_rec + {P('w_NFkB_rec')}*tumor__NFkB_nuc", "dimensionless",
            "IL-6 and tumor NF-κB drive of neutrophil/MDSC recruitment (1 = basal)")
 
@@ -400,7 +413,8 @@ def add_t_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
                "effector CD8+ accumulation (DC priming; T-cell STAT3 lowers it)",
                E("STAT3 in T cells lowers effector accumulation [3]; DCs prime [100]", (3, 100)))
     b.reaction("cd8_death", [T8], [], per_day(f"{P('k_cd8_death')}*{T8}"), "tumor", "effector CD8+ death")
-    b.reaction("cd8_exhaustion", [T8], [T8x], per_day(f"{P('k_cd8_exh')}*tumor__CD274_mRNA*{T8}"), "tumor",
+    b.reaction("cd8_exhaustion", [T8], [T8x], per_day(f"{P('k_cd8_exh')}*tumor__CD274_mRNA*(1 - checkpoint_block)*{T8}"),
+               "tumor",
                "exhaustion through PD-1/PD-L1", E("PD-L1 (CD274) [118]", (118,)))
     b.reaction("cd8_exhausted_death", [T8x], [], per_day(f"{P('k_exh_death')}*{T8x}"), "tumor", "exhausted CD8+ death")
     b.reaction("cd4_recruitment", [], [T4], per_day(f"{P('k_cd4_rec')}*V_cells_mL*H_priming"), "tumor",

@@ -59,7 +59,7 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "k_mono_rec": (1.0e5, "cell/mL/day", E(f"assumed: of the order of macrophage recruitment 1.7e5 cell/(mL·d) (Yang 2018, via {QSP})"), "monocyte recruitment per mL tumor"),
     "w_IL6_rec": (2.0, "dimensionless", E("assumed, calibrated to TME-4: IL-6 recruits myeloid cells [19,20,90,91]", (19, 20, 90, 91)), "IL-6 drive of myeloid recruitment"),
     "w_NFkB_rec": (2.0, "dimensionless", E("assumed, calibrated to TME-4: tumor NF-κB chemokines (CXCL1/2, G-CSF) recruit neutrophils and MDSCs [90,91]", (90, 91)), "tumor NF-κB drive of myeloid recruitment"),
-    "K_IL6_rec": (0.2, "nM", E("assumed: half-maximal recruitment at ~4 ng/mL interstitial IL-6"), "IL-6 of half-maximal recruitment drive"),
+    "K_IL6_rec": (0.71, "nM", E("assumed: half-maximal recruitment at 0.71 nM JAK-active IL-6 complexes per myeloid cell, the untreated tnbc value × 6.2, which keeps the drive of the earlier free-IL-6 form (~0.14 at ~0.6 ng/mL interstitial IL-6)"), "myeloid IL-6 receptor signal of half-maximal recruitment drive"),
     "k_mono_diff": (0.5, "1/day", E("assumed: monocyte-to-macrophage differentiation in ~2 d"), "monocyte differentiation"),
     "k_mono_death": (0.2, "1/day", E("assumed: monocyte half-life ~3 d in tissue"), "monocyte death"),
     "k_M2_pol": (0.25, "1/day", E(f"k_M2_pol 0.25 d⁻¹ ({QSP}, estimated: polarisation in 2–3 d)"), "maximal M1→M2 polarisation"),

@@ -1,0 +1,395 @@
+"""Pharmacodynamics: each drug's free site concentration acts on its node through its mechanism.
+
+:func:`add_therapies` adds, to a tumor-microenvironment builder, every regimen's PK
+(:func:`~.pk.add_pk`) and its action. Cells of the primary tumor see the drug's free
+tumor-interstitial concentration (``<drug>__tumor_nM``); the bone niche its bone
+concentration; blood and the liver the free plasma concentration.
+
+Mechanisms
+----------
+* **Ligand sequestration** (siltuximab, clazakizumab → IL-6; anti-IL-11 → IL-11) and
+  **receptor decoys** (olamkicept, sgp130Fc → IL-6·sIL-6R): binding reactions in the
+  interstitium, the bone niche and blood, so the ligand is held in complexes that are
+  cleared at the antibody's own (slow) rate — total serum IL-6 rises on siltuximab, as in
+  patients. Antibody is in large excess over its pM ligand, so binding does not deplete it.
+* **Receptor blockade** (tocilizumab → IL-6R and sIL-6R; anti-IL-11RA → IL-11RA): every
+  cell type's membrane receptor binds the antibody (the bound receptor turns over as the
+  free one), soluble receptors form complexes cleared at the antibody's rate.
+* **Small-molecule inhibition** at occupancy ``C/IC50`` of the free site concentration and
+  the *cellular* potency (cell-free potency × the catalog's cell shift, Cheng–Prusoff ATP
+  competition, where only a cell-free value exists): JAK inhibitors drive each cell's
+  ``I_JAK`` input, SH2/dimerisation inhibitors ``I_STAT3_SH2``, gp130 blockers
+  (bazedoxifene) ``I_gp130``, ERα blockers ``I_ER`` — the inputs the signaling module
+  already reads (``signaling/jak_stat.py``, ``receptors.py``, ``estrogen.py``), scaled so
+  that ``I/Ki`` equals ``C/IC50_cellular``. STAT3 transcription inhibitors lower nuclear
+  import of pSTAT3 dimers; TGFBR1 inhibitors SMAD activation and CAF activation; COX-2
+  inhibitors macrophage PGE2; SMO/GLI1 inhibitors GLI1 synthesis.
+* **Induced degradation** (SD-36): STAT3 protein turnover (basal synthesis balances basal
+  degradation, so the untreated state is unchanged) plus drug-induced degradation of every
+  STAT3 form, ``Dmax·kdeg_max·C/(DC50 + C)``.
+* **Checkpoint blockade** (anti-PD-L1/PD-1): receptor occupancy ``C/(C + Kd)`` is the
+  fraction of the PD-1/PD-L1 axis blocked (``checkpoint_block``), lifting its brake on
+  killing and exhaustion.
+* **Cytotoxic** (paclitaxel): tumor apoptosis × ``1 + Emax·C/(EC50 + C)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..model.network import Evidence, NetworkBuilder
+from .catalog import Drug, TherapyError, load_catalog
+from .pk import PKSpecies, add_pk
+from .regimen import Patient, Regimen
+
+E = Evidence
+
+#: class-typical antibody association rate when the catalog gives none: 1e6 M⁻¹s⁻¹
+KON_DEFAULT = (0.06, "assumed: class-typical antibody kon 1e6 M⁻¹s⁻¹ = 0.06 nM⁻¹min⁻¹")
+#: STAT3 protein turnover added with a degrader (basal synthesis = basal degradation)
+K_STAT3_TURNOVER = (0.693 / (24 * 60.0), "assumed: STAT3 protein t½ ~24 h (a long-lived protein; no breast-cell "
+                                          "value was read)")
+
+
+@dataclass
+class Therapy:
+    """One regimen in a Network: its PK ids and what its PD added."""
+
+    regimen: Regimen
+    pk: PKSpecies
+    potency_nM: float | None = None
+    potency_source: str = ""
+    acts_on: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Inputs:
+    """Terms summed into the signaling modules' drug inputs (``<cell>__I_JAK`` …)."""
+
+    terms: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, pid: str, term: str) -> None:
+        self.terms.setdefault(pid, []).append(term)
+
+    def apply(self, b: NetworkBuilder) -> None:
+        for pid, terms in self.terms.items():
+            b.drive(pid, " + ".join(terms), "free drug at the cell, scaled so I/Ki = C/IC50 (cellular) of each drug")
+
+
+def cells_of(b: NetworkBuilder) -> list[str]:
+    """The TME cell types whose signaling module is in the builder."""
+    from ..model.tme.model import MODULES
+
+    return [c for c in MODULES if b.has(f"{c}__STAT3_phos")]
+
+
+def potency(drug: Drug, kinds: tuple[str, ...] = ("IC50", "Ki", "Kd", "EC50", "DC50")) -> tuple[float, str]:
+    """The drug's potency at the cell (nM, free drug) and where it comes from: a cellular
+    value if the catalog has one, else a cell-free one × the catalog's ``cell_shift``."""
+    pots = [p for p in drug.potency if p.kind in kinds]
+    cellular = [p for p in pots if p.context == "cellular"]
+    if cellular:
+        p = cellular[0]
+        return p.nM, f"{p.kind} {p.value:g} {p.unit}, cellular ({p.assay}): {p.source}"
+    if pots:
+        p = pots[0]
+        shift = _pd(drug, "cell_shift")
+        if p.context == "cell_free" and shift is not None and drug.class_ not in ("antibody", "fusion_protein"):
+            return p.nM * shift.value, (f"{p.kind} {p.value:g} {p.unit}, cell-free ({p.assay}) × cell shift "
+                                        f"{shift.value:g} ({shift.source}): {p.source}")
+        return p.nM, f"{p.kind} {p.value:g} {p.unit}, {p.context} ({p.assay}): {p.source}"
+    raise TherapyError("drug", f"{drug.name}: the catalog has no potency ({', '.join(kinds)}), so it cannot act")
+
+
+def _pd(drug: Drug, key: str):
+    block = getattr(drug, "pd", None)
+    if block is None:
+        return None
+    return block.get(key) if isinstance(block, dict) else getattr(block, key, None)
+
+
+def _value(drug: Drug, key: str, default: tuple[float, str]) -> tuple[float, str]:
+    q = _pd(drug, key)
+    if q is None:
+        return default
+    return float(q.value), str(q.source)
+
+
+def add_therapies(b: NetworkBuilder, regimens: list[Regimen], patient: Patient | None = None) -> list[Therapy]:
+    """Add every regimen's PK and PD to a TME builder; returns what was added."""
+    inputs = _Inputs()
+    out = []
+    seen = set()
+    for reg in regimens:
+        if reg.drug.name in seen:
+            raise TherapyError("therapy", f"{reg.drug.name} is given twice; write one regimen per drug")
+        seen.add(reg.drug.name)
+        th = Therapy(reg, add_pk(b, reg, patient))
+        _MECHANISMS[_mechanism_key(reg.drug)](b, th, inputs)
+        _mass_observables(b, th)
+        out.append(th)
+    inputs.apply(b)
+    return out
+
+
+def _mechanism_key(drug: Drug) -> str:
+    t = drug.target.upper()
+    if drug.mechanism == "atp_competitive_kinase_inhibition":
+        return "tgfbr1" if "TGFBR" in t or "ALK5" in t else "jak"
+    if drug.mechanism == "transcription_inhibition":
+        return "gli1" if "GLI" in t else "stat3_transcription"
+    if drug.mechanism == "receptor_blockade":
+        if t in ("SMO",):
+            return "gli1"
+        return "receptor"
+    if drug.mechanism in ("hormone_receptor_antagonism", "hormone_receptor_degradation"):
+        return "er"
+    return drug.mechanism
+
+
+# ------------------------------------------------------------------ helpers
+def _par(b: NetworkBuilder, th: Therapy, name: str, value: float, unit: str, source: str, desc: str) -> str:
+    return b.parameter(f"{th.pk.prefix}__{name}", value, unit, E(source), desc)
+
+
+def _potency_par(b: NetworkBuilder, th: Therapy, kinds=("IC50", "Ki", "Kd", "EC50", "DC50")) -> str:
+    v, src = potency(th.regimen.drug, kinds)
+    th.potency_nM, th.potency_source = v, src
+    return _par(b, th, "IC50_cell", v, "nM", src, "potency at the cell (free drug)")
+
+
+def _clearance_rate(th: Therapy) -> str:
+    """The antibody's linear elimination rate constant (1/min): CL/V1."""
+    p = th.pk.prefix
+    return f"{p}__CL*pk_pL_min_per_mL_day/{p}__V1"
+
+
+def _kon_koff(b: NetworkBuilder, th: Therapy, soluble: bool = False) -> tuple[str, str]:
+    """kon and koff (= kon·Kd) of an antibody or decoy; ``soluble``: the catalog's Kd
+    measured on the soluble receptor if it has one (tocilizumab: sIL-6R 0.71 nM)."""
+    drug = th.regimen.drug
+    kon_v, kon_src = _value(drug, "kon", KON_DEFAULT)
+    kon = b.parameter(f"{th.pk.prefix}__kon", kon_v, "1/(nM*min)", E(kon_src), "association rate to its target")
+    sol = [p for p in drug.potency if p.kind == "Kd" and ("sIL" in p.assay or "soluble" in p.assay.lower())]
+    if soluble and sol:
+        p = sol[0]
+        kd = _par(b, th, "Kd_soluble", p.nM, "nM", p.source, f"Kd for the soluble receptor ({p.assay})")
+        return kon, f"{kon}*{kd}"
+    kd = _potency_par(b, th, ("Kd", "Ki", "IC50"))
+    return kon, f"{kon}*{kd}"
+
+
+def _bind(b: NetworkBuilder, th: Therapy, rid: str, target: str, complex_: str, drug_conc: str, comp: str,
+          kon: str, koff: str, what: str) -> None:
+    b.reaction(rid, [target], [complex_], f"{kon}*{drug_conc}*{target} - {koff}*{complex_}", comp,
+               f"{th.regimen.drug.name} binds {what}", E(th.potency_source or "catalog potency"))
+
+
+def _soluble_complexes(b: NetworkBuilder, th: Therapy, target: str, blood_target: str, kon: str, koff: str,
+                       what: str, bone_target: str | None = None, bone_exchange: str | None = None) -> tuple[str, str]:
+    """Drug·target complexes in the interstitium (exchanging with blood), in blood (cleared
+    at the antibody's rate) and, if given, in the bone niche."""
+    p = th.pk.prefix
+    cm = b.species(f"{p}__{target}_medium", "medium", 0.0, "nM", f"{th.regimen.drug.name}·{what} (interstitium)")
+    cb = b.species(f"{p}__{target}_blood", "blood", 0.0, "nM", f"{th.regimen.drug.name}·{what} (blood)")
+    _bind(b, th, f"{p}__bind_{target}_medium", target, cm, th.pk.tumor, "medium", kon, koff, f"{what} (interstitium)")
+    _bind(b, th, f"{p}__bind_{target}_blood", blood_target, cb, th.pk.free_plasma, "blood", kon, koff, f"{what} (blood)")
+    b.reaction(f"{p}__exchange_{target}", [cm], [cb], f"k_exchange*({cm} - {cb})", "medium",
+               f"{th.regimen.drug.name}·{what} exchange interstitium ⇄ blood", E("as the free ligand (k_exchange)"))
+    b.reaction(f"{p}__clear_{target}", [cb], [], f"{_clearance_rate(th)}*{cb}", "blood",
+               f"{th.regimen.drug.name}·{what} cleared with the antibody (CL/V1)",
+               E("immune complexes of a ligand with an IgG follow the IgG's clearance (assumed)"))
+    if bone_target is not None:
+        cx = b.species(f"{p}__{target}_bone", "bone_if", 0.0, "nM", f"{th.regimen.drug.name}·{what} (bone niche)")
+        _bind(b, th, f"{p}__bind_{target}_bone", bone_target, cx, th.pk.bone, "bone_if", kon, koff,
+              f"{what} (bone niche)")
+        b.reaction(f"{p}__exchange_{target}_bone", [cx], [cb], f"{bone_exchange}*({cx} - {cb})", "bone_if",
+                   f"{th.regimen.drug.name}·{what} bone niche ⇄ blood", E("as the free ligand"))
+    th.acts_on.append(what)
+    return cm, cb
+
+
+def _mass_observables(b: NetworkBuilder, th: Therapy) -> None:
+    pk = th.pk
+    scale = 1e6 if pk.mass_unit == "ug/mL" else 1e3
+    unit = pk.mass_unit
+    b.observable(f"{pk.prefix}__obs__plasma_mass", f"{pk.central}*{pk.mw_g_mol!r}/{scale!r}", unit,
+                 pk.plasma_column, f"{th.regimen.drug.name}: total plasma concentration")
+
+
+# ------------------------------------------------------------------ mechanisms
+def _ligand(b: NetworkBuilder, th: Therapy, inputs: _Inputs) -> None:
+    from ..model.signaling.parameters import LIGANDS
+
+    lig = th.regimen.drug.target.replace("-", "").upper()
+    lig = {"IL6": "IL6", "IL11": "IL11"}.get(lig)
+    if lig is None:
+        raise TherapyError("drug", f"{th.regimen.drug.name}: ligand target {th.regimen.drug.target!r} is not modelled")
+    kon, koff = _kon_koff(b, th)
+    bone = ("bone_IL11", "met_k_IL11_bone_loss") if lig == "IL11" and b.has("bone_IL11") else (None, None)
+    _, cb = _soluble_complexes(b, th, lig, f"blood__{lig}", kon, koff, lig, *bone)
+    k = LIGANDS[lig][0] * 1000
+    b.observable(f"{th.pk.prefix}__obs__serum_{lig}_total", f"(blood__{lig} + {cb})*{k!r}", "pg/mL",
+                 f"serum_{lig}_total_pg_mL", f"serum {lig}, free + bound to {th.regimen.drug.name} (what an assay "
+                 "that sees complexes measures)")
+
+
+def _receptor(b: NetworkBuilder, th: Therapy, inputs: _Inputs) -> None:
+    t = th.regimen.drug.target.replace("-", "").upper()
+    rec = {"IL6R": "IL6R", "IL11RA": "IL11RA", "IL11R": "IL11RA"}.get(t)
+    if rec is None:
+        raise TherapyError("drug", f"{th.regimen.drug.name}: receptor {th.regimen.drug.target!r} is not modelled")
+    kon, koff = _kon_koff(b, th)
+    p = th.pk.prefix
+    for cell in cells_of(b):
+        r = f"{cell}__{rec}"
+        if not b.has(r):
+            continue
+        rb = b.species(f"{cell}__{rec}_{p}", f"{cell}__cytoplasm", 0.0, "nM",
+                       f"{cell}: {rec} bound by {th.regimen.drug.name}")
+        _bind(b, th, f"{cell}__{rec}__bind_{p}", r, rb, th.pk.tumor, f"{cell}__cytoplasm", kon, koff,
+              f"membrane {rec} of {cell}")
+        b.reaction(f"{rb}__turnover", [rb], [], f"{cell}__k_receptor_turnover*{rb}", f"{cell}__cytoplasm",
+                   f"{rec}·{th.regimen.drug.name} turns over like the free receptor", E("assumed"))
+    sol = {"IL6R": "sIL6R", "IL11RA": "sIL11R"}[rec]
+    kon_s, koff_s = _kon_koff(b, th, soluble=True)
+    _soluble_complexes(b, th, sol, f"blood__{sol}", kon_s, koff_s, f"soluble {rec}")
+    th.acts_on.append(f"membrane {rec} (every cell type)")
+    if rec == "IL11RA" and b.has("bone_IL11RA_free"):
+        b.contribute("bone_IL11RA_blocked", f"{th.pk.bone}/({th.pk.bone} + {koff}/{kon})")
+        th.acts_on.append("bone-niche IL-11RA")
+
+
+def _decoy(b: NetworkBuilder, th: Therapy, inputs: _Inputs) -> None:
+    """IL-6·sIL-6R (the trans-signaling complex) exists in the interstitium only: the decoy
+    binds it there; the complex leaves with the interstitial fluid (k_exchange) into blood,
+    where it is cleared."""
+    kon, koff = _kon_koff(b, th)
+    p = th.pk.prefix
+    cm = b.species(f"{p}__IL6_sIL6R_medium", "medium", 0.0, "nM", f"{th.regimen.drug.name}·IL-6·sIL-6R")
+    _bind(b, th, f"{p}__bind_IL6_sIL6R_medium", "IL6_sIL6R", cm, th.pk.tumor, "medium", kon, koff, "IL-6·sIL-6R")
+    b.reaction(f"{p}__drain_IL6_sIL6R", [cm], [], f"k_exchange*{cm}", "medium",
+               f"{th.regimen.drug.name}·IL-6·sIL-6R drains to blood and is cleared there", E("assumed"))
+    th.acts_on.append("IL-6·sIL-6R (trans-signaling)")
+
+
+def _drive_input(b: NetworkBuilder, th: Therapy, inputs: _Inputs, name: str, ref: str, kinds=("IC50", "Ki", "Kd"),
+                 cells: list[str] | None = None, conc: str | None = None) -> None:
+    ic = _potency_par(b, th, kinds)
+    for cell in cells or cells_of(b):
+        pid = f"{cell}__{name}"
+        if b.has(pid):
+            inputs.add(pid, f"{conc or th.pk.tumor}*{cell}__{ref}/{ic}")
+            th.acts_on.append(f"{cell}: {name}")
+
+
+def _jak(b, th, inputs):
+    _drive_input(b, th, inputs, "I_JAK", "Ki_JAK1")
+
+
+def _sh2(b, th, inputs):
+    _drive_input(b, th, inputs, "I_STAT3_SH2", "Ki_SH2_STAT3")
+
+
+def _gp130(b, th, inputs):
+    _drive_input(b, th, inputs, "I_gp130", "IC50_gp130")
+
+
+def _er(b, th, inputs):
+    pk = th.pk
+    _drive_input(b, th, inputs, "I_ER", "Ki_ER", cells=["tumor"])
+    if pk.metabolite_tumor:  # tamoxifen's endoxifen: the catalog's metabolite potency if given
+        drug = th.regimen.drug
+        met = [p for p in drug.potency if pk.metabolite_name and pk.metabolite_name.lower() in p.assay.lower()]
+        if met:
+            m = _par(b, th, f"IC50_{pk.metabolite_name}", met[0].nM, "nM", met[0].source, f"{pk.metabolite_name} potency")
+        else:
+            m = f"{pk.prefix}__IC50_cell"
+        inputs.add("tumor__I_ER", f"{pk.metabolite_tumor}*tumor__Ki_ER/{m}")
+
+
+def _modify(b: NetworkBuilder, th: Therapy, targets: list[str], conc: str, kinds=("IC50", "Ki", "Kd", "EC50")) -> None:
+    ic = _potency_par(b, th, kinds)
+    for rid in targets:
+        b.modifier(rid, f"1/(1 + {conc}/{ic})", E(th.potency_source), f"{th.regimen.drug.name} inhibition")
+        th.acts_on.append(rid)
+
+
+def _stat3_transcription(b, th, inputs):
+    _modify(b, th, [f"{c}__STAT3_pY705_dimer_cyt__import" for c in cells_of(b)], th.pk.tumor)
+
+
+def _tgfbr1(b, th, inputs):
+    targets = [f"{c}__SMAD_active_nuc__activation" for c in ("tumor", "caf") if b.has(f"{c}__SMAD_active_nuc")]
+    _modify(b, th, targets + (["caf_activation"] if b.has("caf_activation") else []), th.pk.tumor)
+
+
+def _cox2(b, th, inputs):
+    _modify(b, th, ["macrophage_PGE2_release"], th.pk.tumor)
+
+
+def _gli1(b, th, inputs):
+    _modify(b, th, ["tumor__GLI1__synthesis"], th.pk.tumor)
+
+
+def _checkpoint(b, th, inputs):
+    kd = _potency_par(b, th, ("Kd", "IC50", "EC50"))
+    b.contribute("checkpoint_block", f"{th.pk.tumor}/({th.pk.tumor} + {kd})")
+    th.acts_on.append("PD-1/PD-L1 axis (checkpoint_block)")
+
+
+def _cytotoxic(b, th, inputs):
+    drug = th.regimen.drug
+    ec = _potency_par(b, th, ("EC50", "IC50"))
+    emax_v, emax_src = _value(drug, "Emax", (3.0, "assumed: a cytotoxic at saturating exposure quadruples tumor "
+                                                  "apoptosis"))
+    emax = _par(b, th, "Emax", emax_v, "dimensionless", emax_src, "maximal extra tumor apoptosis (× basal)")
+    b.modifier("tumor_apoptosis", f"(1 + {emax}*{th.pk.tumor}/({ec} + {th.pk.tumor}))", E(th.potency_source),
+               f"{drug.name}: cytotoxic apoptosis")
+    th.acts_on.append("tumor_apoptosis")
+
+
+def _degrader(b, th, inputs):
+    drug = th.regimen.drug
+    dc = _potency_par(b, th, ("DC50", "IC50", "Kd"))
+    dmax_v, dmax_src = _value(drug, "Dmax", (0.95, "assumed: near-complete degradation at saturating exposure"))
+    kd_v, kd_src = _value(drug, "kdeg_max", (0.5, "assumed: drug-induced STAT3 degradation up to 0.5 h⁻¹"))
+    unit_kd = 1.0 / 60.0  # 1/h -> 1/min
+    dmax = _par(b, th, "Dmax", dmax_v, "dimensionless", dmax_src, "maximal degraded fraction")
+    kdeg = _par(b, th, "kdeg_max", kd_v * unit_kd, "1/min", kd_src, "maximal drug-induced STAT3 degradation rate")
+    kt = b.parameter("k_STAT3_turnover", K_STAT3_TURNOVER[0], "1/min", E(K_STAT3_TURNOVER[1]),
+                     "STAT3 protein synthesis/degradation (added with a degrader)")
+    C = th.pk.tumor
+    # the degradation rate that leaves (1 − Dmax) of STAT3 at saturation balances synthesis
+    drug_rate = f"{kdeg}*{dmax}*{C}/({dc} + {C})"
+    for cell in cells_of(b):
+        b.reaction(f"{cell}__STAT3_synthesis", [], [f"{cell}__STAT3_cyt"],
+                   f"{kt}*{cell}__STAT3_total0*{cell}__lvl_STAT3", f"{cell}__cytoplasm", "STAT3 synthesis",
+                   E(K_STAT3_TURNOVER[1]))
+        for sp in _stat3_forms(b, cell):
+            comp = b._species[sp].compartment
+            b.reaction(f"{sp}__degradation_{th.pk.prefix}", [sp], [], f"({kt} + {drug_rate})*{sp}", comp,
+                       f"STAT3 turnover + {drug.name}-induced degradation", E(th.potency_source))
+        th.acts_on.append(f"{cell}: STAT3 protein")
+
+
+def _stat3_forms(b: NetworkBuilder, cell: str) -> list[str]:
+    return [sid for sid in b._species if sid.startswith(f"{cell}__STAT3") and "mRNA" not in sid
+            and "STAT1_STAT3" not in sid] + [sid for sid in b._species if sid.startswith(f"{cell}__STAT1_STAT3")]
+
+
+_MECHANISMS = {
+    "ligand_sequestration": _ligand, "receptor": _receptor, "receptor_decoy": _decoy, "jak": _jak,
+    "sh2_dimerisation_inhibition": _sh2, "gp130_interface_inhibition": _gp130, "er": _er,
+    "stat3_transcription": _stat3_transcription, "tgfbr1": _tgfbr1, "enzyme_inhibition": _cox2, "gli1": _gli1,
+    "checkpoint_blockade": _checkpoint, "cytotoxic": _cytotoxic, "induced_degradation": _degrader,
+}
+
+
+def describe(therapies: list[Therapy]) -> list[dict]:
+    """What each therapy does in the model (for reports and ``stat3sim drugs``)."""
+    return [{"drug": t.regimen.drug.name, "regimen": t.regimen.describe(), "mechanism": t.regimen.drug.mechanism,
+             "potency_nM": t.potency_nM, "potency_source": t.potency_source, "acts_on": sorted(set(t.acts_on))}
+            for t in therapies]
+
+
+__all__ = ["add_therapies", "Therapy", "potency", "describe", "load_catalog"]

@@ -1,0 +1,73 @@
+"""Pharmacodynamics in the tumor-microenvironment Network (``therapy/pd.py``)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stat3sim.model import tme
+from stat3sim.scenarios import load_scenario
+from stat3sim.therapy.catalog import load_catalog
+
+TNBC = load_scenario("tnbc")
+KEYS = ["tumor_volume_mm3", "tumor.pSTAT3", "serum_IL6_pg_mL", "MDSC_count", "CD8_effector_count"]
+
+
+def _run(therapies, days=60.0, scenario=TNBC, readouts=None):
+    r = tme.simulate(scenario, tme.Arm("x", therapies=list(therapies)), days=days, readouts=readouts)
+    assert r.ok, r.message
+    return r
+
+
+@pytest.mark.parametrize("drug", [d.name for d in load_catalog().drugs if d.dosable])
+def test_every_dosable_agent_acts_on_a_node_of_the_tme(drug):
+    """Each dosable agent's standard regimen builds into the TME Network and acts somewhere."""
+    reg = load_catalog().get(drug).pk.regimen
+    net, therapies = tme.therapy_network((reg,))
+    (th,) = therapies
+    assert th.acts_on, f"{drug} acts on nothing"
+    assert th.potency_nM and th.potency_nM > 0
+    assert th.pk.tumor in {r.id for r in net.rules}
+
+
+def test_a_regimen_that_starts_after_the_run_changes_nothing():
+    """PD with no drug is the untreated model: a treated Network whose first dose falls after
+    the run gives the untreated readouts (to the solver's tolerance)."""
+    base = _run([], days=20.0, readouts=KEYS)
+    late = _run(["siltuximab 11 mg/kg iv q3w @day50", "ruxolitinib 20 mg po bid @day50"], days=20.0, readouts=KEYS)
+    for k in KEYS:
+        assert late.at(k) == pytest.approx(base.at(k), rel=1e-4), k
+
+
+def test_siltuximab_sequesters_il6_and_total_serum_il6_rises():
+    """Anti-IL-6 lowers free IL-6 and tumor pSTAT3 while IL-6 held in antibody complexes,
+    cleared at the antibody's rate, makes total serum IL-6 rise (as in patients)."""
+    base = _run([], readouts=KEYS)
+    s = _run(["siltuximab 11 mg/kg iv q3w"])
+    assert s.at("serum_IL6_pg_mL") < base.at("serum_IL6_pg_mL")
+    assert s.at("tumor.pSTAT3") < 0.8 * base.at("tumor.pSTAT3")
+    assert s.at("serum_IL6_total_pg_mL") > 10 * base.at("serum_IL6_pg_mL")
+
+
+def test_doses_land_at_their_day_in_the_tme_run():
+    """A q3w antibody: the plasma concentration jumps at day 21 on the daily grid (the dose
+    is added at the grid point), and is below the previous peak just before."""
+    r = _run(["siltuximab 11 mg/kg iv q3w"], days=30.0)
+    c = r.frame.set_index("time_days")["siltuximab_plasma_ug_mL"]
+    assert c.loc[21.0] > 1.5 * c.loc[20.0]
+    assert c.loc[20.0] < c.loc[0.0]
+
+
+def test_anti_il11ra_blocks_the_bone_niche_and_protects_bone():
+    sc = load_scenario("tnbc_bone_metastasis")
+    keys = ["bone_mass_pct", "bone_osteoclast_count"]
+    base = _run([], days=90.0, scenario=sc, readouts=keys)
+    ab = _run(["anti-IL-11RA 10 mg/kg iv q3w"], days=90.0, scenario=sc, readouts=keys)
+    assert ab.at("bone_osteoclast_count") < base.at("bone_osteoclast_count")
+    assert ab.at("bone_mass_pct") > base.at("bone_mass_pct")
+
+
+def test_drug_concentrations_are_non_negative():
+    r = _run(["tocilizumab 8 mg/kg iv q4w", "celecoxib 200 mg po bid"], days=10.0)
+    for col in r.frame.columns:
+        if col.endswith(("_nM", "_ug_mL", "_ng_mL")):
+            assert np.all(r.frame[col].to_numpy() >= -1e-9), col
