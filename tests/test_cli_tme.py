@@ -98,6 +98,58 @@ BAD_INPUTS = {
     "export with --cell": (["export", "--scenario", "tnbc", "--cell", "tumor", "--format", "sbml"],
                            ["--cell", "--scenario"]),
     "describe bad format": (["describe", "--scenario", "tnbc", "--format", "pdf"], ["--format", "md, html"]),
+    # miRNA mimics, detection threshold, niches (issue 6)
+    "unknown miRNA": (["simulate", "--scenario", "tnbc", "--mimic", "tumor:miR-999", "--out", "x.csv"],
+                      ["--mimic", "unknown miRNA 'miR-999'", "allowed: miR-124, miR-204, miR-211, miR-379"]),
+    "mimic unknown cell": (["simulate", "--scenario", "tnbc", "--mimic", "brain:miR-124", "--out", "x.csv"],
+                           ["--mimic", "unknown cell type 'brain'", "tumor, caf"]),
+    "mimic cell without miRNAs": (["simulate", "--scenario", "tnbc", "--mimic", "cd8:miR-124", "--out", "x.csv"],
+                                  ["--mimic", "'cd8' carries no", "tumor, caf"]),
+    "mimic fold zero": (["simulate", "--scenario", "tnbc", "--mimic", "tumor:miR-124=0", "--out", "x.csv"],
+                        ["--mimic", "fold must be a positive"]),
+    "mimic fold negative": (["simulate", "--scenario", "tnbc", "--mimic", "tumor:miR-124=-3", "--out", "x.csv"],
+                            ["--mimic", "fold must be a positive"]),
+    "mimic fold text": (["simulate", "--scenario", "tnbc", "--mimic", "tumor:miR-124=ten", "--out", "x.csv"],
+                        ["--mimic", "fold must be a positive number", "'ten'"]),
+    "mimic malformed": (["simulate", "--scenario", "tnbc", "--mimic", "miR-124", "--out", "x.csv"],
+                        ["--mimic", "cell:miRNA[=FOLD]"]),
+    "mimic twice": (["simulate", "--scenario", "tnbc", "--mimic", "tumor:miR-124", "--mimic", "tumor:mir124=3"],
+                    ["--mimic", "same miRNA", "once"]),
+    "mimic without scenario": (["simulate", "--mimic", "tumor:miR-124"], ["--mimic", "--scenario"]),
+    "bad mimic in file": (["simulate", "--scenario", "MIMIC_YAML", "--out", "x.csv"],
+                          ["mimic.yaml", "comparisons[0].mimics[0]", "unknown miRNA 'miR-999'", "miR-124"]),
+    "run bad mimic in file": (["run", "MIMIC_YAML", "--out", "res", "--no-claims"],
+                              ["mimic.yaml", "comparisons[0].mimics[0]", "miR-999"]),
+    "detect zero": (["simulate", "--scenario", "tnbc", "--detect-cells", "0", "--out", "x.csv"],
+                    ["--detect-cells", "positive number of cells", "got 0"]),
+    "detect negative": (["simulate", "--scenario", "tnbc", "--detect-cells", "-5", "--out", "x.csv"],
+                        ["--detect-cells", "positive number of cells", "got -5"]),
+    "detect nan": (["simulate", "--scenario", "tnbc", "--detect-cells", "nan", "--out", "x.csv"],
+                   ["--detect-cells", "positive number of cells", "got nan"]),
+    "detect and set": (["simulate", "--scenario", "tnbc", "--detect-cells", "1e7", "--set", "met_detect_cells=2e7"],
+                       ["--detect-cells", "--set met_detect_cells"]),
+    "detect without scenario": (["simulate", "--detect-cells", "1e7"], ["--detect-cells", "--scenario"]),
+    "bad threshold in file": (["simulate", "--scenario", "THRESHOLD_YAML", "--out", "x.csv"],
+                              ["threshold.yaml", "detection_threshold_cells", "must be > 0"]),
+    "knockout lung niche": (["simulate", "--scenario", "tnbc", "--knockout", "lung:IL11RA", "--out", "x.csv"],
+                            ["--knockout", "the lung niche has no knockable genes", "bone (IL11RA)", "host (IL6)",
+                             "metastatic sites: bone, lung, liver"]),
+    "knockout brain niche": (["simulate", "--scenario", "tnbc", "--knockout", "brain:IL11RA", "--out", "x.csv"],
+                             ["--knockout", "unknown lineage 'brain'", "bone (IL11RA)",
+                              "metastatic sites: bone, lung, liver", "'brain' is not a modelled site"]),
+    "brain metastases in file": (["simulate", "--scenario", "BRAIN_YAML", "--out", "x.csv"],
+                                 ["brain.yaml", "cells.mets_brain", "unknown metastatic site 'brain'",
+                                  "metastatic sites: bone, lung, liver"]),
+    "run brain metastases in file": (["run", "BRAIN_YAML", "--out", "res", "--no-claims"],
+                                     ["brain.yaml", "cells.mets_brain", "bone, lung, liver"]),
+}
+
+#: scenario files the bad-input cases name by placeholder: placeholder -> (file name, body)
+BAD_FILES = {
+    "MIMIC_YAML": ("mimic.yaml", "name: mine\ndescription: a mimic\ncomparisons:\n"
+                                 "  - {name: a, mimics: ['tumor:miR-999']}\n"),
+    "THRESHOLD_YAML": ("threshold.yaml", "name: mine\ndescription: d\ndetection_threshold_cells: -1\n"),
+    "BRAIN_YAML": ("brain.yaml", "name: mine\ndescription: brain metastases\ncells: {mets_brain: 1.0e+8}\n"),
 }
 
 
@@ -107,7 +159,11 @@ def test_bad_input_is_one_line_exit_2_nothing_written(case, tmp_path, monkeypatc
     bad_yaml = _bad_yaml(tmp_path)
     afile = tmp_path / "afile"
     afile.write_text("not a directory")
-    args = [str(bad_yaml) if a == "BAD_YAML" else a.replace("AFILE", "afile") for a in args]
+    placeholders = {"BAD_YAML": str(bad_yaml)}
+    for key, (name, body) in BAD_FILES.items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+        placeholders[key] = str(tmp_path / name)
+    args = [placeholders.get(a, a.replace("AFILE", "afile")) for a in args]
     before = files_under(tmp_path)
     r = invoke(*args, cwd=tmp_path, monkeypatch=monkeypatch)
     assert r.exit_code == 2, (r.exit_code, r.stdout, r.stderr)
@@ -138,6 +194,23 @@ def test_simulate_scenario_writes_csv(tmp_path):
     assert "macrophage.pSTAT3" in df.columns and df["macrophage.pSTAT3"].abs().max() < 1e-6  # knocked out
     png = (tmp_path / "x.png").read_bytes()
     assert png[:8] == PNG_SIGNATURE and len(png) > 20_000
+
+
+def test_simulate_scenario_mimic_and_detection_threshold(tmp_path, monkeypatch):
+    """--mimic lowers the tumor's IL-11 mRNA (miR-124 destabilises it); --detect-cells moves
+    the threshold of metastatic_sites (3 days of the bone-metastasis scenario: the bone
+    lesion of 1e8 cells is above the default 9e6, the young lung and liver deposits are
+    above 1 cell only)."""
+    base = ["simulate", "--scenario", "tnbc_bone_metastasis", "--days", "3"]
+    r = invoke(*base, "--out", "wt.csv", cwd=tmp_path, monkeypatch=monkeypatch)
+    assert r.exit_code == 0, r.stderr
+    r = invoke(*base, "--mimic", "tumor:miR-124=5", "--detect-cells", "1", "--out", "m.csv", cwd=tmp_path,
+               monkeypatch=monkeypatch)
+    assert r.exit_code == 0, r.stderr
+    wt, m = pd.read_csv(tmp_path / "wt.csv"), pd.read_csv(tmp_path / "m.csv")
+    assert m["tumor.IL11_mRNA"].iloc[-1] < 0.8 * wt["tumor.IL11_mRNA"].iloc[-1]
+    assert wt["metastatic_sites"].iloc[-1] == pytest.approx(1.0, abs=0.01)
+    assert m["metastatic_sites"].iloc[-1] == pytest.approx(3.0, abs=0.01)
 
 
 def test_simulate_scenario_summary_without_out(tmp_path, monkeypatch):

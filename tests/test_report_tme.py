@@ -387,3 +387,17 @@ def test_no_metastasis_section_without_metastasis_columns(report):
     assert not any("metastasis" in t["class"].split() for t in page.tables)
     assert not (out / "figures" / "metastatic_burden.png").exists()
     assert not (out / "figures" / "bone_cycle.png").exists()
+
+
+def test_metastasis_note_names_the_runs_detection_threshold(tmp_path):
+    """The metastasis section states the threshold of metastatic_sites the run used (a
+    scenario's detection_threshold_cells / --detect-cells), not always the default."""
+    inputs = metastasis_inputs(days=10)
+    params = pd.DataFrame({"id": ["met_detect_cells"], "value": [7.33e7], "unit": ["cell"], "source": ["x"],
+                           "description": ["d"]})
+    text = write_report(tmp_path / "custom", **{**inputs, "parameters": params}).read_text(encoding="utf-8")
+    section = _section(text, "metastasis")
+    assert "detection threshold of 7.33e+07 cells" in section and "~10.0 mm" in section
+    params["value"] = 9.0e6
+    text = write_report(tmp_path / "default", **{**inputs, "parameters": params}).read_text(encoding="utf-8")
+    assert "a ~5 mm lesion (9 × 10⁶ cells, assumed)" in _section(text, "metastasis")

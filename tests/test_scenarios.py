@@ -4,22 +4,28 @@ import math
 import pytest
 
 from stat3sim.model.tme.lineages import CELL_TYPES, LINEAGES, SUBTYPES
-from stat3sim.scenarios import (Scenario, ScenarioError, Vocabulary, list_scenarios, load_scenario,
-                                parse_concentration, parse_knockout, validate)
+from stat3sim.scenarios import (DEFAULT_MIMIC_FOLD, Scenario, ScenarioError, Vocabulary, list_scenarios,
+                                load_scenario, mir_name, mir_symbol, parse_concentration, parse_knockout, parse_mimic,
+                                validate)
 
 GENES = frozenset({"STAT3", "IL6", "IL6R", "IL11RA", "PTGS2", "TNF", "RELA", "SOCS3"})
+#: the TGF-β/SMAD → IL-11 module's genes, carried by tumor cells and CAFs
+TGFB_GENES = frozenset({"TGFBR1", "SMAD4", "IL11", "ATB", "MIR124", "MIR204", "MIR211", "MIR379"})
 
 METS = ("mets_bone", "mets_lung", "mets_liver")  # initial metastatic cells a scenario may set
 
 VOCAB = Vocabulary(
     cell_types=tuple(CELL_TYPES) + METS,
-    lineages={**LINEAGES, "bone": ("bone",)},
+    lineages={**LINEAGES, "bone": ("bone",), "host": ("host",)},
     subtypes=SUBTYPES,
-    genes={**{cell: GENES for cell in CELL_TYPES}, **{m: frozenset() for m in METS}, "bone": frozenset({"IL11RA"})},
+    genes={**{cell: GENES | (TGFB_GENES if cell in ("tumor", "caf") else frozenset()) for cell in CELL_TYPES},
+           **{m: frozenset() for m in METS}, "bone": frozenset({"IL11RA"}), "host": frozenset({"IL6"})},
     parameters=frozenset({"k_tumor_prolif", "k_tumor_death", "tumor__k_mrna", "K_tf_STAT3", "E2_medium0", "w_ER_prolif",
                           "tumor__lvl_ESR1", "tumor__k_secretion_IL6"}),
     observables=("tumor_volume_mm3", "tumor.pSTAT3", "macrophage.M2_fraction", "cd8.count"),
     stimulus_species={"IL6": 21.0, "IL11": 19.0, "LIF": None},
+    sites=("bone", "lung", "liver"),
+    niches=("bone", "host"),
 )
 
 SHIPPED = ["adipose_coculture", "er_endocrine_resistant", "her2", "luminal_a", "luminal_b", "tnbc",
@@ -221,3 +227,133 @@ def test_other_checks(tmp_path):
     assert _error(tmp_path, "stimuli: [{species: IL6, value: '1 nM', day: 200}]\n").field == "stimuli[0].day"
     err = _error(tmp_path, "comparisons: [{name: a}, {name: a}]\n")
     assert err.field == "comparisons" and "repeated: a" in err.message
+
+
+# --- miRNA mimics, detection threshold, niches, therapies, patient (issue 6) -------------
+
+def test_parse_mimic_and_mir_names():
+    assert parse_mimic("tumor:miR-124") == ("tumor", "miR-124", DEFAULT_MIMIC_FOLD) and DEFAULT_MIMIC_FOLD == 10
+    assert parse_mimic(" caf : miR-204 = 2.5 ") == ("caf", "miR-204", 2.5)
+    assert parse_mimic("tumor:miR-124=1e-1")[2] == pytest.approx(0.1)
+    for alias in ("miR-124", "mir124", "MIR124", "hsa-miR-124", "mir-124"):
+        assert mir_symbol(alias) == "MIR124"
+    assert mir_symbol("let-7") is None and mir_name("MIR379") == "miR-379"
+    for bad in ("miR-124", "tumor:", "tumor:miR-124=", "tumor:miR-124=0", "tumor:miR-124=-2",
+                "tumor:miR-124=abc", "tumor:miR-124=nan", "tumor:miR-124=inf", "a:b:c"):
+        with pytest.raises(ValueError):
+            parse_mimic(bad)
+
+
+def test_mimics_validate(tmp_path):
+    f = tmp_path / "ok.yaml"
+    f.write_text(BASE + "mimics: ['tumor:miR-124', 'caf:mir204=3']\n"
+                 "comparisons: [{name: a, mimics: ['tumor:miR-379=0.5'], knockouts: ['caf:TGFBR1', 'host:IL6']}]\n")
+    sc = validate(load_scenario(str(f)), VOCAB)
+    assert sc.mimics == ["tumor:miR-124", "caf:mir204=3"] and sc.comparisons[0].mimics == ["tumor:miR-379=0.5"]
+
+
+@pytest.mark.parametrize("body, field, words", [
+    ("mimics: ['tumor:miR-999']\n", "mimics[0]", ["unknown miRNA 'miR-999'", "allowed: miR-124, miR-204, miR-211, miR-379"]),
+    ("mimics: ['tumor:miR-125']\n", "mimics[0]", ["did you mean 'miR-124'?"]),
+    ("mimics: ['tumour:miR-124']\n", "mimics[0]", ["unknown cell type 'tumour'", "did you mean 'tumor'?",
+                                                    "allowed: tumor, caf"]),
+    ("mimics: ['macrophage:miR-124']\n", "mimics[0]", ["'macrophage' carries no", "tumor, caf"]),
+    ("mimics: ['tumor:miR-124=0']\n", "mimics[0]", ["fold must be a positive"]),
+    ("mimics: ['tumor:miR-124=-1']\n", "mimics[0]", ["fold must be a positive"]),
+    ("mimics: ['tumor:miR-124=ten']\n", "mimics[0]", ["fold must be a positive number", "'ten'"]),
+    ("comparisons: [{name: a, mimics: ['tumor:miR-124=x']}]\n", "comparisons[0].mimics[0]", ["fold"]),
+    ("comparisons: [{name: a, mimics: ['caf:miR-1']}]\n", "comparisons[0].mimics[0]", ["unknown miRNA 'miR-1'"]),
+])
+def test_bad_mimic(tmp_path, body, field, words):
+    err = _error(tmp_path, body)
+    assert err.field == field
+    for w in words:
+        assert w in err.message, (w, err.message)
+
+
+def test_detection_threshold(tmp_path):
+    f = tmp_path / "ok.yaml"
+    f.write_text(BASE + "detection_threshold_cells: 1.0e+7\n")
+    assert validate(load_scenario(str(f)), VOCAB).detection_threshold_cells == 1e7
+    for value in ("0", "-5", ".nan", ".inf", "yes"):
+        err = _error(tmp_path, f"detection_threshold_cells: {value}\n")
+        assert err.field == "detection_threshold_cells", value
+    vocab = Vocabulary(**{**VOCAB.__dict__, "parameters": VOCAB.parameters | {"met_detect_cells"}})
+    err = _error(tmp_path, "detection_threshold_cells: 1.0e+7\nparameters: {met_detect_cells: 2.0e+7}\n", vocab)
+    assert err.field == "detection_threshold_cells" and "not both" in err.message
+
+
+@pytest.mark.parametrize("body, field, words", [
+    ("knockouts: ['lung:IL11RA']\n", "knockouts[0]", ["the lung niche has no knockable genes", "bone (IL11RA)",
+                                                       "host (IL6)", "metastatic sites: bone, lung, liver"]),
+    ("knockouts: ['liver:IL6']\n", "knockouts[0]", ["the liver niche", "metastatic sites: bone, lung, liver"]),
+    ("knockouts: ['brain:IL11RA']\n", "knockouts[0]", ["unknown lineage 'brain'", "bone (IL11RA)",
+                                                        "metastatic sites: bone, lung, liver", "not a modelled site"]),
+    ("knockouts: ['bone:IL6']\n", "knockouts[0]", ["'IL6' is not knockable in bone", "IL11RA"]),
+    ("cells: {mets_brain: 1.0e+8}\n", "cells.mets_brain", ["unknown metastatic site 'brain'",
+                                                            "metastatic sites: bone, lung, liver", "mets_bone"]),
+    ("depletions: [mets_brain]\n", "depletions[0]", ["unknown metastatic site 'brain'"]),
+])
+def test_unknown_niche_or_site(tmp_path, body, field, words):
+    err = _error(tmp_path, body)
+    assert err.field == field
+    for w in words:
+        assert w in err.message, (w, err.message)
+
+
+def test_therapies_and_patient(tmp_path):
+    f = tmp_path / "ok.yaml"
+    f.write_text(BASE + "therapies: ['tocilizumab 8 mg/kg iv q4w']\npatient: {weight_kg: 60}\n"
+                 "comparisons: [{name: a, therapies: ['ruxolitinib 20 mg po bid']}]\n")
+    sc = validate(load_scenario(str(f)), VOCAB)
+    assert sc.therapies == ["tocilizumab 8 mg/kg iv q4w"] and sc.comparisons[0].therapies == ["ruxolitinib 20 mg po bid"]
+    assert sc.patient.weight_kg == 60 and sc.patient.bsa_m2 == 1.8  # default from therapy.regimen.Patient
+    assert load_scenario("tnbc").patient is None and load_scenario("tnbc").therapies == []
+    err = _error(tmp_path, "therapies: ['tocilizumab 8 mg/kg iv q4w', 'tocilizumabb 8 mg/kg iv q4w']\n")
+    assert err.field == "therapies[1]" and err.message.startswith("drug: ")
+    err = _error(tmp_path, "therapies: ['tocilizumab 8 mg/kg xx q4w']\n")
+    assert err.field == "therapies[0]" and "route" in err.message
+    err = _error(tmp_path, "comparisons: [{name: a, therapies: ['tocilizumab 800 mg/kg iv']}]\n")
+    assert err.field == "comparisons[0].therapies[0]" and err.message.startswith("dose: ")
+    err = _error(tmp_path, "patient: {weight_kg: 500}\n")
+    assert err.field == "patient.weight_kg" and "20–300 kg" in err.message
+    err = _error(tmp_path, "patient: {weight_kg: -1}\n")
+    assert err.field == "patient.weight_kg" and "must be > 0" in err.message
+    err = _error(tmp_path, "patient: {height_cm: 170}\n")
+    assert err.field == "patient.height_cm" and "allowed: weight_kg, bsa_m2" in err.message
+
+
+def test_bone_metastasis_comparisons():
+    sc = load_scenario("tnbc_bone_metastasis")
+    arms = {a.name: a for a in sc.comparisons}
+    assert arms["TGF-β receptor block"].knockouts == ["caf:TGFBR1", "tumor:TGFBR1"]
+    assert arms["miR-124 mimic"].mimics == ["tumor:miR-124"]
+    assert {"niche_IL11RA_KO", "no_bone_metastasis"} <= set(arms)
+
+
+def test_real_vocabulary_and_build():
+    """The built model's vocabulary has the miRNA cells, niches and sites the fake VOCAB
+    assumes; build() applies mimics (level × fold) and the detection threshold."""
+    from stat3sim.model import tme
+
+    vocab = tme.vocabulary()
+    assert vocab.mirna_cells() == {c: ("MIR124", "MIR204", "MIR211", "MIR379") for c in ("tumor", "caf")}
+    assert vocab.sites == ("bone", "lung", "liver") and vocab.niches == ("bone", "host")
+    assert vocab.genes["bone"] == {"IL11RA"} and vocab.genes["host"] == {"IL6"}
+    sc = validate(load_scenario("tnbc_bone_metastasis"), vocab)
+    base = tme.build(sc)
+    assert base.parameter("tumor__lvl_MIR124").value == 1.0
+    mimic = tme.build(sc, tme.Arm("m", mimics=["tumor:miR-124", "caf:miR-204=2.5"]))
+    assert mimic.parameter("tumor__lvl_MIR124").value == pytest.approx(10.0)
+    assert mimic.parameter("caf__lvl_MIR204").value == pytest.approx(2.5)
+    assert mimic.parameter("caf__lvl_MIR124").value == 1.0
+    both = tme.build(sc.model_copy(update={"mimics": ["tumor:miR-124=2"]}), tme.Arm("m", mimics=["tumor:mir124=3"]))
+    assert both.parameter("tumor__lvl_MIR124").value == pytest.approx(6.0)  # scenario then arm
+    assert base.parameter("met_detect_cells").value == 9.0e6
+    thr = tme.build(sc.model_copy(update={"detection_threshold_cells": 2.0e7}))
+    assert thr.parameter("met_detect_cells").value == 2.0e7
+    arm = tme.Arm("a", parameters={"met_detect_cells": 3.0e7})
+    assert tme.build(sc.model_copy(update={"detection_threshold_cells": 2.0e7}), arm).parameter(
+        "met_detect_cells").value == 3.0e7  # the arm's own parameters win
+    arms = {a.name: a for a in tme.standard_arms(sc)}
+    assert arms["miR-124 mimic"].mimics == ["tumor:miR-124"] and arms["miR-124 mimic"].therapies == []

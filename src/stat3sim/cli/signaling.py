@@ -103,6 +103,12 @@ def simulate(
     set_: list[str] = typer.Option([], "--set", metavar="PARAM=VALUE",
                                    help="with --scenario: set a model parameter, e.g. k_tumor_prolif=0.01; "
                                         "repeatable"),
+    mimic: list[str] = typer.Option([], "--mimic", metavar="CELL:miR-N[=FOLD]",
+                                    help="with --scenario: a miRNA mimic, e.g. tumor:miR-124 (10× endogenous) or "
+                                         "caf:miR-204=5; repeatable"),
+    detect_cells: Optional[float] = typer.Option(None, "--detect-cells", metavar="CELLS",
+                                                 help="with --scenario: metastatic burden (cells) above which an "
+                                                      "organ counts in metastatic_sites (default 9e6, ~5 mm)"),
 ) -> None:
     """Simulate a time course: wide CSV (time_min, one column per readout), optional figure.
     With --scenario, the tumor-microenvironment model in days."""
@@ -115,9 +121,14 @@ def simulate(
                             "use --days, --knockout lineage:GENE, --set PARAM=VALUE)")
         from .tme import simulate_scenario
 
-        return simulate_scenario(scenario, days=days, knockouts=knockout, sets=set_, out=out, plot=plot)
+        return simulate_scenario(scenario, days=days, knockouts=knockout, sets=set_, out=out, plot=plot,
+                                 mimics=mimic, detect_cells=detect_cells)
     if days is not None:
         bad("--days", "needs --scenario (the signaling model takes --minutes)")
+    if mimic:
+        bad("--mimic", "needs --scenario (the miRNA module is in the tumor-microenvironment model)")
+    if detect_cells is not None:
+        bad("--detect-cells", "needs --scenario (metastases are in the tumor-microenvironment model)")
     if set_:
         bad("--set", "needs --scenario (the signaling model takes --gene-level GENE=FACTOR)")
     minutes = check_minutes(minutes)

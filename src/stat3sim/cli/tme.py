@@ -2,7 +2,8 @@
 the ``--scenario`` side of ``simulate``, ``export`` and ``describe``.
 
 What belongs here: reading a scenario (a shipped name or a YAML file) with the
-command-line overlays (``--days``, ``--knockout lineage:GENE``, ``--set PARAM=VALUE``),
+command-line overlays (``--days``, ``--knockout lineage:GENE``, ``--set PARAM=VALUE``,
+``--mimic cell:miR-N[=FOLD]``, ``--detect-cells N``),
 checking it against the model's vocabulary, and what only these commands write or print
 (the day-end summary table, the run directory, the TME model description). The
 signaling commands in ``signaling.py`` call :func:`simulate_scenario`,
@@ -17,6 +18,7 @@ Examples::
 
     stat3sim scenarios
     stat3sim simulate --scenario tnbc --days 30 --knockout myeloid:STAT3 --out ko.csv --plot ko.png
+    stat3sim simulate --scenario tnbc_bone_metastasis --mimic tumor:miR-124=5 --detect-cells 1e7 --out m.csv
     stat3sim run tnbc --out results/tnbc
     stat3sim export --scenario tnbc --format sbml --out tnbc.xml
     stat3sim describe --scenario tnbc --format html --out tnbc.html
@@ -99,6 +101,34 @@ def _parse_knockouts(texts: list[str]) -> list[str]:
     return out
 
 
+def _parse_mimics(texts: list[str]) -> list[str]:
+    """``--mimic`` values in form (cell:miRNA[=FOLD], fold > 0), each once; whether the cell
+    carries that miRNA is checked with the scenario."""
+    from ..scenarios import mir_symbol, parse_mimic
+
+    out, seen = [], {}
+    for text in texts:
+        try:
+            cell, mir, _ = parse_mimic(text)
+        except ValueError as e:
+            bad("--mimic", str(e))
+        key = (cell, mir_symbol(mir) or mir)
+        if key in seen:
+            bad("--mimic", f"{text!r} and {seen[key]!r} are the same miRNA in the same cell; give each once")
+        seen[key] = text
+        out.append(text.strip())
+    return out
+
+
+def check_detect_cells(cells: Optional[float], option: str = "--detect-cells") -> Optional[float]:
+    """A positive, finite detection threshold in cells (or None)."""
+    if cells is None:
+        return None
+    if not math.isfinite(cells) or cells <= 0:
+        bad(option, f"must be a positive number of cells (e.g. 9e6, a lesion of ~5 mm), got {cells:g}")
+    return float(cells)
+
+
 def _parse_sets(texts: list[str]) -> dict[str, float]:
     out: dict[str, float] = {}
     for text in texts:
@@ -116,26 +146,41 @@ def _parse_sets(texts: list[str]) -> dict[str, float]:
 
 
 def with_overlays(scenario, *, days: Optional[float] = None, knockouts: list[str] = (),
-                  sets: list[str] = ()):
-    """``scenario`` with the command line's ``--days``, ``--knockout`` and ``--set`` on top,
-    checked against the model; a problem is reported against the option that caused it
-    (the scenario itself was checked already, so any new problem is the overlay's)."""
+                  sets: list[str] = (), mimics: list[str] = (), detect_cells: Optional[float] = None):
+    """``scenario`` with the command line's ``--days``, ``--knockout``, ``--set``, ``--mimic``
+    and ``--detect-cells`` on top, checked against the model; a problem is reported against
+    the option that caused it (the scenario itself was checked already, so any new problem
+    is the overlay's). ``--detect-cells`` replaces the scenario's threshold, whichever way
+    the file gave it."""
     from ..scenarios import ScenarioError, validate
 
     vocab = _vocabulary()
     kos = _parse_knockouts(list(knockouts))
     params = _parse_sets(list(sets))
+    mims = _parse_mimics(list(mimics))
+    detect_cells = check_detect_cells(detect_cells)
+    if detect_cells is not None and "met_detect_cells" in params:
+        bad("--detect-cells", "cannot be combined with --set met_detect_cells=...; they are the same threshold")
     update: dict[str, Any] = {}
     if kos:
         update["knockouts"] = list(scenario.knockouts) + [k for k in kos if k not in scenario.knockouts]
     if params:
         update["parameters"] = {**scenario.parameters, **params}
+    if mims:
+        update["mimics"] = list(scenario.mimics) + mims
+    if detect_cells is not None:
+        update["detection_threshold_cells"] = detect_cells
+        update["parameters"] = {k: v for k, v in update.get("parameters", scenario.parameters).items()
+                                if k != "met_detect_cells"}
+    elif "met_detect_cells" in params and scenario.detection_threshold_cells is not None:
+        update["detection_threshold_cells"] = None  # --set wins over the file's threshold
     if days is not None:
         update["days"] = days
     if not update:
         return scenario
     new = scenario.model_copy(update=update)
-    option_of = {"knockouts": "--knockout", "parameters": "--set", "stimuli": "--days"}
+    option_of = {"knockouts": "--knockout", "parameters": "--set", "stimuli": "--days", "mimics": "--mimic",
+                 "detection_threshold_cells": "--detect-cells"}
     try:
         return validate(new, vocab)
     except ScenarioError as e:
@@ -214,13 +259,17 @@ def _day_end_table(frame, units: dict[str, str], title: str):
 
 
 def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[str], sets: list[str],
-                      out: Optional[Path], plot: Optional[Path]) -> None:
+                      out: Optional[Path], plot: Optional[Path], mimics: list[str] = (),
+                      detect_cells: Optional[float] = None) -> None:
     """``stat3sim simulate --scenario``: the scenario as written (no comparison arms),
     daily output: ``time_days`` then the scenario's readouts."""
     days = check_days(days)
+    detect_cells = check_detect_cells(detect_cells)
+    _parse_mimics(list(mimics))  # form first, before any file is read
     check_output(out, "--out", TABLE_SUFFIXES)
     check_output(plot, "--plot", PLOT_SUFFIXES)
-    sc = with_overlays(load_checked(scenario, "--scenario"), days=days, knockouts=knockouts, sets=sets)
+    sc = with_overlays(load_checked(scenario, "--scenario"), days=days, knockouts=knockouts, sets=sets,
+                       mimics=mimics, detect_cells=detect_cells)
 
     from ..model import tme
 
@@ -234,7 +283,9 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
 
     frame = run.frame
     changes = ([f"knock-out {', '.join(_parse_knockouts(knockouts))}"] if knockouts else []) \
-        + ([f"{', '.join(sets)}"] if sets else [])
+        + ([f"{', '.join(sets)}"] if sets else []) \
+        + ([f"mimic {', '.join(mimics)}"] if mimics else []) \
+        + ([f"detection ≥ {fmt(detect_cells)} cells"] if detect_cells is not None else [])
     title = f"{sc.name}" + (f" ({'; '.join(changes)})" if changes else "") + f" — {fmt(sc.days)} days"
     con = console()
     if out is not None:
@@ -457,7 +508,9 @@ def _sections(net, sc) -> list:
         parts = ([f"knock-out {', '.join(a.knockouts)}"] if a.knockouts else []) \
             + ([f"depleted {', '.join(a.depletions)}"] if a.depletions else []) \
             + [f"{k} = {num(v)}" for k, v in a.parameters.items()] \
-            + [f"{k} cells = {num(v)}" for k, v in a.cells.items()]
+            + [f"{k} cells = {num(v)}" for k, v in a.cells.items()] \
+            + ([f"mimic {', '.join(a.mimics)}"] if a.mimics else []) \
+            + ([f"therapy {'; '.join(a.therapies)}"] if a.therapies else [])
         if len(a.knockouts) > 4:  # e.g. IL-6 knocked out in every cell type
             parts[0] = f"knock-out {', '.join(a.knockouts[:3])} … ({len(a.knockouts)} in all)"
         return "; ".join(parts) or "none (the reference)"

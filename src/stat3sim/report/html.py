@@ -384,6 +384,20 @@ def _what_was_simulated(scenario: Mapping[str, Any], arms: Mapping[str, pd.DataF
     return f"<p>{text}</p>"
 
 
+def _threshold(parameters: pd.DataFrame | None) -> str:
+    """The detection threshold of ``metastatic_sites`` in words, from the run's parameters."""
+    default = 9.0e6
+    value = None
+    if parameters is not None and len(parameters) and {"id", "value"} <= set(parameters.columns):
+        row = parameters.loc[parameters["id"] == "met_detect_cells", "value"]
+        value = float(row.iloc[0]) if len(row) else None
+    if value is None or abs(value - default) <= 1e-9 * default:
+        return "the detection threshold of a ~5 mm lesion (9 × 10⁶ cells, assumed)"
+    mm = 2.0 * (3.0 * value / 1.4e8 * 1e3 / (4.0 * math.pi)) ** (1.0 / 3.0)  # sphere at 1.4e8 cells/mL
+    return (f"the scenario's detection threshold of {_e(fmt(value))} cells (a lesion of ~{mm:.1f} mm at "
+            "1.4 × 10⁸ cells/mL; the default is 9 × 10⁶ cells, ~5 mm)")
+
+
 # ----------------------------------------------------------------- the page
 def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFrame],
                   observables: Mapping[str, tuple[str, str]] | None, parameters: pd.DataFrame | None,
@@ -460,8 +474,8 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
         out.append('<h2 id="metastasis">Metastasis</h2>')
         out.append('<p class="note">Metastatic tumor cells and lesions in bone, lung and liver, and the bone '
                    "remodeling they drive. The table below the figures gives the value of each readout on the "
-                   "last simulated day; an organ counts as a site when its burden is above the detection threshold of a "
-                   "~5 mm lesion (a smooth count, so fractions occur).</p>")
+                   f"last simulated day; an organ counts as a site when its burden is above {_threshold(parameters)} "
+                   "(a smooth count, so fractions occur).</p>")
         put("metastasis")
         out.append("<h3>Day-end metastasis readouts</h3>")
         out.append(_metastasis_table(arms, failed))

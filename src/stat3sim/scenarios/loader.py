@@ -1,8 +1,9 @@
 """Read scenario files and check them against the model; every failure is one ScenarioError line.
 
 ``load_scenario`` turns a shipped name or a user's YAML file into a :class:`Scenario`
-(form only); ``validate`` checks its names against a :class:`Vocabulary` of the built
-model. ``parse_knockout`` and ``parse_concentration`` are shared with the CLI.
+(form: types, signs, field names, the form of mimics, therapy regimens, patient size);
+``validate`` checks its names against a :class:`Vocabulary` of the built model.
+``parse_knockout``, ``parse_mimic`` and ``parse_concentration`` are shared with the CLI.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from stat3sim.model.units import to_nM
 
-from .schema import Arm, Scenario, ScenarioError, Stimulus, Vocabulary
+from .schema import Arm, Patient, Scenario, ScenarioError, Stimulus, Vocabulary, mir_name, mir_symbol, parse_mimic
 
 _DATA = "data"
 _MOLAR_UNITS = ("pM", "nM", "uM", "µM")
@@ -120,7 +121,7 @@ def _type_message(err: dict) -> str:
 def _model_at(loc: tuple) -> type[BaseModel]:
     """Which model an error location sits in (for listing its allowed fields)."""
     names = [p for p in loc[:-1] if isinstance(p, str)]
-    return {"comparisons": Arm, "stimuli": Stimulus}.get(names[-1] if names else "", Scenario)
+    return {"comparisons": Arm, "stimuli": Stimulus, "patient": Patient}.get(names[-1] if names else "", Scenario)
 
 
 def _error_from(source: str, exc: ValidationError) -> ScenarioError:
@@ -160,9 +161,51 @@ def load_scenario(name_or_path: str) -> Scenario:
     if "source" in data:
         raise ScenarioError(source, "source", "is set by the loader; remove it from the file")
     try:
-        return Scenario.model_validate({**data, "source": source})
+        scenario = Scenario.model_validate({**data, "source": source})
     except ValidationError as exc:
         raise _error_from(source, exc) from None
+    if problem := _form_problem(scenario):
+        raise ScenarioError(source, *problem)
+    return scenario
+
+
+def _therapy_problem(arm: Scenario | Arm, prefix: str) -> tuple[str, str] | None:
+    """(field, message) of the first therapy regimen that does not parse."""
+    if not arm.therapies:
+        return None
+    from stat3sim.therapy import TherapyError, parse_regimen
+
+    for i, text in enumerate(arm.therapies):
+        try:
+            parse_regimen(text)
+        except TherapyError as exc:
+            return f"{prefix}therapies[{i}]", f"{exc.field}: {exc.message}"
+    return None
+
+
+def _form_problem(sc: Scenario) -> tuple[str, str] | None:
+    """(field, message) of the first problem pydantic cannot see: the form of mimics,
+    therapy regimens (parsed with the therapy package), patient size, a detection
+    threshold given twice."""
+    for prefix, arm in [("", sc)] + [(f"comparisons[{i}].", a) for i, a in enumerate(sc.comparisons or [])]:
+        for i, text in enumerate(arm.mimics):
+            try:
+                parse_mimic(text)
+            except ValueError as exc:
+                return f"{prefix}mimics[{i}]", str(exc)
+        if problem := _therapy_problem(arm, prefix):
+            return problem
+    if sc.patient is not None:
+        from stat3sim.therapy import TherapyError
+
+        try:
+            sc.patient.regimen_patient()
+        except TherapyError as exc:
+            return f"patient.{exc.field}", exc.message
+    if sc.detection_threshold_cells is not None and "met_detect_cells" in sc.parameters:
+        return ("detection_threshold_cells", "give either detection_threshold_cells or parameters.met_detect_cells,"
+                                             " not both (they are the same threshold)")
+    return None
 
 
 def list_scenarios() -> list[tuple[str, str]]:
@@ -197,6 +240,29 @@ def parse_concentration(text: str, molar_mass_kDa: float | None) -> float:
     return to_nM(number, unit, molar_mass_kDa)
 
 
+def _niches_note(vocab: Vocabulary, word: str = "") -> str:
+    """``niches: bone (IL11RA), host (IL6); metastatic sites: bone, lung, liver`` (empty
+    if the vocabulary has no niches)."""
+    if not vocab.sites and not vocab.niches:
+        return ""
+    niches = ", ".join(f"{n} ({', '.join(sorted(vocab.genes.get(n, ()))) or 'no genes'})" for n in vocab.niches)
+    text = f"niches that take knock-outs: {niches or '(none)'}; metastatic sites: {', '.join(vocab.sites)}"
+    if word and word not in vocab.sites and word not in vocab.lineages and not _closest(word, vocab.lineages):
+        text += f" ({word!r} is not a modelled site)"
+    return text
+
+
+def _unknown_cell(cell: str, vocab: Vocabulary) -> str:
+    """``unknown cell type ...``; for ``mets_<organ>`` it names the modelled sites."""
+    text = _unknown("cell type", cell, vocab.cell_types)
+    if cell.startswith("mets_") and vocab.sites:
+        organ = cell[len("mets_"):]
+        others = [c for c in vocab.cell_types if not c.startswith("mets_")]
+        text = (f"unknown metastatic site {organ!r} ({cell!r}); metastatic sites: {', '.join(vocab.sites)}"
+                f" (cells {', '.join('mets_' + s for s in vocab.sites)}); other cell types: {', '.join(others)}")
+    return text
+
+
 def _check_knockout(text: str, vocab: Vocabulary) -> str | None:
     """Why a knock-out cannot be applied, or None."""
     try:
@@ -204,7 +270,11 @@ def _check_knockout(text: str, vocab: Vocabulary) -> str | None:
     except ValueError as exc:
         return str(exc)
     if lineage not in vocab.lineages:
-        return _unknown("lineage", lineage, vocab.lineages)
+        note = _niches_note(vocab, lineage)
+        if lineage in vocab.sites:  # lung, liver: a site without knockable niche genes
+            cells = [lin for lin in vocab.lineages if lin not in vocab.niches]
+            return f"the {lineage} niche has no knockable genes; {note}; cell lineages: {', '.join(cells)}"
+        return _unknown("lineage", lineage, vocab.lineages) + (f"; {note}" if note else "")
     cells = vocab.lineages[lineage]
     lacking = [c for c in cells if gene not in vocab.genes.get(c, frozenset())]
     if not lacking:
@@ -216,17 +286,39 @@ def _check_knockout(text: str, vocab: Vocabulary) -> str | None:
             f" knockable in every {lineage} cell type: {', '.join(everywhere) or '(none)'}")
 
 
+def _check_mimic(text: str, vocab: Vocabulary) -> str | None:
+    """Why a miRNA mimic cannot be applied, or None."""
+    try:
+        cell, mir, _ = parse_mimic(text)
+    except ValueError as exc:
+        return str(exc)
+    carriers = vocab.mirna_cells()
+    if cell not in carriers:
+        where = ", ".join(carriers) or "(none)"
+        if cell in vocab.cell_types or cell in vocab.lineages:
+            return f"cell type {cell!r} carries no IL-11-targeting miRNAs (TGF-β/SMAD module); cells that do: {where}"
+        return _unknown("cell type", cell, list(carriers))
+    names = [mir_name(m) for m in carriers[cell]]
+    symbol = mir_symbol(mir)
+    if symbol is None or symbol not in carriers[cell]:
+        return _unknown("miRNA", mir, names)
+    return None
+
+
 def _check_arm(arm: Scenario | Arm, prefix: str, vocab: Vocabulary, name: str) -> tuple[str, str] | None:
     """(field, message) of the first problem in the fields a scenario and an arm share."""
     for cell in arm.cells:
         if cell not in vocab.cell_types:
-            return f"{prefix}cells.{cell}", _unknown("cell type", cell, vocab.cell_types)
+            return f"{prefix}cells.{cell}", _unknown_cell(cell, vocab)
     for i, text in enumerate(arm.knockouts):
         if problem := _check_knockout(text, vocab):
             return f"{prefix}knockouts[{i}]", problem
     for i, cell in enumerate(arm.depletions):
         if cell not in vocab.cell_types:
-            return f"{prefix}depletions[{i}]", _unknown("cell type", cell, vocab.cell_types)
+            return f"{prefix}depletions[{i}]", _unknown_cell(cell, vocab)
+    for i, text in enumerate(arm.mimics):
+        if problem := _check_mimic(text, vocab):
+            return f"{prefix}mimics[{i}]", problem
     for pid in arm.parameters:
         if pid not in vocab.parameters:
             close = _closest(pid, vocab.parameters, n=3)
@@ -251,6 +343,8 @@ def _check_stimulus(stim: Stimulus, vocab: Vocabulary, days: float) -> tuple[str
 
 def _first_problem(sc: Scenario, vocab: Vocabulary) -> tuple[str, str] | None:
     """(field, message) of the first thing in ``sc`` the model does not know."""
+    if problem := _form_problem(sc):  # a Scenario built in code (CLI overlays) skipped load_scenario
+        return problem
     if sc.subtype not in vocab.subtypes:
         return "subtype", _unknown("subtype", sc.subtype, vocab.subtypes)
     if problem := _check_arm(sc, "", vocab, sc.name):

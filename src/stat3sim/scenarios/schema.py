@@ -6,10 +6,14 @@ against a :class:`Vocabulary`.
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from stat3sim.therapy.regimen import Patient as _RegimenPatient
 
 
 def _not_bool(value: object) -> object:
@@ -21,6 +25,57 @@ def _not_bool(value: object) -> object:
 
 Number = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)]
 Count = Annotated[float, BeforeValidator(_not_bool), Field(ge=0, allow_inf_nan=False)]
+Positive = Annotated[float, BeforeValidator(_not_bool), Field(gt=0, allow_inf_nan=False)]
+
+#: the fold of a miRNA mimic when none is given: 10 × the endogenous level (dimensionless;
+#: assumed — no measured fold of a transfected mimic over the endogenous miRNA was found)
+DEFAULT_MIMIC_FOLD = 10.0
+_MIMIC = re.compile(r"^\s*([^:=\s]+)\s*:\s*([^:=\s]+)\s*(?:=\s*(\S+)\s*)?$")
+_MIR = re.compile(r"^(?:hsa-)?mir-?(\d+)$", re.IGNORECASE)
+
+
+def mir_symbol(name: str) -> str | None:
+    """``"miR-124"`` (also ``mir124``, ``MIR124``, ``hsa-miR-124``) -> ``"MIR124"``; None if not a miRNA name."""
+    m = _MIR.match(str(name).strip())
+    return f"MIR{m.group(1)}" if m else None
+
+
+def mir_name(symbol: str) -> str:
+    """``"MIR124"`` -> ``"miR-124"`` (how people write it)."""
+    return f"miR-{symbol[3:]}" if symbol.upper().startswith("MIR") else symbol
+
+
+def parse_mimic(text: str) -> tuple[str, str, float]:
+    """``"tumor:miR-124=5"`` -> ``("tumor", "miR-124", 5.0)``; the fold defaults to
+    :data:`DEFAULT_MIMIC_FOLD`. Checks form only (ValueError); whether the cell carries that
+    miRNA is checked against the model by ``loader.validate``."""
+    m = _MIMIC.match(str(text))
+    if not m:
+        raise ValueError(f"expected cell:miRNA[=FOLD] (e.g. tumor:miR-124 or tumor:miR-124=5), got {text!r}")
+    cell, mir, fold_text = m.groups()
+    if fold_text is None:
+        return cell, mir, DEFAULT_MIMIC_FOLD
+    try:
+        fold = float(fold_text)
+    except ValueError:
+        raise ValueError(f"fold must be a positive number (× endogenous level), got {fold_text!r} in {text!r}") from None
+    if not math.isfinite(fold) or fold <= 0:
+        raise ValueError(f"fold must be a positive finite number (× endogenous level), got {fold_text} in {text!r}")
+    return cell, mir, fold
+
+
+class Patient(BaseModel):
+    """Body size for per-kg and per-m² doses (defaults: ``stat3sim.therapy.regimen.Patient``,
+    an assumed reference adult of 70 kg and 1.8 m²)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    weight_kg: Positive = _RegimenPatient.weight_kg
+    bsa_m2: Positive = _RegimenPatient.bsa_m2
+
+    def regimen_patient(self) -> _RegimenPatient:
+        """The therapy package's Patient (raises ``TherapyError`` outside its plausible range)."""
+        return _RegimenPatient(self.weight_kg, self.bsa_m2)
 
 
 class Stimulus(BaseModel):
@@ -44,6 +99,8 @@ class Arm(BaseModel):
     depletions: list[str] = []
     parameters: dict[str, Number] = {}
     cells: dict[str, Count] = {}
+    mimics: list[str] = []
+    therapies: list[str] = []
 
 
 class Scenario(BaseModel):
@@ -60,6 +117,10 @@ class Scenario(BaseModel):
     parameters: dict[str, Number] = {}
     knockouts: list[str] = []
     depletions: list[str] = []
+    mimics: list[str] = []
+    therapies: list[str] = []
+    patient: Patient | None = None
+    detection_threshold_cells: Positive | None = None
     readouts: list[str] = []
     comparisons: list[Arm] | None = None
     source: str = ""
@@ -89,10 +150,17 @@ class Vocabulary:
     cell_types: tuple[str, ...]
     lineages: dict[str, tuple[str, ...]]
     subtypes: tuple[str, ...]
-    genes: dict[str, frozenset[str]]  # cell type -> knockable gene symbols
+    genes: dict[str, frozenset[str]]  # cell type -> knockable gene symbols (MIR<n>: miRNAs a mimic may raise)
     parameters: frozenset[str]
     observables: tuple[str, ...]
     stimulus_species: dict[str, float | None]  # species -> molar mass in kDa (None: no mass units)
+    sites: tuple[str, ...] = ()  # organs with a metastatic niche (bone, lung, liver); cells are mets_<site>
+    niches: tuple[str, ...] = ()  # knock-out "lineages" that are not cell types (bone niche, host)
+
+    def mirna_cells(self) -> dict[str, tuple[str, ...]]:
+        """cell type -> the miRNAs (``MIR124`` …) it carries, for cells that carry any."""
+        return {c: tuple(sorted(g for g in genes if g.startswith("MIR")))
+                for c, genes in self.genes.items() if any(g.startswith("MIR") for g in genes)}
 
 
 class ScenarioError(ValueError):

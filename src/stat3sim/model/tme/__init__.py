@@ -69,13 +69,16 @@ class Arm:
     depletions: list[str] = field(default_factory=list)
     parameters: dict[str, float] = field(default_factory=dict)
     cells: dict[str, float] = field(default_factory=dict)
+    mimics: list[str] = field(default_factory=list)  # "cell:miR-124[=fold]"
+    therapies: list[str] = field(default_factory=list)  # regimens, "tocilizumab 8 mg/kg iv q4w"
 
 
 def standard_arms(scenario) -> list[Arm]:
     """The scenario's comparisons (its own, or the standard ones): wild type first."""
     arms = [Arm("wild type", "the scenario as written")]
     if scenario.comparisons is not None:
-        arms += [Arm(a.name, a.description, list(a.knockouts), list(a.depletions), dict(a.parameters), dict(a.cells))
+        arms += [Arm(a.name, a.description, list(a.knockouts), list(a.depletions), dict(a.parameters), dict(a.cells),
+                     list(a.mimics), list(a.therapies))
                  for a in scenario.comparisons]
         return arms
     return arms + [
@@ -139,7 +142,9 @@ def knockout(net: Network, lineage: str, gene: str, level: float = 0.0) -> Netwo
 
 
 def build(scenario, arm: Arm | None = None) -> Network:
-    """The Network of a scenario (and arm): subtype, cells, depletions, parameters, knock-outs."""
+    """The Network of a scenario (and arm): subtype, cells, depletions, parameters (the
+    scenario's detection threshold after its own parameters, the arm's after both),
+    knock-outs, then miRNA mimics (``tumor:miR-124=5``: ``tumor__lvl_MIR124`` × 5)."""
     cells = dict(DEFAULT_CELLS)
     cells.update(scenario.cells)
     depl = list(scenario.depletions) + (list(arm.depletions) if arm else [])
@@ -149,6 +154,9 @@ def build(scenario, arm: Arm | None = None) -> Network:
         cells[c] = 0.0
     net = _base(scenario.subtype, tuple(sorted(cells.items())))
     params = dict(scenario.parameters)
+    threshold = getattr(scenario, "detection_threshold_cells", None)
+    if threshold is not None:
+        params["met_detect_cells"] = float(threshold)
     if arm:
         params.update(arm.parameters)
     for c in depl:
@@ -159,6 +167,20 @@ def build(scenario, arm: Arm | None = None) -> Network:
     for ko in list(scenario.knockouts) + (list(arm.knockouts) if arm else []):
         lineage, _, gene = ko.partition(":")
         net = knockout(net, lineage, gene)
+    mimics = list(getattr(scenario, "mimics", ())) + (list(arm.mimics) if arm else [])
+    if mimics:
+        from ...scenarios import mir_symbol, parse_mimic
+        from ..signaling.tgfb import knock_in
+
+        for text in mimics:
+            cell, mir, fold = parse_mimic(text)
+            symbol = mir_symbol(mir)
+            if symbol is None:
+                raise NetworkError(f"unknown miRNA {mir!r} in mimic {text!r}")
+            try:
+                net = knock_in(net, cell, symbol, fold)
+            except ValueError as exc:
+                raise NetworkError(f"mimic {text!r}: {exc}") from None
     return net
 
 
@@ -177,8 +199,12 @@ def vocabulary():
     # the bone niche's own genes (``bone:IL11RA``)
     genes["bone"] = frozenset(p.id.split("bone_lvl_")[1] for p in net.parameters if p.id.startswith("bone_lvl_"))
     lineages["bone"] = ("bone",)
+    # the host's serum IL-6 production (``host:IL6``, part of the IL-6 KO arm)
+    genes["host"] = frozenset({"IL6"})
+    lineages["host"] = ("host",)
     return Vocabulary(tuple(CELL_TYPES) + METASTASIS_SITES, lineages, tuple(SUBTYPES), genes,
-                      frozenset(net.parameter_ids), obs, stim)
+                      frozenset(net.parameter_ids), obs, stim,
+                      sites=tuple(m.removeprefix("mets_") for m in METASTASIS_SITES), niches=("bone", "host"))
 
 
 @dataclass
