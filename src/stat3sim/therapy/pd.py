@@ -76,10 +76,8 @@ class _Inputs:
 
 
 def cells_of(b: NetworkBuilder) -> list[str]:
-    """The TME cell types whose signaling module is in the builder."""
-    from ..model.tme.model import MODULES
-
-    return [c for c in MODULES if b.has(f"{c}__STAT3_phos")]
+    """The cell types whose signaling module is in the builder (in the order added)."""
+    return [rid[: -len("__STAT3_phos")] for rid in b._rxns if rid.endswith("__STAT3_phos")]
 
 
 def potency(drug: Drug, kinds: tuple[str, ...] = ("IC50", "Ki", "Kd", "EC50", "DC50")) -> tuple[float, str]:
@@ -190,8 +188,11 @@ def _soluble_complexes(b: NetworkBuilder, th: Therapy, target: str, blood_target
     at the antibody's rate) and, if given, in the bone niche."""
     p = th.pk.prefix
     cm = b.species(f"{p}__{target}_medium", "medium", 0.0, "nM", f"{th.regimen.drug.name}·{what} (interstitium)")
-    cb = b.species(f"{p}__{target}_blood", "blood", 0.0, "nM", f"{th.regimen.drug.name}·{what} (blood)")
     _bind(b, th, f"{p}__bind_{target}_medium", target, cm, th.pk.tumor, "medium", kon, koff, f"{what} (interstitium)")
+    th.acts_on.append(what)
+    if not b.has("blood"):  # a cell in culture: the complex stays in the medium
+        return cm, cm
+    cb = b.species(f"{p}__{target}_blood", "blood", 0.0, "nM", f"{th.regimen.drug.name}·{what} (blood)")
     _bind(b, th, f"{p}__bind_{target}_blood", blood_target, cb, th.pk.free_plasma, "blood", kon, koff, f"{what} (blood)")
     b.reaction(f"{p}__exchange_{target}", [cm], [cb], f"k_exchange*({cm} - {cb})", "medium",
                f"{th.regimen.drug.name}·{what} exchange interstitium ⇄ blood", E("as the free ligand (k_exchange)"))
@@ -204,12 +205,13 @@ def _soluble_complexes(b: NetworkBuilder, th: Therapy, target: str, blood_target
               f"{what} (bone niche)")
         b.reaction(f"{p}__exchange_{target}_bone", [cx], [cb], f"{bone_exchange}*({cx} - {cb})", "bone_if",
                    f"{th.regimen.drug.name}·{what} bone niche ⇄ blood", E("as the free ligand"))
-    th.acts_on.append(what)
     return cm, cb
 
 
 def _mass_observables(b: NetworkBuilder, th: Therapy) -> None:
     pk = th.pk
+    if getattr(th.regimen, "is_exposure", False) or not (pk.mw_g_mol > 0):  # a set concentration: no plasma
+        return
     scale = 1e6 if pk.mass_unit == "ug/mL" else 1e3
     unit = pk.mass_unit
     b.observable(f"{pk.prefix}__obs__plasma_mass", f"{pk.central}*{pk.mw_g_mol!r}/{scale!r}", unit,
@@ -227,6 +229,8 @@ def _ligand(b: NetworkBuilder, th: Therapy, inputs: _Inputs) -> None:
     kon, koff = _kon_koff(b, th)
     bone = ("bone_IL11", "met_k_IL11_bone_loss") if lig == "IL11" and b.has("bone_IL11") else (None, None)
     _, cb = _soluble_complexes(b, th, lig, f"blood__{lig}", kon, koff, lig, *bone)
+    if not b.has("blood"):
+        return
     k = LIGANDS[lig][0] * 1000
     b.observable(f"{th.pk.prefix}__obs__serum_{lig}_total", f"(blood__{lig} + {cb})*{k!r}", "pg/mL",
                  f"serum_{lig}_total_pg_mL", f"serum {lig}, free + bound to {th.regimen.drug.name} (what an assay "
@@ -252,7 +256,8 @@ def _receptor(b: NetworkBuilder, th: Therapy, inputs: _Inputs) -> None:
                    f"{rec}·{th.regimen.drug.name} turns over like the free receptor", E("assumed"))
     sol = {"IL6R": "sIL6R", "IL11RA": "sIL11R"}[rec]
     kon_s, koff_s = _kon_koff(b, th, soluble=True)
-    _soluble_complexes(b, th, sol, f"blood__{sol}", kon_s, koff_s, f"soluble {rec}")
+    if b.has(sol):
+        _soluble_complexes(b, th, sol, f"blood__{sol}", kon_s, koff_s, f"soluble {rec}")
     th.acts_on.append(f"membrane {rec} (every cell type)")
     if rec == "IL11RA" and b.has("bone_IL11RA_free"):
         b.contribute("bone_IL11RA_blocked", f"{th.pk.bone}/({th.pk.bone} + {koff}/{kon})")
@@ -267,8 +272,9 @@ def _decoy(b: NetworkBuilder, th: Therapy, inputs: _Inputs) -> None:
     p = th.pk.prefix
     cm = b.species(f"{p}__IL6_sIL6R_medium", "medium", 0.0, "nM", f"{th.regimen.drug.name}·IL-6·sIL-6R")
     _bind(b, th, f"{p}__bind_IL6_sIL6R_medium", "IL6_sIL6R", cm, th.pk.tumor, "medium", kon, koff, "IL-6·sIL-6R")
-    b.reaction(f"{p}__drain_IL6_sIL6R", [cm], [], f"k_exchange*{cm}", "medium",
-               f"{th.regimen.drug.name}·IL-6·sIL-6R drains to blood and is cleared there", E("assumed"))
+    if b.has("k_exchange"):
+        b.reaction(f"{p}__drain_IL6_sIL6R", [cm], [], f"k_exchange*{cm}", "medium",
+                   f"{th.regimen.drug.name}·IL-6·sIL-6R drains to blood and is cleared there", E("assumed"))
     th.acts_on.append("IL-6·sIL-6R (trans-signaling)")
 
 
@@ -385,6 +391,21 @@ _MECHANISMS = {
 }
 
 
+def cell_network(cell: str, regimens: list[Regimen], overrides: dict | None = None):
+    """One cell of a signaling preset (``stat3sim.model.cells``) in culture medium with the
+    regimens' drugs (constant-exposure regimens, ``"ruxolitinib 300 nM continuous"``, are the
+    natural choice here): returns (Network, therapies)."""
+    from ..model.cells import cell_type
+    from ..model.signaling import add_cell
+
+    ov = dict(cell_type(cell).overrides)
+    ov.update(overrides or {})
+    b = NetworkBuilder(f"stat3sim_{cell}_treated")
+    add_cell(b, cell, ov, nfkb=True)
+    ths = add_therapies(b, regimens)
+    return b.build(), ths
+
+
 def describe(therapies: list[Therapy]) -> list[dict]:
     """What each therapy does in the model (for reports and ``stat3sim drugs``)."""
     return [{"drug": t.regimen.drug.name, "regimen": t.regimen.describe(), "mechanism": t.regimen.drug.mechanism,
@@ -392,4 +413,4 @@ def describe(therapies: list[Therapy]) -> list[dict]:
             for t in therapies]
 
 
-__all__ = ["add_therapies", "Therapy", "potency", "describe", "load_catalog"]
+__all__ = ["add_therapies", "cell_network", "Therapy", "potency", "describe", "load_catalog"]
