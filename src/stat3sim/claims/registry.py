@@ -103,7 +103,7 @@ def areas() -> list[str]:
 
 
 def _load() -> None:
-    from . import signaling, tme  # noqa: F401  (registers the SIG and TME claims)
+    from . import signaling, therapy, tme  # noqa: F401  (registers the SIG, THx and TME claims)
 
 
 def run_claims(area: str | None = None, ids: list[str] | None = None) -> list[ClaimResult]:

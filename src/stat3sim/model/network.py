@@ -379,8 +379,9 @@ class Network:
             if unknown:
                 raise NetworkError(f"rate law of reaction {r.id!r} reads unknown symbol(s) {sorted(unknown)}")
         obs_ids: set[str] = set()
+        rxn_ids = {r.id for r in self.reactions}  # an observable may read a reaction's rate (SBML)
         for o in self.observables:
-            unknown = symbols(o.expression) - readable - obs_ids
+            unknown = symbols(o.expression) - readable - obs_ids - rxn_ids
             if unknown:
                 raise NetworkError(f"observable {o.id!r} reads unknown symbol(s) {sorted(unknown)}")
             if not is_known(o.unit):

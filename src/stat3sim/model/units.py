@@ -54,6 +54,7 @@ UNITS: dict[str, list[tuple[str, int, int, float]]] = {
     "kg": [("kilogram", 1, 0, 1.0)],
     "ug/mL": [("gram", 1, -6, 1.0), ("litre", -1, -3, 1.0)],
     "ng/mL": [("gram", 1, -9, 1.0), ("litre", -1, -3, 1.0)],
+    "mg/L": [("gram", 1, -3, 1.0), ("litre", -1, 0, 1.0)],
     "ug/kg": [("dimensionless", 1, -9, 1.0)],
 }
 

@@ -254,6 +254,10 @@ def _receptor(b: NetworkBuilder, th: Therapy, inputs: _Inputs) -> None:
               f"membrane {rec} of {cell}")
         b.reaction(f"{rb}__turnover", [rb], [], f"{cell}__k_receptor_turnover*{rb}", f"{cell}__cytoplasm",
                    f"{rec}·{th.regimen.drug.name} turns over like the free receptor", E("assumed"))
+    liver = {"IL6R": "liver_IL6R_blocked", "IL11RA": "liver_IL11RA_blocked"}[rec]
+    if b.has(liver):  # hepatocytes see the free plasma concentration
+        b.contribute(liver, f"{th.pk.free_plasma}/({th.pk.free_plasma} + {koff}/{kon})")
+        th.acts_on.append(f"hepatocyte {rec}")
     sol = {"IL6R": "sIL6R", "IL11RA": "sIL11R"}[rec]
     kon_s, koff_s = _kon_koff(b, th, soluble=True)
     if b.has(sol):
@@ -290,6 +294,9 @@ def _drive_input(b: NetworkBuilder, th: Therapy, inputs: _Inputs, name: str, ref
 
 def _jak(b, th, inputs):
     _drive_input(b, th, inputs, "I_JAK", "Ki_JAK1")
+    if b.has("liver_JAK_block"):
+        b.contribute("liver_JAK_block", f"{th.pk.free_plasma}/{th.pk.prefix}__IC50_cell")
+        th.acts_on.append("hepatocyte JAK")
 
 
 def _sh2(b, th, inputs):

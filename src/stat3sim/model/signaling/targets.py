@@ -35,6 +35,7 @@ TARGETS: dict[str, tuple[str, tuple[int, ...], str]] = {
     "CEP70": ("and_gli1", (42, 45, 46), "STAT3/GLI1 target"),
     "UPF3A": ("and_gli1", (42, 45, 46), "STAT3/GLI1 target"),
     "PTGS2": ("ptgs2", (105,), "COX-2"),
+    "IL6ST": ("up", (129, 130), "gp130 mRNA (a readout: the receptor pool is not fed by it); anti-IL-6 lowers it [130]"),
 }
 
 

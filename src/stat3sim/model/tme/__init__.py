@@ -48,7 +48,8 @@ DEFAULT_READOUTS = (
     "metastatic_sites", "shed_flux", "shed_survival", "tumor.IL11_signal", "H_niche_bone", "H_niche_lung",
     "H_niche_liver", "bone_osteoclast_count", "bone_osteoblast_count", "bone_mass_pct", "bone_RANKL_OPG_ratio",
     "bone_IL11_pg_mL", "serum_TGFb_pg_mL", "tumor_TGFb_pg_mL", "caf_count", "tumor.IL11_mRNA", "caf.IL11_secretion",
-    "tumor.IL11_secretion", "caf.SMAD_activity", "tumor.ATB", "tumor.ERa_activity", "tumor.growth_drive", "tumor.NOTCH3", "tumor.CD133_index",
+    "tumor.IL11_secretion", "caf.SMAD_activity", "tumor.ATB", "serum_CRP_mg_L", "tumor.proliferation_per_day", "tumor.apoptosis_per_day",
+    "tumor.SOCS3_mRNA", "tumor.IL6ST", "tumor.ERa_activity", "tumor.growth_drive", "tumor.NOTCH3", "tumor.CD133_index",
 ) + tuple(f"{c}.pSTAT3" for c in CELL_TYPES if c != "tumor")
 
 #: literature ranges shown next to the model's serum levels: id -> (low, high, source)
@@ -100,12 +101,41 @@ def default_network() -> Network:
     return tme_network()
 
 
-def _base(subtype: str, cells: tuple) -> Network:
+@lru_cache(maxsize=32)
+def therapy_network(therapies: tuple[str, ...], weight_kg: float = 70.0, bsa_m2: float = 1.8):
+    """The default network with the regimens' PK and PD added (``therapy/pd.py``), and the
+    :class:`~stat3sim.therapy.pd.Therapy` records (cached per regimen set and patient;
+    regimens of the same drugs and routes share one compiled structure)."""
+    from ...therapy.pd import add_therapies
+    from ...therapy.regimen import Patient, parse_regimen
+
+    patient = Patient(weight_kg, bsa_m2)
+    regs = [parse_regimen(t) for t in therapies]
+    added: list = []
+    net = tme_network(extra=lambda b: added.extend(add_therapies(b, regs, patient)),
+                      name="stat3sim_tme_treated")
+    return net, tuple(added)
+
+
+def _therapy_texts(scenario, arm) -> tuple[str, ...]:
+    return tuple(getattr(scenario, "therapies", ()) or ()) + (tuple(arm.therapies) if arm else ())
+
+
+def _patient(scenario) -> tuple[float, float]:
+    p = getattr(scenario, "patient", None)
+    if p is None:
+        return (70.0, 1.8)
+    return (float(p.weight_kg), float(p.bsa_m2))
+
+
+def _base(subtype: str, cells: tuple, therapies: tuple[str, ...] = (), patient: tuple[float, float] = (70.0, 1.8)
+          ) -> Network:
     """The default network with a subtype's parameters and the given initial cells; the
-    structure is unchanged, so every subtype and composition re-uses one compiled model."""
+    structure is unchanged, so every subtype and composition re-uses one compiled model
+    (one per set of drugs when ``therapies`` are given)."""
     if subtype not in SUBTYPE_OVERRIDES:
         raise NetworkError(f"unknown subtype {subtype!r}; allowed: {', '.join(SUBTYPES)}")
-    base = default_network()
+    base = therapy_network(therapies, *patient)[0] if therapies else default_network()
     ov = SUBTYPE_OVERRIDES[subtype]
     params = tuple(
         replace(p, value=p.value * ov[p.id][0],
@@ -152,7 +182,7 @@ def build(scenario, arm: Arm | None = None) -> Network:
         cells.update(arm.cells)
     for c in depl:
         cells[c] = 0.0
-    net = _base(scenario.subtype, tuple(sorted(cells.items())))
+    net = _base(scenario.subtype, tuple(sorted(cells.items())), _therapy_texts(scenario, arm), _patient(scenario))
     params = dict(scenario.parameters)
     threshold = getattr(scenario, "detection_threshold_cells", None)
     if threshold is not None:
@@ -240,6 +270,17 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     n_days = int(np.floor(days))
     times = np.unique(np.append(np.arange(n_days + 1, dtype=float), days)) * 1440.0
     stim0, sched = {}, []
+    texts = _therapy_texts(scenario, arm)
+    if texts:  # the doses: exact in time, the solver restarts at each
+        from ...therapy.pk import dosing_schedule
+        from ...therapy.regimen import Patient
+
+        patient = Patient(*_patient(scenario))
+        for th in therapy_network(texts, *_patient(scenario))[1]:
+            s0, later = dosing_schedule(th.regimen, th.pk, days, patient)
+            for sid, v in s0.items():
+                stim0[sid] = stim0.get(sid, 0.0) + v
+            sched.extend(later)
     for st in scenario.stimuli:
         nM = parse_concentration(st.value, LIGANDS.get(st.species, (None,))[0])
         if st.day == 0:
@@ -254,6 +295,11 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     if not res.ok:
         return TMERun(pd.DataFrame({"time_days": []}), False, res.message, net, res.meta)
     wanted = list(readouts or scenario.readouts or DEFAULT_READOUTS)
+    if texts and not readouts:  # drug concentrations and PD readouts of the treated run
+        wanted += [lab for lab, col in zip(res.labels, res.columns)
+                   if "__obs__" in col and col.split("__obs__")[0] in {t.pk.prefix for t in
+                                                                       therapy_network(texts, *_patient(scenario))[1]}
+                   and lab not in wanted]
     if all_observables:
         wanted = [lab for lab, col in zip(res.labels, res.columns) if "__obs__" in col]
     data = {"time_days": res.time / 1440.0}

@@ -162,6 +162,9 @@ def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = No
                  tgfb=(cell in TGFB_CELLS))
         b.population(cell, count, "medium")
     add_blood(b, P)
+    from ..host import add_liver
+
+    add_liver(b)
     add_tumor(b, P, init)
     add_adipocytes(b, P, init)
     add_macrophages(b, P, init)
@@ -549,4 +552,11 @@ def add_observables(b: NetworkBuilder, P: _P) -> None:
     o("tumor_TGFb_pg_mL", f"TGFb*{TGFB_kDa * 1000!r}", "pg/mL", "active TGF-β1 in tumor interstitial fluid")
     o("caf_count", "cafs", "cell", "cancer-associated fibroblasts")
     o("PGE2_nM", "PGE2", "nM", "interstitial PGE2")
+    # per-cell phenotype rates, read from the reactions themselves (modifiers included)
+    o("tumor.proliferation_per_day", "tumor_proliferation/(tumor_cells + 1e-12)*min_per_day", "1/day",
+      "tumor-cell division rate per cell (Gompertz × MYC, ER, PGE2, CD4 help, drugs)")
+    o("tumor.apoptosis_per_day", "tumor_apoptosis/(tumor_cells + 1e-12)*min_per_day", "1/day",
+      "tumor-cell apoptosis rate per cell (BCL-xL, drugs)")
+    o("tumor.killing_per_day", "tumor_killing/(tumor_cells + 1e-12)*min_per_day", "1/day",
+      "tumor cells killed by CD8+ T cells, per tumor cell per day")
     o("macrophage.COX2", "macrophage__PTGS2_mRNA", "au", "macrophage COX-2 (PTGS2) mRNA, relative")
