@@ -369,9 +369,9 @@ def _tme_matrix(therapies, scenario, readout, days, ga, gb, t0, progress) -> Com
             k += 1
             if progress:
                 progress(k, n)
-    if not math.isfinite(value[0, 0]) or value[0, 0] == 0:
-        raise AnalysisError("readout", f"the untreated run has {readout} = {value[0, 0]:g}; effects relative to it "
-                                       "are undefined")
+    if not math.isfinite(value[0, 0]) or value[0, 0] == 0:  # the work failed, not the input
+        raise RuntimeError(f"the untreated run has {readout} = {value[0, 0]:g}"
+                           + (f" ({failed[0]})" if failed else "") + "; effects relative to it are undefined")
     effect = 1.0 - value / value[0, 0]
     return _scores(therapies, f"scenario {sc.name}", readout, unit, f"day {days:g}", ga, gb, texts, value, effect,
                    failed, time.perf_counter() - t0)

@@ -1,0 +1,94 @@
+"""Figures of the analyses: a dose-response curve with its fit, a combination heat map.
+
+Built with :class:`matplotlib.figure.Figure` directly (no pyplot), like
+:mod:`stat3sim.report.figures`, and written with its atomic ``save_figure``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from .dose_response import DoseResponse, four_pl
+from .synergy import ComboResult
+
+
+def dose_response_figure(dr: DoseResponse) -> Figure:
+    """Simulated responses (points; no drug as a dashed line at 1) and the 4PL fit with its
+    IC50 and 95 % interval."""
+    fig = Figure(figsize=(6.0, 4.2))
+    ax = fig.add_subplot()
+    t = dr.table[dr.table.concentration_nM > 0]
+    ax.semilogx(t.concentration_nM, t.response, "o", color="#0072b2", label="simulated")
+    ax.axhline(1.0, color="#999999", lw=0.8, ls="--", label="no drug")
+    ax.axhline(0.5, color="#cccccc", lw=0.6, ls=":")
+    f = dr.fit
+    if f.ok:
+        c = np.logspace(np.log10(t.concentration_nM.min()), np.log10(t.concentration_nM.max()), 200)
+        ax.semilogx(c, four_pl(c, f.bottom, f.top, math.log10(f.ic50_nM), f.hill), color="#d55e00",
+                    label=f"4PL fit, Hill {f.hill:.2f} [{f.hill_ci[0]:.2f}, {f.hill_ci[1]:.2f}]")
+        if f.status == "fitted":
+            lo, hi = f.ic50_ci_nM
+            ax.axvspan(lo, hi, color="#d55e00", alpha=0.15, lw=0)
+            ax.axvline(f.ic50_nM, color="#d55e00", lw=0.8,
+                       label=f"IC50 {f.ic50_nM:.3g} nM (95 % CI {lo:.3g}–{hi:.3g})")
+        else:
+            ax.plot([], [], " ", label="IC50 not reached (response never < 0.5)")
+    else:
+        ax.plot([], [], " ", label=f"fit failed: {f.message[:60]}")
+    ax.axvline(dr.potency_nM, color="#009e73", lw=0.8, ls="-.", label=f"catalog potency {dr.potency_nM:.3g} nM")
+    what = "rise over baseline" if dr.response == "rise" else "level"
+    ax.set_xlabel(f"{dr.drug}, free concentration (nM)")
+    ax.set_ylabel(f"{dr.cell} {dr.readout} {what}\n(fraction of no drug)")
+    stim = ", ".join(f"{k} {v:.3g} nM" for k, v in dr.stimulus.items())
+    ax.set_title(f"{dr.drug} on {dr.cell} cells: {dr.readout} at {dr.minutes:g} min after {stim}", fontsize=9)
+    ax.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def _heat(ax, M, r: ComboResult, title: str, cmap: str, center: bool, fmt: str = "{:+.2f}") -> None:
+    M = np.asarray(M, float)
+    finite = M[np.isfinite(M)]
+    if center:
+        v = float(np.max(np.abs(finite))) if finite.size else 1.0
+        v = v or 1.0
+        im = ax.imshow(M, origin="lower", cmap=cmap, vmin=-v, vmax=v, aspect="auto")
+    else:
+        im = ax.imshow(M, origin="lower", cmap=cmap, aspect="auto")
+    lo, hi = im.get_clim()
+    for i in range(M.shape[0]):
+        for j in range(M.shape[1]):
+            if math.isfinite(M[i, j]):
+                x = (M[i, j] - lo) / ((hi - lo) or 1.0)  # dark cells get white text
+                dark = abs(2 * x - 1) > 0.6 if center else x < 0.45
+                ax.text(j, i, fmt.format(M[i, j]), ha="center", va="center", fontsize=7,
+                        color="white" if dark else "black")
+    ax.set_xticks(range(len(r.grid_b)), [f"{g:g}" for g in r.grid_b])
+    ax.set_yticks(range(len(r.grid_a)), [f"{g:g}" for g in r.grid_a])
+    ax.set_xlabel(f"× {r.therapies[1]}", fontsize=8)
+    ax.set_ylabel(f"× {r.therapies[0]}", fontsize=8)
+    ax.set_title(title, fontsize=9)
+    ax.figure.colorbar(im, ax=ax, shrink=0.8)
+
+
+def combo_figure(r: ComboResult) -> Figure:
+    """Three heat maps: effect (fractional inhibition), Bliss excess, Loewe excess (HSA in the
+    CSV/JSON). Rows: drug A fraction; columns: drug B fraction."""
+    fig = Figure(figsize=(15.0, 4.6))
+    axes = fig.subplots(1, 3)
+    _heat(axes[0], r.effect, r, f"effect = 1 − {r.readout}/untreated", "viridis", False, "{:.2f}")
+    _heat(axes[1], r.bliss, r, "Bliss excess (> 0 synergy)", "RdBu_r", True)
+    if np.isfinite(r.loewe).any():
+        _heat(axes[2], r.loewe, r, "Loewe excess (> 0 synergy)", "RdBu_r", True)
+    else:
+        axes[2].axis("off")
+        axes[2].text(0.5, 0.5, "Loewe not computed:\n" + r.loewe_message[:200], ha="center", va="center",
+                     fontsize=8, wrap=True, transform=axes[2].transAxes)
+    fig.suptitle(f"{r.system}: {r.readout} at {r.at}", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+__all__ = ["dose_response_figure", "combo_figure"]

@@ -1,0 +1,88 @@
+"""``stat3sim dose-response`` and ``stat3sim combo``: bad inputs in-process (one line, exit 2,
+nothing written); short real runs (few concentrations, a 2 × 2 grid, 20 days)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from stat3sim.cli import app
+
+TOCI, SILT = "tocilizumab 8 mg/kg iv q4w", "siltuximab 11 mg/kg iv q3w"
+
+
+def invoke(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--drug", "ruxolitinb"], "did you mean ruxolitinib"),
+    (["--drug", "ruxolitinib", "--cell", "neuron"], "--cell: unknown cell type 'neuron'"),
+    (["--drug", "ruxolitinib", "--readout", "pSTAT9"], "--readout: unknown readout 'pSTAT9'"),
+    (["--drug", "ruxolitinib", "--minutes", "0"], "--minutes"),
+    (["--drug", "ruxolitinib", "--stimulus", "IL6=1mg"], "--stimulus"),
+    (["--drug", "ruxolitinib", "--concentrations", "1,x"], "--concentrations"),
+    (["--drug", "ruxolitinib", "--concentrations", "-1,2"], "--concentrations"),
+    (["--drug", "celecoxib"], "does not act on a tumor cell"),
+    (["--drug", "ruxolitinib", "--plot", "fig.gif"], "--plot"),
+])
+def test_dose_response_bad_input(tmp_path, args, words):
+    out = tmp_path / "dr.csv"
+    r = invoke("dose-response", *args, "--out", out)
+    assert r.exit_code == 2, r.output
+    assert words in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args,words", [
+    (["--therapy", TOCI, "--scenario", "tnbc"], "exactly two --therapy, got 1"),
+    (["--therapy", TOCI, "--therapy", SILT, "--therapy", "ruxolitinib 20 mg po bid", "--scenario", "tnbc"],
+     "exactly two --therapy, got 3"),
+    (["--therapy", TOCI, "--therapy", SILT], "either --scenario"),
+    (["--therapy", TOCI, "--therapy", SILT, "--scenario", "tnbx"], "did you mean 'tnbc'"),
+    (["--therapy", TOCI, "--therapy", SILT, "--scenario", "tnbc", "--readout", "tumour"], "--readout"),
+    (["--therapy", TOCI, "--therapy", SILT, "--scenario", "tnbc", "--grid", "0,a"], "--grid: malformed"),
+    (["--therapy", TOCI, "--therapy", SILT, "--scenario", "tnbc", "--grid", "0,-1"], "--grid"),
+    (["--therapy", TOCI, "--therapy", SILT, "--scenario", "tnbc", "--grid", "0,1,50"], "limit"),
+    (["--therapy", "tocilizumb 8 mg/kg iv q4w", "--therapy", SILT, "--scenario", "tnbc"], "did you mean tocilizumab"),
+    (["--therapy", TOCI, "--therapy", SILT, "--scenario", "tnbc", "--days", "-3"], "--days"),
+    (["--therapy", TOCI, "--therapy", SILT, "--cell", "tumor"], "constant exposures"),
+])
+def test_combo_bad_input(tmp_path, args, words):
+    out, png = tmp_path / "m.csv", tmp_path / "m.png"
+    r = invoke("combo", *args, "--out", out, "--plot", png)
+    assert r.exit_code == 2, r.output
+    assert words in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not out.exists() and not png.exists()
+
+
+def test_dose_response_json_csv_plot(tmp_path: Path):
+    out, png = tmp_path / "dr.csv", tmp_path / "dr.png"
+    r = invoke("dose-response", "--drug", "ruxolitinib", "--concentrations", "10,50,150,500,2000,20000",
+               "--json", "--out", out, "--plot", png)
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["drug"] == "ruxolitinib" and d["cell"] == "tumor" and d["readout"] == "pSTAT3"
+    assert d["fit"]["status"] == "fitted" and d["fit"]["ic50_ci95_nM"][0] < d["fit"]["ic50_nM"]
+    assert d["points"][0]["concentration_nM"] == 0 and d["points"][0]["response"] == 1
+    df = pd.read_csv(out)
+    assert list(df.columns) == ["concentration_nM", "readout_t0", "readout_t", "solver_ok", "response"]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_combo_scenario_2x2_subprocess(tmp_path: Path):
+    out, png = tmp_path / "m.csv", tmp_path / "m.png"
+    p = subprocess.run([sys.executable, "-m", "stat3sim.cli", "combo", "--therapy", TOCI, "--therapy", SILT,
+                        "--scenario", "tnbc", "--days", "20", "--grid", "0,1", "--json", "--out", str(out),
+                        "--plot", str(png)], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert d["grid_a"] == [0, 1] and len(d["effect_matrix"]) == 2 and d["effect_matrix"][0][0] == 0
+    assert d["bliss_excess"][0][0] is None and isinstance(d["bliss_excess"][1][1], float)
+    assert d["loewe_excess"][1][1] is None and "3 non-zero doses" in d["loewe_message"]
+    assert len(pd.read_csv(out)) == 4 and png.read_bytes()[:4] == b"\x89PNG"
