@@ -86,3 +86,27 @@ def test_combo_scenario_2x2_subprocess(tmp_path: Path):
     assert d["bliss_excess"][0][0] is None and isinstance(d["bliss_excess"][1][1], float)
     assert d["loewe_excess"][1][1] is None and "3 non-zero doses" in d["loewe_message"]
     assert len(pd.read_csv(out)) == 4 and png.read_bytes()[:4] == b"\x89PNG"
+
+
+# ------------------------------------------------ simulate --scenario --therapy
+@pytest.mark.parametrize("args,words", [
+    (["--scenario", "tnbc", "--therapy", "tocilizumb 8 mg/kg iv q4w"], "did you mean tocilizumab"),
+    (["--scenario", "tnbc", "--therapy", "tocilizumab 8 mg/kg ix q4w"], "unknown route 'ix'"),
+    (["--scenario", "tnbc", "--therapy", TOCI, "--therapy", "tocilizumab 4 mg/kg iv q2w"], "given twice"),
+    (["--therapy", TOCI], "--therapy: needs --scenario"),
+])
+def test_simulate_therapy_bad_input(tmp_path, args, words):
+    out = tmp_path / "s.csv"
+    r = invoke("simulate", *args, "--out", out)
+    assert r.exit_code == 2, r.output
+    assert words in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_simulate_scenario_with_therapy(tmp_path: Path):
+    out = tmp_path / "s.csv"
+    r = invoke("simulate", "--scenario", "tnbc", "--days", "20", "--therapy", TOCI, "--out", out)
+    assert r.exit_code == 0, r.output
+    df = pd.read_csv(out)
+    assert df.time_days.iloc[-1] == 20 and "tocilizumab_plasma_ug_mL" in df.columns
+    assert df.tocilizumab_plasma_ug_mL.iloc[1] > 50  # 8 mg/kg: label Cmax after the first dose ~ 180 ug/mL

@@ -109,6 +109,9 @@ def simulate(
     detect_cells: Optional[float] = typer.Option(None, "--detect-cells", metavar="CELLS",
                                                  help="with --scenario: metastatic burden (cells) above which an "
                                                       "organ counts in metastatic_sites (default 9e6, ~5 mm)"),
+    therapy: list[str] = typer.Option([], "--therapy", metavar="REGIMEN",
+                                      help='with --scenario: a regimen, e.g. "tocilizumab 8 mg/kg iv q4w" or '
+                                           '"SD-36 1 uM continuous"; repeat for combinations'),
 ) -> None:
     """Simulate a time course: wide CSV (time_min, one column per readout), optional figure.
     With --scenario, the tumor-microenvironment model in days."""
@@ -122,7 +125,7 @@ def simulate(
         from .tme import simulate_scenario
 
         return simulate_scenario(scenario, days=days, knockouts=knockout, sets=set_, out=out, plot=plot,
-                                 mimics=mimic, detect_cells=detect_cells)
+                                 mimics=mimic, detect_cells=detect_cells, therapies=therapy)
     if days is not None:
         bad("--days", "needs --scenario (the signaling model takes --minutes)")
     if mimic:
@@ -131,6 +134,8 @@ def simulate(
         bad("--detect-cells", "needs --scenario (metastases are in the tumor-microenvironment model)")
     if set_:
         bad("--set", "needs --scenario (the signaling model takes --gene-level GENE=FACTOR)")
+    if therapy:
+        bad("--therapy", "needs --scenario (for one cell in culture use stat3sim dose-response --drug NAME)")
     minutes = check_minutes(minutes)
     check_output(out, "--out", CSV_SUFFIXES)
     check_output(plot, "--plot", PLOT_SUFFIXES)

@@ -260,16 +260,20 @@ def _day_end_table(frame, units: dict[str, str], title: str):
 
 def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[str], sets: list[str],
                       out: Optional[Path], plot: Optional[Path], mimics: list[str] = (),
-                      detect_cells: Optional[float] = None) -> None:
-    """``stat3sim simulate --scenario``: the scenario as written (no comparison arms),
-    daily output: ``time_days`` then the scenario's readouts."""
+                      detect_cells: Optional[float] = None, therapies: list[str] = ()) -> None:
+    """``stat3sim simulate --scenario``: the scenario as written (no comparison arms), with
+    ``--therapy`` regimens added to the scenario's own; daily output: ``time_days`` then the
+    scenario's readouts (and, with therapies, each drug's concentrations)."""
     days = check_days(days)
+    therapies = check_therapies(therapies)
     detect_cells = check_detect_cells(detect_cells)
     _parse_mimics(list(mimics))  # form first, before any file is read
     check_output(out, "--out", TABLE_SUFFIXES)
     check_output(plot, "--plot", PLOT_SUFFIXES)
     sc = with_overlays(load_checked(scenario, "--scenario"), days=days, knockouts=knockouts, sets=sets,
                        mimics=mimics, detect_cells=detect_cells)
+    if therapies:
+        sc = _with_therapies(sc, therapies)
 
     from ..model import tme
 
@@ -285,7 +289,8 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
     changes = ([f"knock-out {', '.join(_parse_knockouts(knockouts))}"] if knockouts else []) \
         + ([f"{', '.join(sets)}"] if sets else []) \
         + ([f"mimic {', '.join(mimics)}"] if mimics else []) \
-        + ([f"detection ≥ {fmt(detect_cells)} cells"] if detect_cells is not None else [])
+        + ([f"detection ≥ {fmt(detect_cells)} cells"] if detect_cells is not None else []) \
+        + ([f"therapy {'; '.join(therapies)}"] if therapies else [])
     title = f"{sc.name}" + (f" ({'; '.join(changes)})" if changes else "") + f" — {fmt(sc.days)} days"
     con = console()
     if out is not None:
@@ -304,6 +309,35 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
         con.print(f"wrote {plot}", soft_wrap=True)
     if out is None:
         con.print(_day_end_table(frame, _units(run.network), title))
+
+
+def check_therapies(texts: list[str], option: str = "--therapy") -> list[str]:
+    """Regimens as typed, each checked with ``parse_regimen`` (an unknown drug names the
+    closest ones); a drug given twice is rejected."""
+    from ..therapy import TherapyError, parse_regimen
+
+    seen: dict[str, str] = {}
+    for text in texts:
+        try:
+            reg = parse_regimen(text)
+        except TherapyError as e:
+            bad(option, f"{e.field}: {e.message}")
+        if reg.drug.name in seen:
+            bad(option, f"{reg.drug.name} is given twice ({seen[reg.drug.name]!r}, {text!r}); one regimen per drug")
+        seen[reg.drug.name] = text
+    return list(texts)
+
+
+def _with_therapies(scenario, therapies: list[str]):
+    """``scenario`` with ``therapies`` after its own (a drug the scenario already gives is an error)."""
+    from ..therapy import parse_regimen
+
+    own = {parse_regimen(t).drug.name: t for t in getattr(scenario, "therapies", ())}
+    for text in therapies:
+        name = parse_regimen(text).drug.name
+        if name in own:
+            bad("--therapy", f"{name} is already given by the scenario ({own[name]!r}); one regimen per drug")
+    return scenario.model_copy(update={"therapies": list(getattr(scenario, "therapies", ())) + list(therapies)})
 
 
 # -------------------------------------------------------------------- run
