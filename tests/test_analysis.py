@@ -40,6 +40,8 @@ def test_not_reached_and_failed_fits_are_reported():
     c = np.logspace(-2, 2, 8)
     f = fit_log_logistic(c, four_pl(c, 0.7, 1.0, 0.0, 1.0))
     assert f.status == "not reached" and "never falls below 0.5" in f.message
+    f = fit_log_logistic(c, np.ones_like(c))
+    assert f.status == "not reached" and "flat response" in f.message and math.isnan(f.ic50_nM)
     f = fit_log_logistic([1, 2, 3], [1, 0.5, 0.2])
     assert f.status == "fit failed" and not f.ok and math.isnan(f.ic50_nM)
     assert f.to_dict()["ic50_nM"] is None

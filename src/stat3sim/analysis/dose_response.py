@@ -108,6 +108,9 @@ def fit_log_logistic(conc, resp, *, reached_below: float = 0.5) -> HillFit:
     order = np.argsort(c)
     c, y = c[order], y[order]
     reached = bool(np.min(y) < reached_below)
+    if float(np.ptp(y)) < 1e-3:
+        return HillFit("not reached", f"flat response: it changes by {np.ptp(y):.2g} (< 0.001) over the tested "
+                                      "concentrations; no curve to fit", n=n)
     top0, bottom0 = float(y[0]), float(y[-1])
     mid = 0.5 * (top0 + bottom0)
     # the first concentration where the response crosses the midpoint, as the starting IC50

@@ -48,12 +48,12 @@ def dose_response_figure(dr: DoseResponse) -> Figure:
     return fig
 
 
-def _heat(ax, M, r: ComboResult, title: str, cmap: str, center: bool, fmt: str = "{:+.2f}") -> None:
+def _heat(ax, M, r: ComboResult, title: str, cmap: str, center: bool, fmt: str = "{:+.3f}") -> None:
     M = np.asarray(M, float)
     finite = M[np.isfinite(M)]
     if center:
-        v = float(np.max(np.abs(finite))) if finite.size else 1.0
-        v = v or 1.0
+        # at least ±0.02 so that numerical noise around 0 stays white rather than saturated
+        v = max(float(np.max(np.abs(finite))) if finite.size else 0.0, 0.02)
         im = ax.imshow(M, origin="lower", cmap=cmap, vmin=-v, vmax=v, aspect="auto")
     else:
         im = ax.imshow(M, origin="lower", cmap=cmap, aspect="auto")

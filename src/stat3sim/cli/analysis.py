@@ -125,6 +125,8 @@ def dose_response_cmd(
         c.print(f"  {row.concentration_nM:>12.4g} nM  response {row.response:.4f}")
     if f.status == "fit failed":
         c.print(f"fit failed: {f.message}", soft_wrap=True)
+    elif not math.isfinite(f.ic50_nM):
+        c.print(f"IC50 {f.status}: {f.message}", soft_wrap=True)
     else:
         ic = (f"IC50 {fmt(f.ic50_nM)} nM (95 % CI {fmt(f.ic50_ci_nM[0])}–{fmt(f.ic50_ci_nM[1])})"
               if f.status == "fitted" else f"IC50 not reached (fitted midpoint {fmt(f.ic50_nM)} nM)")
