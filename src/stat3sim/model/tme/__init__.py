@@ -49,7 +49,7 @@ DEFAULT_READOUTS = (
     "H_niche_liver", "bone_osteoclast_count", "bone_osteoblast_count", "bone_mass_pct", "bone_RANKL_OPG_ratio",
     "bone_IL11_pg_mL", "serum_TGFb_pg_mL", "tumor_TGFb_pg_mL", "caf_count", "tumor.IL11_mRNA", "caf.IL11_secretion",
     "tumor.IL11_secretion", "caf.SMAD_activity", "tumor.ATB", "serum_CRP_mg_L", "tumor.proliferation_per_day", "tumor.apoptosis_per_day",
-    "tumor.SOCS3_mRNA", "tumor.IL6ST", "tumor.ERa_activity", "tumor.growth_drive", "tumor.NOTCH3", "tumor.CD133_index",
+    "tumor.SOCS3_mRNA", "tumor.IL6ST", "tumor.STAT3_total", "tumor.ERa_activity", "tumor.growth_drive", "tumor.NOTCH3", "tumor.CD133_index",
 ) + tuple(f"{c}.pSTAT3" for c in CELL_TYPES if c != "tumor")
 
 #: literature ranges shown next to the model's serum levels: id -> (low, high, source)
