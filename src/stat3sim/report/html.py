@@ -402,7 +402,7 @@ def _threshold(parameters: pd.DataFrame | None) -> str:
 def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFrame],
                   observables: Mapping[str, tuple[str, str]] | None, parameters: pd.DataFrame | None,
                   claims: Sequence[Mapping[str, Any]], serum_ranges: Mapping[str, tuple[float, float, str]] | None,
-                  figures: Sequence[ReportFigure]) -> str:
+                  figures: Sequence[ReportFigure], therapy_arms: Mapping[str, Any] | None = None) -> str:
     """The report page as a string (see :func:`write_report`)."""
     observables = dict(observables or {})
     serum_ranges = dict(serum_ranges or {})
@@ -415,7 +415,8 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
 
     metastasis = tf.has_metastasis({n: df for n, df in tf.usable_arms(arms).items() if n not in failed})
     sections = [("summary", "Scenario"), ("figures", "Figures"),
-                *([("metastasis", "Metastasis")] if metastasis else []), ("readouts", "End-of-run readouts"),
+                *([("metastasis", "Metastasis")] if metastasis else []),
+                *([("therapy", "Therapy arms")] if therapy_arms else []), ("readouts", "End-of-run readouts"),
                 ("serum", "Serum cytokines vs literature"), ("claims", "Claims"), ("parameters", "Parameters")]
     if failed:
         sections.insert(1, ("failed", "Failed arms"))
@@ -458,12 +459,13 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
     out.append('<h2 id="figures">Figures</h2>')
     if not ok:
         out.append('<p class="note">No arm ran to the end; the figures are empty.</p>')
-    numbered = list(enumerate([f for f in figures if f.section != "metastasis"]
-                              + [f for f in figures if f.section == "metastasis"], 1))
+    numbered = list(enumerate([f for f in figures if f.section not in ("metastasis", "therapy")]
+                              + [f for f in figures if f.section == "metastasis"]
+                              + [f for f in figures if f.section == "therapy"], 1))
 
     def put(section: str) -> None:
         for i, f in numbered:
-            if (f.section == "metastasis") == (section == "metastasis"):
+            if (f.section if f.section in ("metastasis", "therapy") else "figures") == section:
                 out.append(f'<figure id="fig-{_e(f.name)}">' + _img(f.png, f.title)
                            + f"<figcaption><strong>Figure {i}. {_e(f.title)}.</strong> {_e(f.caption)}"
                            "</figcaption></figure>")
@@ -479,6 +481,13 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
         put("metastasis")
         out.append("<h3>Day-end metastasis readouts</h3>")
         out.append(_metastasis_table(arms, failed))
+
+    if therapy_arms:
+        out.append('<h2 id="therapy">Therapy arms</h2>')
+        out.append(_therapy_intro(therapy_arms))
+        put("therapy")
+        out.append("<h3>Day-end readouts of the therapy arms</h3>")
+        out.append(_therapy_table(therapy_arms))
 
     out.append('<h2 id="readouts">End-of-run readouts</h2>')
     out.append('<p class="note">Value of each readout on the last simulated day; in parentheses, the fold '
@@ -509,10 +518,64 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
     return "\n".join(out) + "\n"
 
 
+def therapy_report_figures(arms: Mapping[str, pd.DataFrame]) -> list[ReportFigure]:
+    """The therapy arms' figures (section ``therapy``): readouts per arm, drug concentrations."""
+    from . import therapy_figures as thf
+
+    ok = tf.usable_arms(arms)
+    if not ok:
+        return []
+    ref = next(iter(ok))
+    return [
+        ReportFigure("therapy_arms", "Therapy arms",
+                     "Tumor volume, tumor-cell pSTAT3 index, free serum IL-6, CD8⁺ T cells, MDSCs and metastatic "
+                     f"burden (all organs) against days, one line per regimen; {ref} is the solid black line. Log y "
+                     "except pSTAT3; non-positive values are not drawn.",
+                     _png(thf.therapy_arms_figure(ok)), "therapy"),
+        ReportFigure("drug_concentrations", "Drug concentrations",
+                     "Plasma concentration of each drug (total, in the unit of its column; constant exposures: the set "
+                     "free concentration in nM) in every arm that gives it, sampled once a day — oral drugs' "
+                     "within-day peaks and troughs are not drawn (`stat3sim pk` gives the full time course).",
+                     _png(thf.drug_concentrations_figure(ok)), "therapy"),
+    ]
+
+
+def _therapy_intro(th: Mapping[str, Any]) -> str:
+    regs = th.get("regimens") or {}
+    desc = th.get("descriptions") or {}
+    failed = th.get("failed") or {}
+    items = "".join(f"<li><strong>{_e(n)}</strong>: {_e('; '.join(r) or 'no drug')}"
+                    + (f" — {_e(desc[n])}" if desc.get(n) else "")
+                    + (f' <span class="badge fail">failed</span> <code>{_e(failed[n])}</code>' if n in failed else "")
+                    + "</li>" for n, r in regs.items())
+    return ('<p class="note">The scenario with each standard regimen (written as a clinician writes it; doses '
+            "exact in time, human PK from the drug catalog, reference adult 70 kg / 1.8 m² unless the scenario "
+            "says otherwise). The first arm is the untreated reference.</p>" + f"<ul>{items}</ul>")
+
+
+def _therapy_table(th: Mapping[str, Any]) -> str:
+    from . import therapy_figures as thf
+
+    df = thf.day_end_table(th.get("arms") or {})
+    if df.empty:
+        return '<p class="note">No therapy arm ran to the end.</p>'
+    cols = [c for c in thf.PANELS if c in df.columns]
+    head = ["arm", *[f"{thf.PANELS[c][0]} ({thf.PANELS[c][1]})" for c in cols]]
+    rows = []
+    for r in df.to_dict(orient="records"):
+        cells = [f"<td>{_e(str(r['arm']))}</td>"]
+        for c in cols:
+            v, q = r.get(c), r.get(f"{c}_vs_reference")
+            cells.append(f"<td>{_e(fmt(v))}" + (f" (×{q:.3g})" if q is not None and q == q else "") + "</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return _table(head, rows)
+
+
 def write_report(out_dir: Path, *, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFrame],
                  observables: Mapping[str, tuple[str, str]] | None, parameters: pd.DataFrame | None,
                  claims: Sequence[Mapping[str, Any]],
-                 serum_ranges: Mapping[str, tuple[float, float, str]] | None) -> Path:
+                 serum_ranges: Mapping[str, tuple[float, float, str]] | None,
+                 therapy_arms: Mapping[str, Any] | None = None) -> Path:
     """Write ``out_dir/figures/<name>.png`` and ``out_dir/report.html`` and return the
     path of the page.
 
@@ -525,12 +588,14 @@ def write_report(out_dir: Path, *, scenario: Mapping[str, Any], arms: Mapping[st
     failed = set((scenario.get("failed") or {}))
     plotted = {n: df for n, df in arms.items() if n not in failed}
     figures = report_figures(plotted, dict(serum_ranges or {}), observables, str(scenario.get("name") or ""))
+    if therapy_arms:
+        figures = list(figures) + therapy_report_figures(therapy_arms.get("arms") or {})
     for f in figures:
         atomic_write(out_dir / "figures" / f"{f.name}.png", lambda tmp, data=f.png: Path(tmp).write_bytes(data))
     page = render_report(scenario=scenario, arms=arms, observables=observables, parameters=parameters,
-                         claims=claims, serum_ranges=serum_ranges, figures=figures)
+                         claims=claims, serum_ranges=serum_ranges, figures=figures, therapy_arms=therapy_arms)
     return atomic_write(out_dir / "report.html", lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
 
 
 __all__ = ["FIGURE_WIDTH_PX", "KEY_READOUTS", "METASTASIS_READOUTS", "ReportFigure", "fmt", "is_assumed", "render_report",
-           "report_figures", "write_report"]
+           "report_figures", "therapy_report_figures", "write_report"]
