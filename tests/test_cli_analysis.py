@@ -110,3 +110,60 @@ def test_simulate_scenario_with_therapy(tmp_path: Path):
     df = pd.read_csv(out)
     assert df.time_days.iloc[-1] == 20 and "tocilizumab_plasma_ug_mL" in df.columns
     assert df.tocilizumab_plasma_ug_mL.iloc[1] > 50  # 8 mg/kg: label Cmax after the first dose ~ 180 ug/mL
+
+
+# ------------------------------------------------------ run: therapy arms
+def test_tnbc_therapy_arms_parse_and_other_scenarios_have_none():
+    from stat3sim.model import tme
+    from stat3sim.scenarios import load_scenario
+    from stat3sim.therapy import parse_regimen
+
+    arms = tme.therapy_arms(load_scenario("tnbc"))
+    assert arms[0].name == "no treatment" and arms[0].therapies == []
+    assert len(arms) == 11 and len({a.name for a in arms}) == 11
+    drugs = {parse_regimen(t).drug.name for a in arms for t in a.therapies}
+    assert {"tocilizumab", "siltuximab", "bazedoxifene", "olamkicept", "ruxolitinib", "celecoxib", "pyrimethamine",
+            "SD-36", "atezolizumab", "galunisertib"} == drugs
+    assert tme.therapy_arms(load_scenario("her2")) == []
+
+
+def _fake_simulate():
+    from stat3sim.model import tme
+
+    def fake(scenario, arm=None, days=None, readouts=None, all_observables=False):
+        t = [0.0, 1.0, 2.0, 3.0]
+        frame = pd.DataFrame({"time_days": t, "tumor_volume_mm3": [100.0, 110, 120, 130], "CD8_count": [1e6] * 4,
+                              "MDSC_count": [1e5] * 4, "tumor.pSTAT3": [0.05] * 4, "serum_IL6_pg_mL": [3.0] * 4,
+                              "metastatic_burden": [0.0, 10, 20, 30]})
+        for th in (arm.therapies if arm is not None else []):
+            frame[f"{th.split()[0]}_plasma_ng_mL"] = [0.0, 5, 5, 5]
+        if arm is not None and arm.name == "SD-36":
+            return tme.TMERun(pd.DataFrame({"time_days": []}), False, "CVODE: too much work", None)
+        return tme.TMERun(frame, True, "", None)
+    return fake
+
+
+def test_run_therapy_arms_in_outputs_and_report(tmp_path, monkeypatch):
+    from stat3sim.model import tme
+
+    monkeypatch.setattr(tme, "simulate", _fake_simulate())
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["run", "tnbc", "--out", "res", "--no-claims"])
+    assert r.exit_code == 0, r.stderr
+    s = json.loads((tmp_path / "res" / "summary.json").read_text())
+    names = [a["name"] for a in s["therapy_arms"]]
+    assert names[0] == "no treatment" and "ruxolitinib + celecoxib" in names
+    sd = next(a for a in s["therapy_arms"] if a["name"] == "SD-36")
+    assert not sd["ok"] and sd["error"] == "CVODE: too much work"
+    tc = pd.read_csv(tmp_path / "res" / "therapy_timecourses.csv")
+    assert "tocilizumab_plasma_ng_mL" in tc.columns and "SD-36" not in set(tc.arm)
+    page = (tmp_path / "res" / "report.html").read_text(encoding="utf-8")
+    assert 'id="therapy"' in page and "Drug concentrations" in page and "CVODE: too much work" in page
+    assert (tmp_path / "res" / "figures" / "therapy_arms.png").exists()
+    assert (tmp_path / "res" / "figures" / "drug_concentrations.png").exists()
+
+    r = CliRunner().invoke(app, ["run", "tnbc", "--out", "res2", "--no-claims", "--no-therapy"])
+    assert r.exit_code == 0, r.stderr
+    s = json.loads((tmp_path / "res2" / "summary.json").read_text())
+    assert s["therapy_arms"] == [] and not (tmp_path / "res2" / "therapy_timecourses.csv").exists()
+    assert 'id="therapy"' not in (tmp_path / "res2" / "report.html").read_text(encoding="utf-8")

@@ -368,8 +368,11 @@ def run(
     days: Optional[float] = typer.Option(None, "--days", "-d", help="days to simulate (default: the scenario's)"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="output directory (default: results/<scenario name>)"),
     claims: bool = typer.Option(True, "--claims/--no-claims", help="check the TME claims for the report (slow)"),
+    no_therapy: bool = typer.Option(False, "--no-therapy",
+                                    help="skip the scenario's therapy arms (tnbc: eleven regimens, a few minutes)"),
 ) -> None:
-    """Run a scenario with every standard arm; write time courses, figures, report.html, summary.json."""
+    """Run a scenario with every standard arm (and its therapy arms); write time courses, figures,
+    report.html, summary.json."""
     t0 = time.perf_counter()
     days = check_days(days)
     sc = with_overlays(load_checked(scenario, "SCENARIO"), days=days)
@@ -382,6 +385,9 @@ def run(
     from ..model import tme
 
     arms = tme.standard_arms(sc)
+    th_arms = [] if no_therapy else tme.therapy_arms(sc)
+    th_frames: dict[str, pd.DataFrame] = {}
+    th_failed: dict[str, str] = {}
     frames: dict[str, pd.DataFrame] = {}
     failed: dict[str, str] = {}
     networks: dict[str, Any] = {}
@@ -389,7 +395,7 @@ def run(
     claim_dicts: list[dict] = []
     claims_error = ""
     err = Console(stderr=True, highlight=False)
-    steps = len(arms) + 2 + (1 if claims else 0)
+    steps = len(arms) + len(th_arms) + 2 + (1 if claims else 0)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, auto_refresh=False, transient=False)
     with progress:
@@ -416,6 +422,32 @@ def run(
             progress.advance(task)
         timing["simulation"] = time.perf_counter() - t_sim
 
+        # therapy arms: an arm that changes nothing (no treatment) re-uses the reference's run
+        t_th = time.perf_counter()
+        for i, arm in enumerate(th_arms):
+            progress.update(task, description=f"{sc.name}: therapy arm {i + 1}/{len(th_arms)} {arm.name}")
+            progress.refresh()
+            t_arm = time.perf_counter()
+            if _unchanged(arm) and arms[0].name in frames and _unchanged(arms[0]):
+                th_frames[arm.name] = frames[arms[0].name]
+            else:
+                try:
+                    with solver_output_hidden():
+                        result = tme.simulate(sc, arm)
+                    if result.ok:
+                        th_frames[arm.name] = result.frame
+                    else:
+                        th_failed[arm.name] = result.message or "the solver failed"
+                except Exception as e:  # a failed arm is data: recorded, and the job goes on
+                    th_failed[arm.name] = f"{type(e).__name__}: {one_line(e)[:500]}"
+            took = time.perf_counter() - t_arm
+            timing[f"therapy: {arm.name}"] = took
+            status = "ok" if arm.name in th_frames else f"[red]failed[/red]: {th_failed[arm.name]}"
+            progress.console.print(f"  {arm.name}: {status} ({took:.1f} s)", markup=True, highlight=False)
+            progress.advance(task)
+        if th_arms:
+            timing["therapy_arms"] = time.perf_counter() - t_th
+
         reference = arms[0].name
         net = networks.get(reference)
         if net is None:  # the wild type did not even build: document the scenario's network anyway
@@ -435,6 +467,11 @@ def run(
             table = pd.DataFrame({"arm": pd.Series(dtype=str), "time_days": pd.Series(dtype=float)})
         write_file(out_dir / "timecourses.parquet", lambda tmp: table.to_parquet(tmp, index=False))
         write_file(out_dir / "timecourses.csv", lambda tmp: table.to_csv(tmp, index=False))
+        if th_frames:  # own files: treated arms carry drug columns the standard arms do not have
+            th_table = pd.concat([df.assign(arm=name)[["arm", *df.columns]] for name, df in th_frames.items()],
+                                 ignore_index=True)
+            write_file(out_dir / "therapy_timecourses.parquet", lambda tmp: th_table.to_parquet(tmp, index=False))
+            write_file(out_dir / "therapy_timecourses.csv", lambda tmp: th_table.to_csv(tmp, index=False))
         timing["timecourses"] = time.perf_counter() - t_write
         progress.advance(task)
 
@@ -465,7 +502,11 @@ def run(
                 arms={a.name: frames[a.name] for a in arms if a.name in frames},
                 observables=_observables(net) if net is not None else {},
                 parameters=tme.parameters_table(net) if net is not None else None,
-                claims=claim_dicts, serum_ranges=tme.SERUM_RANGES)
+                claims=claim_dicts, serum_ranges=tme.SERUM_RANGES,
+                therapy_arms={"arms": {a.name: th_frames[a.name] for a in th_arms if a.name in th_frames},
+                              "failed": th_failed,
+                              "regimens": {a.name: list(a.therapies) for a in th_arms},
+                              "descriptions": {a.name: a.description for a in th_arms}} if th_arms else None)
         timing["report"] = time.perf_counter() - t_report
         progress.update(task, description=f"{sc.name}: done")
         progress.advance(task)
@@ -486,11 +527,17 @@ def run(
                   **({"day_end": _key_readouts(frames[a.name])} if a.name in frames else
                      {"error": failed.get(a.name, "")})} for a in arms],
         "failed": failed,
+        "therapy_arms": [{"name": a.name, "description": a.description, "therapies": list(a.therapies),
+                          "ok": a.name in th_frames,
+                          **({"day_end": _key_readouts(th_frames[a.name])} if a.name in th_frames else
+                             {"error": th_failed.get(a.name, "")})} for a in th_arms],
         "claims": None if not claims else {
             "checked": len(claim_dicts), "passed": sum(bool(c.get("passed")) for c in claim_dicts),
             "failed": [c.get("id") for c in claim_dicts if not c.get("passed")],
             **({"error": claims_error} if claims_error else {})},
-        "outputs": ["timecourses.parquet", "timecourses.csv", "report.html", "summary.json",
+        "outputs": ["timecourses.parquet", "timecourses.csv",
+                    *(["therapy_timecourses.parquet", "therapy_timecourses.csv"] if th_frames else []),
+                    "report.html", "summary.json",
                     *[f"figures/{f.name}" for f in figures]],
         "seconds": round(timing["total"], 2),
         "seconds_by_step": {k: round(v, 2) for k, v in timing.items() if k != "total"},
@@ -501,16 +548,25 @@ def run(
     n_ok = len(frames)
     con.print(f"{sc.name}: {n_ok} of {len(arms)} arms ran, {fmt(sc.days)} days, {timing['total']:.1f} s"
               + (f"; failed: {', '.join(failed)}" if failed else ""))
+    if th_arms:
+        con.print(f"therapy arms: {len(th_frames)} of {len(th_arms)} ran in {timing['therapy_arms']:.1f} s"
+                  + (f"; failed: {', '.join(th_failed)}" if th_failed else ""), soft_wrap=True)
     if claims and not claims_error:
         con.print(f"claims: {summary['claims']['passed']} of {len(claim_dicts)} passed"
                   if claim_dicts else "claims: none registered for the TME area")
     # paths are printed whole (never wrapped), so they can be copied and parsed
     con.print(f"wrote {out_dir}/", soft_wrap=True)
-    for name in ("report.html", "timecourses.parquet", "timecourses.csv", "summary.json"):
+    for name in ("report.html", "timecourses.parquet", "timecourses.csv",
+                 *(("therapy_timecourses.parquet", "therapy_timecourses.csv") if th_frames else ()), "summary.json"):
         con.print(f"  {out_dir / name}", soft_wrap=True)
     con.print(f"  {out_dir / 'figures'}/ ({len(figures)} PNG)", soft_wrap=True)
     if reference in failed:
         fail(f"the reference arm '{reference}' failed: {failed[reference]}")
+
+
+def _unchanged(arm) -> bool:
+    """An arm that changes nothing relative to its scenario (no treatment, wild type)."""
+    return not (arm.knockouts or arm.depletions or arm.parameters or arm.cells or arm.mimics or arm.therapies)
 
 
 # ------------------------------------------------------ export / describe

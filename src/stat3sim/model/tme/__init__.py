@@ -91,6 +91,38 @@ def standard_arms(scenario) -> list[Arm]:
     ]
 
 
+#: the standard therapy arms of ``stat3sim run`` (regimens as in ``therapy/data/drugs.yaml``;
+#: each source there); scenarios not listed have none
+THERAPY_ARMS = {
+    "tnbc": [
+        ("no treatment", "untreated reference", []),
+        ("tocilizumab", "anti-IL-6R, label regimen", ["tocilizumab 8 mg/kg iv q4w"]),
+        ("siltuximab", "anti-IL-6, label regimen", ["siltuximab 11 mg/kg iv q3w"]),
+        ("bazedoxifene", "gp130 blocker (approved SERM dose)", ["bazedoxifene 20 mg po qd"]),
+        ("olamkicept", "sgp130Fc, IL-6 trans-signaling decoy (phase II dose)", ["olamkicept 600 mg iv q2w"]),
+        ("ruxolitinib", "JAK1/2 inhibitor at 25 mg bid: labelled maximum and RP2D in breast cancer (Kearney 2021), "
+                        "the regimen of claim THx-5; the phase II TNBC trial's own dose (NCT01562873) is not in "
+                        "FACTS-DRUGS.md", ["ruxolitinib 25 mg po bid"]),
+        ("ruxolitinib + celecoxib", "JAK inhibition with COX-2 inhibition (claim THx-6)",
+         ["ruxolitinib 25 mg po bid", "celecoxib 200 mg po bid"]),
+        ("pyrimethamine", "direct STAT3 inhibitor with human PK (TTI-101 has none in the catalog)",
+         ["pyrimethamine 50 mg po qd"]),
+        ("SD-36", "STAT3 degrader, no human PK: constant free exposure 3× its DC50 (assumed 10 nM), as in claim THx-9",
+         ["SD-36 30 nM continuous"]),
+        ("atezolizumab", "anti-PD-L1, label regimen", ["atezolizumab 1200 mg iv q3w"]),
+        ("atezolizumab + galunisertib", "anti-PD-L1 with TGFBR1 inhibition",
+         ["atezolizumab 1200 mg iv q3w", "galunisertib 150 mg po bid"]),
+    ],
+}
+
+
+def therapy_arms(scenario) -> list[Arm]:
+    """The scenario's standard therapy arms for ``stat3sim run`` (untreated first); empty for
+    a scenario without any (only ``tnbc`` has them: the runs are slow, 5–60 s each)."""
+    name = getattr(scenario, "name", "")
+    return [Arm(n, d, therapies=list(t)) for n, d, t in THERAPY_ARMS.get(name, [])]
+
+
 #: an IL-6 knock-out of the whole organism: every cell type and the host's serum IL-6
 IL6_KO_ALL = [f"{c}:IL6" for c in CELL_TYPES] + ["host:IL6"]
 
@@ -314,6 +346,6 @@ def parameters_table(net: Network) -> pd.DataFrame:
                           "description": p.description} for p in net.parameters])
 
 
-__all__ = ["Arm", "TMERun", "build", "simulate", "standard_arms", "knockout", "vocabulary", "parameters_table",
+__all__ = ["Arm", "TMERun", "build", "simulate", "standard_arms", "therapy_arms", "THERAPY_ARMS", "knockout", "vocabulary", "parameters_table",
            "tme_network", "DEFAULT_READOUTS", "SERUM_RANGES", "CELL_TYPES", "LINEAGES", "SUBTYPES", "MODULES",
            "IL6_KO_ALL"]
