@@ -18,6 +18,9 @@ daily output grid — what ``tme.simulate`` does, on a compiled model that is re
   tiny values flushed, pop_on = 1, the same grid, tolerances and selections); the two
   are measured interleaved, compared by median CPU time (``..._wall``: wall clock), and
   must give the same numbers.
+* ``seconds_per_180d_run_treated``: ``tme.simulate`` of the scenario with one regimen
+  (``--treated``, default a q4w antibody and a bid oral drug), median of 3 runs after a
+  warm-up, and its ratio to the untreated ``tme_simulate_seconds`` (goal ≤ 2, issue 7).
 
 Prints ONE JSON object.
 
@@ -116,6 +119,9 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=7, help="timed runs per setting (median reported; >= 5)")
     ap.add_argument("--scenario", default="tnbc")
     ap.add_argument("--days", type=float, default=180.0)
+    ap.add_argument("--treated", action="append", default=None,
+                    help="regimen for the treated-run timing (repeatable; default: tocilizumab 8 mg/kg iv q4w and "
+                         "ruxolitinib 25 mg po bid, each alone)")
     args = ap.parse_args()
     runs = max(5, args.runs)
 
@@ -172,6 +178,13 @@ def main() -> None:
 
     med = med_of(t_ours)
     overhead = med_of(t_ours, 1) / med_of(t_raw, 1)
+    treated = {}
+    for reg in args.treated or ["tocilizumab 8 mg/kg iv q4w", "ruxolitinib 25 mg po bid"]:
+        arm = tme.Arm(reg, therapies=[reg])
+        tme.simulate(sc, arm, days=5.0)  # compile
+        ts = [_timed2(lambda: tme.simulate(sc, arm, days=args.days)) for _ in range(3)]
+        treated[reg] = {"seconds": med_of(ts), "ratio_to_untreated": med_of(ts) / med_of(t_sim),
+                        "goal_ok": med_of(ts) / med_of(t_sim) <= 2.0}
 
     out = {
         "benchmark": f"TME {args.scenario}, {args.days:g} days, daily output, populations frozen during "
@@ -188,6 +201,7 @@ def main() -> None:
         "build_network_seconds": t_build,
         "build_network_seconds_warm": t_build_warm,
         "tme_simulate_seconds": med_of(t_sim),
+        "seconds_per_180d_run_treated": treated,
         "overhead_vs_roadrunner": overhead,
         "overhead_vs_roadrunner_wall": med / med_of(t_raw),
         "overhead_timer": "CPU time (process_time), medians; *_wall: wall clock",
