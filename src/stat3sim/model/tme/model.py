@@ -257,7 +257,10 @@ def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
     b.rule("tumor_MYC_drive", f"(tumor__MYC_mRNA - 1)/{A}", "dimensionless", "MYC induction (0..1)")
     b.rule("tumor_BCL_drive", f"(tumor__BCL2L1_mRNA - 1)/{A}", "dimensionless", "BCL-xL induction (0..1)")
     b.reaction("tumor_proliferation", [], [C],
-               per_day(f"{P('k_tumor_prolif')}*(1 + {P('w_MYC_prolif')}*tumor_MYC_drive)*{C}*log({P('K_tumor')}/({C} + 1))"),
+               # C/(C + 1e-3): the solver's ~1e-18-cell residue around an empty population must
+               # not grow into a tumor (a real population, ≥ 1 cell, sees a factor ≥ 0.999)
+               per_day(f"{P('k_tumor_prolif')}*(1 + {P('w_MYC_prolif')}*tumor_MYC_drive)*{C}*log({P('K_tumor')}/({C} + 1))"
+                       f"*{C}/({C} + 1e-3)"),
                "tumor", "tumor-cell proliferation (Gompertz; MYC/cyclin)",
                E("Gompertz form as QSP-IO cancer_module.m; STAT3 → MYC [3,29]", (3, 29)))
     b.reaction("tumor_apoptosis", [C], [D],
