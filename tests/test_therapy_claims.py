@@ -31,8 +31,9 @@ FAILING = {
              "not 30 %; the TNBC half passes",
     "THx-6": "ruxolitinib's free trough (~2.4 nM) occupies ~1 % of macrophage JAK at 25 mg bid, so COX-2 does not "
              "rise; celecoxib still adds ≥ 10 % to ruxolitinib",
-    "THx-7": "tumor proliferation depends on STAT3 only through MYC (w_MYC_prolif), so SH2 inhibition at 3× "
-             "potency cuts it ~20 %; pyrimethamine at 50 mg qd is below its assumed 3 µM potency",
+    "THx-7": "tumor proliferation depends little on tumor STAT3 — a tumor STAT3 knock-out cuts it 5.5 % and raises "
+             "apoptosis 1.15× (MYC/BCL-xL induction at the TME's tumor pSTAT3 is ~0.2 of maximal); SH2 inhibitors at 3× "
+             "potency cut it ~20 %, mostly through the host; pyrimethamine at 50 mg qd is below its assumed 3 µM potency",
     "THx-9": "no adaptive compensation (STAT5, other modifications) is modelled, so a phosphorylation inhibitor "
              "matched at day 1 keeps its target suppression to day 28 as SD-36 does",
     "THx-10": "fulvestrant + tocilizumab is 9 % smaller than fulvestrant alone; pSTAT3/Notch3/CD133 fall < 20 %",
