@@ -309,7 +309,15 @@ def _gp130(b, th, inputs):
 
 def _er(b, th, inputs):
     pk = th.pk
-    _drive_input(b, th, inputs, "I_ER", "Ki_ER", cells=["tumor"])
+    parent = [p for p in th.regimen.drug.potency if "parent" in p.assay.lower()]
+    if pk.metabolite_tumor and parent:  # the parent's own potency (tamoxifen ~100× weaker than endoxifen)
+        p0 = parent[0]
+        ic = _par(b, th, "IC50_cell", p0.nM, "nM", p0.source, f"potency of the parent drug ({p0.assay})")
+        th.potency_nM, th.potency_source = p0.nM, p0.source
+        inputs.add("tumor__I_ER", f"{pk.tumor}*tumor__Ki_ER/{ic}")
+        th.acts_on.append("tumor: I_ER")
+    else:
+        _drive_input(b, th, inputs, "I_ER", "Ki_ER", cells=["tumor"])
     if pk.metabolite_tumor:  # tamoxifen's endoxifen: the catalog's metabolite potency if given
         drug = th.regimen.drug
         met = [p for p in drug.potency if pk.metabolite_name and pk.metabolite_name.lower() in p.assay.lower()]
