@@ -30,7 +30,7 @@ Mechanisms
 * **Checkpoint blockade** (anti-PD-L1/PD-1): receptor occupancy ``C/(C + Kd)`` is the
   fraction of the PD-1/PD-L1 axis blocked (``checkpoint_block``), lifting its brake on
   killing and exhaustion.
-* **Cytotoxic** (paclitaxel): tumor apoptosis × ``1 + Emax·C/(EC50 + C)``.
+* **Cytotoxic** (paclitaxel): extra tumor-cell death ``Emax·C/(EC50 + C)`` per day.
 """
 from __future__ import annotations
 
@@ -359,14 +359,17 @@ def _checkpoint(b, th, inputs):
 
 
 def _cytotoxic(b, th, inputs):
+    """Extra tumor-cell apoptosis ``Emax·C/(EC50 + C)`` per day (the catalog's Emax, 1/day)."""
     drug = th.regimen.drug
     ec = _potency_par(b, th, ("EC50", "IC50"))
-    emax_v, emax_src = _value(drug, "Emax", (3.0, "assumed: a cytotoxic at saturating exposure quadruples tumor "
-                                                  "apoptosis"))
-    emax = _par(b, th, "Emax", emax_v, "dimensionless", emax_src, "maximal extra tumor apoptosis (× basal)")
-    b.modifier("tumor_apoptosis", f"(1 + {emax}*{th.pk.tumor}/({ec} + {th.pk.tumor}))", E(th.potency_source),
-               f"{drug.name}: cytotoxic apoptosis")
-    th.acts_on.append("tumor_apoptosis")
+    emax_v, emax_src = _value(drug, "Emax", (0.5, "assumed: maximal extra tumor apoptosis 0.5/day at saturating "
+                                                  "exposure"))
+    emax = _par(b, th, "Emax", emax_v, "1/day", emax_src, "maximal extra tumor apoptosis rate")
+    C = th.pk.tumor
+    b.reaction(f"{th.pk.prefix}__tumor_kill", ["tumor_cells"], ["tumor_dead"],
+               f"({emax}*{C}/({ec} + {C}))*tumor_cells*pop_on/min_per_day", "tumor",
+               f"{drug.name}: cytotoxic tumor-cell death", E(th.potency_source))
+    th.acts_on.append("tumor-cell death")
 
 
 def _degrader(b, th, inputs):
