@@ -33,11 +33,11 @@ from matplotlib.transforms import blended_transform_factory
 CELL_TYPES: dict[str, str] = {
     "tumor": "tumor cells", "adipocyte": "adipocytes", "macrophage": "macrophages",
     "neutrophil": "neutrophils", "mdsc": "MDSC", "dc": "dendritic cells",
-    "cd8": "CD8⁺ T cells", "cd4": "CD4⁺ T cells",
+    "cd8": "CD8⁺ T cells", "cd4": "CD4⁺ T cells", "caf": "CAFs",
 }
 _CELL_COLORS = dict(zip(CELL_TYPES, ("#000000", "#e69f00", "#d55e00", "#56b4e9", "#cc79a7",
-                                     "#009e73", "#0072b2", "#999999")))
-_CELL_STYLES = dict(zip(CELL_TYPES, ("-", "-", "-", "--", "--", "-.", "-", "-.")))
+                                     "#009e73", "#0072b2", "#999999", "#8c510a")))
+_CELL_STYLES = dict(zip(CELL_TYPES, ("-", "-", "-", "--", "--", "-.", "-", "-.", ":")))
 
 #: immune-cell counts of the composition panel: column -> display name
 COUNTS: dict[str, str] = {"macrophage_count": "macrophages", "MDSC_count": "MDSC",
