@@ -50,8 +50,9 @@ def test_tme8_bone_cycle_without_serum_TGFb():
 LIGAND_SPECIES = {
     "IL6": ("IL6", "IL6_sIL6R", "IL6_sIL6R_sgp130", "blood__IL6"),
     "IL11": ("IL11", "IL11_sIL11R", "IL11_sIL11R_sgp130", "blood__IL11", "bone_IL11"),
+    "TGFb": ("TGFb", "blood__TGFb"),  # read as receptor occupancy, not consumed
 }
-CELL_BOUND = {"IL6": ("IL6_IL6R", "C6", "T6"), "IL11": ("IL11_IL11RA", "C11", "T11")}
+CELL_BOUND = {"IL6": ("IL6_IL6R", "C6", "T6"), "IL11": ("IL11_IL11RA", "C11", "T11"), "TGFb": ()}
 
 
 def _total_ligand(res, net, lig: str) -> np.ndarray:
@@ -74,14 +75,15 @@ def _total_ligand(res, net, lig: str) -> np.ndarray:
 
 def test_ligand_mass_is_conserved_with_fixed_cells_and_no_clearance():
     """Cells held fixed (pop_on = 0), secretion, clearance, degradation and
-    internalisation off: every IL-6 and IL-11 molecule is somewhere, over 3 days."""
+    internalisation off: every IL-6, IL-11 and TGF-β molecule is somewhere, over 3 days."""
     net = tme.build(load_scenario("tnbc"))
     off = {p.id: 0.0 for p in net.parameters
            if p.id.startswith("sec_") or p.id.startswith("k_clear_") or p.id.endswith("k_internalisation")
-           or p.id.endswith("k_secretion_IL6") or p.id.endswith("k_secretion_IL11") or p.id in ("k_deg_ligand_medium", "pop_on")}
-    off.update({"serum_IL6_healthy": 0.0, "serum_IL11_healthy": 0.0})  # host production
+           or p.id.endswith("k_secretion_IL6") or p.id.endswith("k_secretion_IL11")
+           or p.id in ("k_deg_ligand_medium", "pop_on", "k_TGFb_deg")}
+    off.update({"serum_IL6_healthy": 0.0, "serum_IL11_healthy": 0.0, "serum_TGFb_healthy": 0.0})  # host production
     sim = Simulator.for_network(net)
-    stim = {"IL6": 0.5, "IL11": 1.0, "sIL6R": 1.0, "sIL11R": 0.5}
+    stim = {"IL6": 0.5, "IL11": 1.0, "sIL6R": 1.0, "sIL11R": 0.5, "TGFb": 0.1}
     res = sim.run(net, t_end=3 * 1440.0, times=np.linspace(0, 3 * 1440.0, 73), parameters=off,
                   stimuli=stim, presimulate=False)
     assert res.ok, res.message
@@ -89,7 +91,7 @@ def test_ligand_mass_is_conserved_with_fixed_cells_and_no_clearance():
     rr = sim.rr
     res.meta["V_medium"] = rr["medium"]
     res.meta["counts"] = {pop.cell: rr[pop.count] for pop in net.populations}
-    for lig in ("IL6", "IL11"):
+    for lig in ("IL6", "IL11", "TGFb"):
         tot = _total_ligand(res, net, lig)
         assert tot[0] > 0
         drift = np.max(np.abs(tot - tot[0])) / tot[0]
