@@ -21,6 +21,8 @@ from functools import lru_cache
 import numpy as np
 
 from .registry import claim
+from .tme import _run as _tme_run
+from .tme import _v
 
 DAYS = 180.0
 IL6_1NG = 1.0 / 21.0   # nM: 1 ng/mL of 21 kDa IL-6
@@ -79,20 +81,9 @@ TRANS = dict(stimulus=(("IL6", IL6_1NG), ("sIL6R", 1.0)), overrides=(("lvl_IL6R"
 IL11 = dict(stimulus=(("IL11", IL11_1NG),))
 
 
-@lru_cache(maxsize=256)
 def _run(name: str, therapies: tuple = (), params: tuple = (), days: float = DAYS):
-    from ..model import tme
-    from ..scenarios import load_scenario
-
-    r = tme.simulate(load_scenario(name), tme.Arm("claim", therapies=list(therapies), parameters=dict(params)),
-                     days=days)
-    if not r.ok:
-        raise RuntimeError(f"simulation failed ({name}, {therapies}): {r.message}")
-    return r
-
-
-def _v(r) -> float:
-    return r.at("tumor_volume_mm3")
+    """The TME claims' cached run (``claims.tme._run``) with regimens."""
+    return _tme_run(name, params=params, days=days, therapies=therapies)
 
 
 def _std(drug: str) -> str:

@@ -23,10 +23,11 @@ def _scenario(name: str):
 
 @lru_cache(maxsize=256)
 def _run(name: str, knockouts: tuple = (), depletions: tuple = (), params: tuple = (), cells: tuple = (),
-         days: float = DAYS):
+         days: float = DAYS, therapies: tuple = ()):
     from ..model import tme
 
-    arm = tme.Arm("claim", "", list(knockouts), list(depletions), dict(params), dict(cells))
+    arm = tme.Arm("claim", "", list(knockouts), list(depletions), dict(params), dict(cells),
+                  therapies=list(therapies))
     r = tme.simulate(_scenario(name), arm, days=days)
     if not r.ok:
         raise RuntimeError(f"simulation failed ({name}, {arm}): {r.message}")

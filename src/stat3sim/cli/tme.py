@@ -406,16 +406,9 @@ def run(
             progress.update(task, description=f"{sc.name}: arm {i + 1}/{len(arms)} {arm.name}{note}")
             progress.refresh()
             t_arm = time.perf_counter()
-            try:
-                with solver_output_hidden():  # no refresh runs in here (auto_refresh is off)
-                    result = tme.simulate(sc, arm)
-                networks[arm.name] = result.network
-                if result.ok:
-                    frames[arm.name] = result.frame
-                else:
-                    failed[arm.name] = result.message or "the solver failed"
-            except Exception as e:  # a failed arm is data: recorded, and the job goes on
-                failed[arm.name] = f"{type(e).__name__}: {one_line(e)[:500]}"
+            network = _run_arm(tme, sc, arm, frames, failed)
+            if network is not None:
+                networks[arm.name] = network
             took = time.perf_counter() - t_arm
             status = "ok" if arm.name in frames else f"[red]failed[/red]: {failed[arm.name]}"
             progress.console.print(f"  {arm.name}: {status} ({took:.1f} s)", markup=True, highlight=False)
@@ -431,15 +424,7 @@ def run(
             if _unchanged(arm) and arms[0].name in frames and _unchanged(arms[0]):
                 th_frames[arm.name] = frames[arms[0].name]
             else:
-                try:
-                    with solver_output_hidden():
-                        result = tme.simulate(sc, arm)
-                    if result.ok:
-                        th_frames[arm.name] = result.frame
-                    else:
-                        th_failed[arm.name] = result.message or "the solver failed"
-                except Exception as e:  # a failed arm is data: recorded, and the job goes on
-                    th_failed[arm.name] = f"{type(e).__name__}: {one_line(e)[:500]}"
+                _run_arm(tme, sc, arm, th_frames, th_failed)
             took = time.perf_counter() - t_arm
             timing[f"therapy: {arm.name}"] = took
             status = "ok" if arm.name in th_frames else f"[red]failed[/red]: {th_failed[arm.name]}"
@@ -562,6 +547,22 @@ def run(
     con.print(f"  {out_dir / 'figures'}/ ({len(figures)} PNG)", soft_wrap=True)
     if reference in failed:
         fail(f"the reference arm '{reference}' failed: {failed[reference]}")
+
+
+def _run_arm(tme, sc, arm, frames: dict, failed: dict):
+    """Simulate one arm; its frame goes to ``frames`` or its error to ``failed`` (a failed
+    arm is data: recorded, and the job goes on). Returns the arm's Network, if built."""
+    try:
+        with solver_output_hidden():  # no refresh runs in here (auto_refresh is off)
+            result = tme.simulate(sc, arm)
+    except Exception as e:  # noqa: BLE001
+        failed[arm.name] = f"{type(e).__name__}: {one_line(e)[:500]}"
+        return None
+    if result.ok:
+        frames[arm.name] = result.frame
+    else:
+        failed[arm.name] = result.message or "the solver failed"
+    return result.network
 
 
 def _unchanged(arm) -> bool:

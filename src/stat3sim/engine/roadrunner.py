@@ -248,11 +248,12 @@ class Simulator:
         #: computed with the volume of the Network it was compiled from, so a Network of
         #: the same structure with other cell numbers (another volume) would start at the
         #: wrong concentration; they are written again after each reset()
-        self._in_variable_volume: dict[str, float | str] = {}
+        self._in_variable_volume: dict[str, object] = {}
         if network is not None:
             ruled_comps = {c.id for c in network.compartments if c.size_rule}
-            self._in_variable_volume = {sp.id: sp.initial for sp in network.species
-                                        if sp.compartment in ruled_comps and not sp.is_amount}
+            self._in_variable_volume = {
+                sp.id: compile(sp.initial.replace("^", "**"), sp.id, "eval") if isinstance(sp.initial, str)
+                else sp.initial for sp in network.species if sp.compartment in ruled_comps and not sp.is_amount}
 
     @property
     def sbml(self) -> str:
@@ -460,9 +461,8 @@ class Simulator:
         """Initial concentrations of the species in rule-sized compartments (see __init__)."""
         out = {}
         for sid, initial in self._in_variable_volume.items():
-            if isinstance(initial, str):
-                out[sid] = float(eval(initial.replace("^", "**"), {"__builtins__": {}},  # noqa: S307 - our own expressions
-                                      _Lookup(params, self.rr)))
+            if not isinstance(initial, (int, float)):  # an expression, compiled once in __init__
+                out[sid] = float(eval(initial, {"__builtins__": {}}, _Lookup(params, self.rr)))  # noqa: S307
             else:
                 out[sid] = float(init.get(sid, initial))
         return out

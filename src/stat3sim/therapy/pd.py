@@ -90,26 +90,21 @@ def potency(drug: Drug, kinds: tuple[str, ...] = ("IC50", "Ki", "Kd", "EC50", "D
         return p.nM, f"{p.kind} {p.value:g} {p.unit}, cellular ({p.assay}): {p.source}"
     if pots:
         p = pots[0]
-        shift = _pd(drug, "cell_shift")
+        shift = load_catalog().pd_param(drug, "cell_shift")
         if p.context == "cell_free" and shift is not None and drug.class_ not in ("antibody", "fusion_protein"):
-            return p.nM * shift.value, (f"{p.kind} {p.value:g} {p.unit}, cell-free ({p.assay}) × cell shift "
-                                        f"{shift.value:g} ({shift.source}): {p.source}")
+            return p.nM * shift.canonical(), (f"{p.kind} {p.value:g} {p.unit}, cell-free ({p.assay}) × cell shift "
+                                              f"{shift.canonical():g} ({shift.source}): {p.source}")
         return p.nM, f"{p.kind} {p.value:g} {p.unit}, {p.context} ({p.assay}): {p.source}"
     raise TherapyError("drug", f"{drug.name}: the catalog has no potency ({', '.join(kinds)}), so it cannot act")
 
 
-def _pd(drug: Drug, key: str):
-    block = getattr(drug, "pd", None)
-    if block is None:
-        return None
-    return block.get(key) if isinstance(block, dict) else getattr(block, key, None)
-
-
 def _value(drug: Drug, key: str, default: tuple[float, str]) -> tuple[float, str]:
-    q = _pd(drug, key)
+    """A PD constant in the catalog's canonical unit (``Catalog.pd_param``: the drug's own,
+    its class default, a built-in one), else ``default``."""
+    q = load_catalog().pd_param(drug, key)
     if q is None:
         return default
-    return float(q.value), str(q.source)
+    return float(q.canonical()), str(q.source)
 
 
 def add_therapies(b: NetworkBuilder, regimens: list[Regimen], patient: Patient | None = None) -> list[Therapy]:
@@ -166,7 +161,7 @@ def _kon_koff(b: NetworkBuilder, th: Therapy, soluble: bool = False) -> tuple[st
     measured on the soluble receptor if it has one (tocilizumab: sIL-6R 0.71 nM)."""
     drug = th.regimen.drug
     kon_v, kon_src = _value(drug, "kon", KON_DEFAULT)
-    kon = b.parameter(f"{th.pk.prefix}__kon", kon_v, "1/(nM*min)", E(kon_src), "association rate to its target")
+    kon = _par(b, th, "kon", kon_v, "1/(nM*min)", kon_src, "association rate to its target")
     sol = [p for p in drug.potency if p.kind == "Kd" and ("sIL" in p.assay or "soluble" in p.assay.lower())]
     if soluble and sol:
         p = sol[0]
@@ -376,8 +371,8 @@ def _degrader(b, th, inputs):
     drug = th.regimen.drug
     dc = _potency_par(b, th, ("DC50", "IC50", "Kd"))
     dmax_v, dmax_src = _value(drug, "Dmax", (0.95, "assumed: near-complete degradation at saturating exposure"))
-    kd_v, kd_src = _value(drug, "kdeg_max", (0.5, "assumed: drug-induced STAT3 degradation up to 0.5 h⁻¹"))
-    unit_kd = 1.0 / 60.0  # 1/h -> 1/min
+    kd_v, kd_src = _value(drug, "kdeg_max", (12.0, "assumed: drug-induced STAT3 degradation up to 0.5 h⁻¹"))
+    unit_kd = 1.0 / 1440.0  # the catalog's canonical 1/day -> 1/min
     dmax = _par(b, th, "Dmax", dmax_v, "dimensionless", dmax_src, "maximal degraded fraction")
     kdeg = _par(b, th, "kdeg_max", kd_v * unit_kd, "1/min", kd_src, "maximal drug-induced STAT3 degradation rate")
     kt = b.parameter("k_STAT3_turnover", K_STAT3_TURNOVER[0], "1/min", E(K_STAT3_TURNOVER[1]),
@@ -424,11 +419,4 @@ def cell_network(cell: str, regimens: list[Regimen], overrides: dict | None = No
     return b.build(), ths
 
 
-def describe(therapies: list[Therapy]) -> list[dict]:
-    """What each therapy does in the model (for reports and ``stat3sim drugs``)."""
-    return [{"drug": t.regimen.drug.name, "regimen": t.regimen.describe(), "mechanism": t.regimen.drug.mechanism,
-             "potency_nM": t.potency_nM, "potency_source": t.potency_source, "acts_on": sorted(set(t.acts_on))}
-            for t in therapies]
-
-
-__all__ = ["add_therapies", "cell_network", "Therapy", "potency", "describe", "load_catalog"]
+__all__ = ["add_therapies", "cell_network", "Therapy", "potency"]

@@ -181,16 +181,14 @@ def add_niches(b: NetworkBuilder, P) -> None:
     # SMAD4), SMAD raises IL11 transcription and lncRNA-ATB, ATB stabilises IL11 mRNA,
     # miR-124/204/211/379 destabilise it — so a miRNA mimic or ATB loss given to the
     # tumor cells acts in their bone metastases too [72, 74, 75]
-    from ..signaling.tgfb import MIRNAS
+    from ..signaling.tgfb import il11_decay_factor
 
     b.rule("bone_met_SMAD", f"tumor__lvl_TGFBR1*tumor__lvl_SMAD4*bone_TGFb_drive/(1 + bone_TGFb_drive)",
            "dimensionless", "SMAD activation of bone metastatic cells by osteoclast TGF-β (0..1)")
     b.rule("bone_met_ATB", "tumor__lvl_ATB*(1 + tumor__A_ATB_SMAD*bone_met_SMAD)", "au",
            "lncRNA-ATB of bone metastatic cells (quasi-steady, relative to basal)")
-    r_all = " + ".join(f"tumor__R_{m}" for m in MIRNAS)
-    r_lvl = " + ".join(f"tumor__R_{m}*tumor__lvl_{m}" for m in MIRNAS)
-    b.rule("bone_met_IL11_mRNA", f"tumor__lvl_IL11*(1 + {M('A_IL11_TGFb')}*bone_met_SMAD)*(1 + {r_all})/(1 + {r_lvl})"
-           "*(1 + tumor__S_ATB*bone_met_ATB)/(1 + tumor__S_ATB)", "au",
+    decay = il11_decay_factor(lambda name: f"tumor__{name}", "bone_met_ATB")
+    b.rule("bone_met_IL11_mRNA", f"tumor__lvl_IL11*(1 + {M('A_IL11_TGFb')}*bone_met_SMAD)/{decay}", "au",
            "IL11 mRNA of bone metastatic cells (quasi-steady, relative to no TGF-β)")
     b.reaction("bone_met_IL11_secretion", [], ["bone_IL11"],
                f"mets_bone*{M('sec_IL11_met')}*bone_met_IL11_mRNA/{molec}/bone_if",

@@ -104,6 +104,16 @@ def add_ligand(b: NetworkBuilder) -> str:
     return TGFB_LIGAND
 
 
+def il11_decay_factor(par, atb: str) -> str:
+    """IL11 mRNA decay relative to basal: raised by the miRNAs (``R_<mir>`` per unit level
+    ``lvl_<mir>``, 1 = endogenous), lowered by lncRNA-ATB (``S_ATB`` per unit ``atb``, 1 =
+    basal). ``par(name)`` gives the parameter id of this cell."""
+    r_all = " + ".join(par(f"R_{mi}") for mi in MIRNAS)
+    r_lvl = " + ".join(f"{par(f'R_{mi}')}*{par(f'lvl_{mi}')}" for mi in MIRNAS)
+    sa = par("S_ATB")
+    return f"(((1 + {r_lvl})/(1 + {r_all}))*((1 + {sa})/(1 + {sa}*{atb})))"
+
+
 def smad_activity(c: CellContext) -> str:
     """Hill activation (0..1) of SMAD target promoters."""
     return hill(c.s("SMAD_active_nuc"), p(c, "K_SMAD"), p(c, "n_hill_SMAD"))
@@ -138,12 +148,8 @@ def add(c: CellContext) -> None:
     b.reaction(f"{m}__transcription", [], [m],
                f"{km}*{p(c, 'lvl_IL11')}*(1 + {p(c, 'A_IL11_SMAD')}*{act} + {p(c, 'A_IL11_STAT3')}*{tf3})", cyt,
                "IL11 transcription by SMAD (and STAT3)", E("FACTS-TME 1", (70, 71, 54)))
-    r_all = " + ".join(p(c, f"R_{mi}") for mi in MIRNAS)
-    r_lvl = " + ".join(f"{p(c, f'R_{mi}')}*{p(c, f'lvl_{mi}')}" for mi in MIRNAS)
-    mir = f"((1 + {r_lvl})/(1 + {r_all}))"
-    sa = p(c, "S_ATB")
-    stab = f"((1 + {sa})/(1 + {sa}*{atb}))"
-    b.reaction(f"{m}__decay", [m], [], f"{km}*{mir}*{stab}*{m}", cyt,
+    decay = il11_decay_factor(lambda name: p(c, name), atb)
+    b.reaction(f"{m}__decay", [m], [], f"{km}*{decay}*{m}", cyt,
                "IL11 mRNA decay: raised by miR-124/204/211/379, lowered by lncRNA-ATB",
                E("Pollari 2012; Cai 2018; Yuan 2014 (FACTS-TME 6)", (72, 74, 75)))
     ksec = p(c, "k_secretion_IL11")
@@ -225,5 +231,5 @@ def mimic(net: Network, cell: str, mir: str, fold: float = 10.0) -> Network:
     return knock_in(net, cell, _mir_symbol(mir), fold)
 
 
-__all__ = ["add", "add_ligand", "caf_network", "tgfb_network", "mimic", "knock_in", "TGFB_PER_CELL",
+__all__ = ["add", "add_ligand", "il11_decay_factor", "caf_network", "tgfb_network", "mimic", "knock_in", "TGFB_PER_CELL",
            "TGFB_LIGAND", "TGFB_MASS_kDa", "MIRNAS", "GENES"]

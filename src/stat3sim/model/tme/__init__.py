@@ -303,12 +303,13 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     times = np.unique(np.append(np.arange(n_days + 1, dtype=float), days)) * 1440.0
     stim0, sched = {}, []
     texts = _therapy_texts(scenario, arm)
-    if texts:  # the doses: exact in time, the solver restarts at each
+    therapies = therapy_network(texts, *_patient(scenario))[1] if texts else ()
+    if therapies:  # the doses: exact in time, the solver restarts at each
         from ...therapy.pk import dosing_schedule
         from ...therapy.regimen import Patient
 
         patient = Patient(*_patient(scenario))
-        for th in therapy_network(texts, *_patient(scenario))[1]:
+        for th in therapies:
             s0, later = dosing_schedule(th.regimen, th.pk, days, patient)
             for sid, v in s0.items():
                 stim0[sid] = stim0.get(sid, 0.0) + v
@@ -327,11 +328,10 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     if not res.ok:
         return TMERun(pd.DataFrame({"time_days": []}), False, res.message, net, res.meta)
     wanted = list(readouts or scenario.readouts or DEFAULT_READOUTS)
-    if texts and not readouts:  # drug concentrations and PD readouts of the treated run
+    if therapies and not readouts:  # drug concentrations and PD readouts of the treated run
+        prefixes = {t.pk.prefix for t in therapies}
         wanted += [lab for lab, col in zip(res.labels, res.columns)
-                   if "__obs__" in col and col.split("__obs__")[0] in {t.pk.prefix for t in
-                                                                       therapy_network(texts, *_patient(scenario))[1]}
-                   and lab not in wanted]
+                   if col.partition("__obs__")[0] in prefixes and "__obs__" in col and lab not in wanted]
     if all_observables:
         wanted = [lab for lab, col in zip(res.labels, res.columns) if "__obs__" in col]
     data = {"time_days": res.time / 1440.0}
