@@ -518,7 +518,8 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
     return "\n".join(out) + "\n"
 
 
-def therapy_report_figures(arms: Mapping[str, pd.DataFrame]) -> list[ReportFigure]:
+def therapy_report_figures(arms: Mapping[str, pd.DataFrame],
+                           regimens: Mapping[str, Sequence[str]] | None = None) -> list[ReportFigure]:
     """The therapy arms' figures (section ``therapy``): readouts per arm, drug concentrations."""
     from . import therapy_figures as thf
 
@@ -534,9 +535,9 @@ def therapy_report_figures(arms: Mapping[str, pd.DataFrame]) -> list[ReportFigur
                      _png(thf.therapy_arms_figure(ok)), "therapy"),
         ReportFigure("drug_concentrations", "Drug concentrations",
                      "Plasma concentration of each drug (total, in the unit of its column; constant exposures: the set "
-                     "free concentration in nM) in every arm that gives it, sampled once a day — oral drugs' "
-                     "within-day peaks and troughs are not drawn (`stat3sim pk` gives the full time course).",
-                     _png(thf.drug_concentrations_figure(ok)), "therapy"),
+                     "free concentration in nM) in every arm that gives it: the PK model's time course at 48 points a "
+                     "day (reference patient), so oral drugs' within-day peaks and troughs show.",
+                     _png(thf.drug_concentrations_figure(ok, regimens)), "therapy"),
     ]
 
 
@@ -589,7 +590,8 @@ def write_report(out_dir: Path, *, scenario: Mapping[str, Any], arms: Mapping[st
     plotted = {n: df for n, df in arms.items() if n not in failed}
     figures = report_figures(plotted, dict(serum_ranges or {}), observables, str(scenario.get("name") or ""))
     if therapy_arms:
-        figures = list(figures) + therapy_report_figures(therapy_arms.get("arms") or {})
+        figures = list(figures) + therapy_report_figures(therapy_arms.get("arms") or {},
+                                                         therapy_arms.get("regimens"))
     for f in figures:
         atomic_write(out_dir / "figures" / f"{f.name}.png", lambda tmp, data=f.png: Path(tmp).write_bytes(data))
     page = render_report(scenario=scenario, arms=arms, observables=observables, parameters=parameters,

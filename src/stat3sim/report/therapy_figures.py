@@ -12,7 +12,7 @@ therapy figures use their own twelve colour/line-style pairs (tab10 colours + tw
 from __future__ import annotations
 
 import math
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -87,16 +87,19 @@ def therapy_arms_figure(arms: Mapping[str, pd.DataFrame], title: str | None = No
     return fig
 
 
-def drug_concentrations_figure(arms: Mapping[str, pd.DataFrame]) -> Figure:
+def drug_concentrations_figure(arms: Mapping[str, pd.DataFrame],
+                               regimens: Mapping[str, Sequence[str]] | None = None) -> Figure:
     """One panel per drug: its plasma concentration (or constant exposure) in every arm that
-    gives it, against days (daily output: one sample a day, so oral drugs' peaks between
-    samples are not drawn — ``stat3sim pk`` has the full time course)."""
+    gives it, against days. With the arms' ``regimens`` the curves are the PK model's own time
+    course at 48 points a day (the drug's PK does not depend on the rest of the model), so
+    an oral drug's within-day peaks and troughs show; without them, the run's daily samples."""
     ok = _usable(arms)
     st = styles(list(ok))
     cols: dict[str, list[str]] = {}
     for arm, df in ok.items():
         for c in drug_columns(df):
             cols.setdefault(c, []).append(arm)
+    fine = _fine_pk(ok, regimens or {})
     n = max(1, len(cols))
     ncol = min(3, n)
     nrow = math.ceil(n / ncol)
@@ -112,7 +115,7 @@ def drug_concentrations_figure(arms: Mapping[str, pd.DataFrame]) -> Figure:
             drug, unit = col.split("_plasma_")
             unit = "plasma " + unit.replace("_", "/").replace("ug", "µg")
         for arm in names:
-            df = ok[arm]
+            df = fine[arm] if arm in fine and col in fine[arm] else ok[arm]
             ax.plot(df["time_days"], df[col], label=arm, **st[arm])
         ax.set_title(drug, fontsize=11, loc="left")
         ax.set_ylabel(unit)
@@ -122,6 +125,23 @@ def drug_concentrations_figure(arms: Mapping[str, pd.DataFrame]) -> Figure:
     for ax in axes[len(cols):]:
         ax.axis("off")
     return fig
+
+
+def _fine_pk(arms: Mapping[str, pd.DataFrame], regimens: Mapping[str, Sequence[str]]) -> dict[str, pd.DataFrame]:
+    """Each treated arm's PK time course at 48 points a day (``therapy.pk.simulate_pk``),
+    over the arm's days; arms whose PK cannot be computed keep their daily samples."""
+    from ..therapy.pk import simulate_pk
+
+    out: dict[str, pd.DataFrame] = {}
+    for arm, df in arms.items():
+        regs = list(regimens.get(arm) or ())
+        if not regs:
+            continue
+        try:
+            out[arm] = simulate_pk(regs, days=float(df["time_days"].iloc[-1]), points_per_day=48)
+        except Exception:  # noqa: BLE001 — a figure falls back to the run's daily samples
+            continue
+    return out
 
 
 def day_end_table(arms: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
