@@ -150,20 +150,15 @@ def thx3(ctx):
 def _ic50(drug: str, overrides: tuple = ()) -> tuple[float, float]:
     """IC50 (nM) and Hill slope of a drug on the tumor cell's pSTAT3 rise (IL-6 1 ng/mL),
     from a 4-parameter log-logistic fit over 13 concentrations."""
-    from scipy.optimize import curve_fit
-
+    from ..analysis.dose_response import fit_log_logistic
     from ..therapy.catalog import get_drug
     from ..therapy.pd import potency
 
     p0, _ = potency(get_drug(drug))
     conc = p0 * np.logspace(-2.5, 2.5, 13)
     y = np.array([_kept(drug, float(c), overrides=overrides) for c in conc])
-
-    def f(x, lo, hi, logic, h):
-        return lo + (hi - lo) / (1 + (x / 10 ** logic) ** h)
-
-    (lo, hi, logic, h), _ = curve_fit(f, conc, y, p0=[0.0, 1.0, np.log10(p0), 1.0], maxfev=20000)
-    return float(10 ** logic), float(h)
+    fit = fit_log_logistic(conc, y)
+    return float(fit.ic50_nM), float(fit.hill)
 
 
 @claim("THx-4", "therapy", "JAK1/2 inhibitors lower pSTAT3 with a cellular IC50 set by potency and exposure; "
