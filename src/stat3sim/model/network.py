@@ -365,6 +365,8 @@ class Network:
                 if unknown:
                     raise NetworkError(f"volume rule of compartment {c.id!r} reads unknown symbol(s) {sorted(unknown)}")
         amount = {s.id for s in self.species if s.is_amount}
+        all_rxn = {r.id for r in self.reactions}
+        plain_rxn = {r.id for r in self.reactions if not symbols(r.rate) & all_rxn}
         for r in self.reactions:
             moved = set(r.reactants) | set(r.products)
             if moved & amount and moved - amount:
@@ -375,7 +377,8 @@ class Network:
             for sp in list(r.reactants) + list(r.products):
                 if sp not in sids:
                     raise NetworkError(f"reaction {r.id!r} names unknown species {sp!r}")
-            unknown = symbols(r.rate) - readable
+            # a rate law may read other reactions' rates (SBML), if those read none themselves
+            unknown = symbols(r.rate) - readable - (plain_rxn - {r.id})
             if unknown:
                 raise NetworkError(f"rate law of reaction {r.id!r} reads unknown symbol(s) {sorted(unknown)}")
         obs_ids: set[str] = set()

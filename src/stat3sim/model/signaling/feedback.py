@@ -8,10 +8,12 @@ from .receptors import COMPLEXES
 
 
 def stat3_tf(c: CellContext) -> str:
-    """STAT3 transcriptional activity (nM): nuclear pSTAT3 dimers + half the STAT1:STAT3 heterodimers."""
+    """STAT3 transcriptional activity (nM): nuclear pSTAT3 dimers + half the STAT1:STAT3
+    heterodimers, less what a transcription inhibitor (input ``I_STAT3_tx``) takes away."""
+    tx = f"/(1 + {c.p('I_STAT3_tx')}/{c.p('IC50_STAT3_tx')})"
     if c.reduced:
-        return f"({c.s('STAT3_pY705_dimer_nuc')})"
-    return f"({c.s('STAT3_pY705_dimer_nuc')} + {c.p('w_heterodimer_tf')}*{c.s('STAT1_STAT3_dimer_nuc')})"
+        return f"({c.s('STAT3_pY705_dimer_nuc')}{tx})"
+    return f"(({c.s('STAT3_pY705_dimer_nuc')} + {c.p('w_heterodimer_tf')}*{c.s('STAT1_STAT3_dimer_nuc')}){tx})"
 
 
 def stat1_tf(c: CellContext) -> str:

@@ -133,6 +133,8 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "I_STAT3_SH2": (0.0, "nM", E("input: SH2-domain STAT3 inhibitor concentration", (116, 117, 149)), "SH2 inhibitor at the cell"),
     "Ki_SH2_STAT3": (100.0, "nM", E("assumed: a 100 nM SH2 inhibitor"), "SH2 inhibitor constant on STAT3"),
     "Ki_SH2_STAT1": (300.0, "nM", E("assumed: the conserved SH2 pocket gives 3-fold weaker binding to STAT1", (149, 150)), "SH2 inhibitor constant on STAT1"),
+    "I_STAT3_tx": (0.0, "nM", E("input: inhibitor of STAT3 transcriptional activity downstream of DNA binding (pyrimethamine-like: no effect on pY705, nuclear translocation or DNA binding; Heppler et al. 2021 J Biol Chem, abstract)", (117,)), "STAT3 transcription inhibitor at the cell"),
+    "IC50_STAT3_tx": (1000.0, "nM", E("assumed: a 1 µM transcription inhibitor (the drug layer sets the drug's own potency)"), "STAT3 transcription inhibitor potency"),
     # --- gene levels (1 = wild type; knock-outs set 0)
     **{f"lvl_{g}": (1.0, "dimensionless", E("gene level, 1 = wild type"), f"{g} expression/activity level")
        for g in ("IL6R", "IL11RA", "IL6ST", "JAK1", "JAK2", "STAT3", "STAT1", "SOCS3", "PTPN2", "PTPN6",

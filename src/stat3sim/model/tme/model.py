@@ -243,8 +243,9 @@ def _dens(x: str) -> str:
 
 
 def _stat3(cell: str) -> str:
-    """A population's STAT3 transcriptional activity: nuclear pSTAT3 dimer (nM) of its module."""
-    return f"{cell}__STAT3_pY705_dimer_nuc"
+    """A population's STAT3 transcriptional activity: nuclear pSTAT3 dimer (nM) of its module,
+    less what a STAT3 transcription inhibitor takes away (signaling/feedback.stat3_tf)."""
+    return f"({cell}__STAT3_pY705_dimer_nuc/(1 + {cell}__I_STAT3_tx/{cell}__IC50_STAT3_tx))"
 
 
 def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
@@ -256,15 +257,25 @@ def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
     A = "tumor__A_target"
     b.rule("tumor_MYC_drive", f"(tumor__MYC_mRNA - 1)/{A}", "dimensionless", "MYC induction (0..1)")
     b.rule("tumor_BCL_drive", f"(tumor__BCL2L1_mRNA - 1)/{A}", "dimensionless", "BCL-xL induction (0..1)")
+    # the mitogenic program: cyclin D1/MYC input from STAT3 (the MYC drive, in units of
+    # K_S3_prog) and from GLI1 (relative activity × w_GLI1_prog), read through a switch-like
+    # G1/S response (restriction point; Hill n_prog) [3,29,42,43]
+    b.rule("tumor_mitogen_input", f"tumor_MYC_drive/{P('K_S3_prog')} + {P('w_GLI1_prog')}*tumor__GLI1",
+           "dimensionless", "STAT3 + GLI1 input to the cyclin D1/MYC program (1 = half-maximal)")
+    b.rule("tumor_mitogen_program", f"tumor_mitogen_input^{P('n_prog')}/(1 + tumor_mitogen_input^{P('n_prog')})",
+           "dimensionless", "cyclin D1/MYC program occupancy (0..1)")
+    b.rule("tumor_survival_program", f"tumor_BCL_drive/({P('K_S3_prog')} + tumor_BCL_drive)", "dimensionless",
+           "BCL-xL/survivin program occupancy (0..1; STAT3)")
     b.reaction("tumor_proliferation", [], [C],
                # C/(C + 1e-3): the solver's ~1e-18-cell residue around an empty population must
                # not grow into a tumor (a real population, ≥ 1 cell, sees a factor ≥ 0.999)
-               per_day(f"{P('k_tumor_prolif')}*(1 + {P('w_MYC_prolif')}*tumor_MYC_drive)*{C}*log({P('K_tumor')}/({C} + 1))"
+               per_day(f"{P('k_tumor_prolif')}*(1 + {P('w_MYC_prolif')}*tumor_mitogen_program)*{C}*log({P('K_tumor')}/({C} + 1))"
                        f"*{C}/({C} + 1e-3)"),
-               "tumor", "tumor-cell proliferation (Gompertz; MYC/cyclin)",
-               E("Gompertz form as QSP-IO cancer_module.m; STAT3 → MYC [3,29]", (3, 29)))
+               "tumor", "tumor-cell proliferation (Gompertz; cyclin D1/MYC program of STAT3 and GLI1)",
+               E("Gompertz form as QSP-IO cancer_module.m; STAT3 → MYC/cyclin D1 [3,29]; STAT3 and GLI1 co-drive "
+                 "TNBC growth, JAK2 + SMO inhibition synergistic [42,43]", (3, 29, 42, 43)))
     b.reaction("tumor_apoptosis", [C], [D],
-               per_day(f"{P('k_tumor_apop')}*{C}/(1 + {P('w_BCL_apop')}*tumor_BCL_drive)"), "tumor",
+               per_day(f"{P('k_tumor_apop')}*{C}/(1 + {P('w_BCL_apop')}*tumor_survival_program)"), "tumor",
                "tumor-cell apoptosis (BCL-xL protects)", E("STAT3 → BCL-xL [3,29]", (3, 29)))
     b.reaction("tumor_killing", [C], [D],
                per_day(f"{P('k_kill')}*{C}*cd8_effector/({P('K_T_C')}*{C} + cd8_effector + 1)"), "tumor",
@@ -292,9 +303,16 @@ def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
 
 
 def add_adipocytes(b: NetworkBuilder, P: _P, init: dict) -> None:
-    """Adipocytes / adipose stromal cells: a constant population secreting IL-6 and leptin
-    (the adipose_coculture scenario) [18, 85-89]."""
+    """Adipocytes / adipose stromal cells secreting IL-6 and leptin (the adipose_coculture
+    scenario) [18, 85-89]. They are a share of the tumor region's cells, so they keep their
+    ratio to tumor cells as the tumor grows or shrinks (a fixed count would be diluted by
+    tumor growth, most where adipocyte IL-6 speeds it)."""
     A = b.species("adipocytes", "tumor", float(init["adipocyte"]), "cell", "adipocytes / adipose stromal cells")
+    b.reaction("adipocyte_tracking", [], [A],
+               f"{A}*(tumor_proliferation - tumor_apoptosis - tumor_killing)/(tumor_cells + 1e-12)", "tumor",
+               "adipose cells keep their share of the tumor region (follow net tumor growth)",
+               E("assumed: adipose stromal cells are a constant share (~15 %) of tumor-region cells "
+                 "(adipose_coculture scenario)"))
     _secrete(b, P, "adipocyte_IL6_secretion", "IL6", A, f"{P('sec_IL6_adipocyte')}*adipocyte__lvl_IL6",
              "IL-6 secretion by adipose stromal cells", TME["sec_IL6_adipocyte"][2])
     b.parameter("adipocyte__lvl_LEP", 1.0, "dimensionless", E("gene level, 1 = wild type"), "LEP expression level in adipocyte")
@@ -492,6 +510,17 @@ def add_tgfb(b: NetworkBuilder, P: _P) -> None:
              TME["sec_TGFb_caf"][2])
     _secrete(b, P, "macrophage_TGFb_secretion", "TGFb", "macrophages_M2", P("sec_TGFb_M2"),
              "TGF-β secretion by M2 macrophages", TME["sec_TGFb_M2"][2])
+    # TGF-β holds back effector T-cell killing (QSP-IO Teff_module.m: × (1 − H_TGFb_Teff));
+    # TGFBR1 kinase inhibitors (the drug layer) add C/IC50 terms to TGFBR1_inhibition
+    b.aggregate("TGFBR1_inhibition", "dimensionless", "TGFBR1 kinase inhibition by drugs",
+                "sum of C/IC50 of the TGFBR1 inhibitors at the tumor (0 untreated)")
+    b.contribute("TGFBR1_inhibition", "0")
+    b.rule("H_TGFb_Teff", f"TGFb/(TGFb + {P('TGFb_50_Teff')})/(1 + TGFBR1_inhibition)", "dimensionless",
+           "TGF-β signaling in effector T cells (0..1), less what TGFBR1 inhibitors block")
+    b.modifier("tumor_killing", "(1 - H_TGFb_Teff)",
+               E("TGF-β suppresses effector T-cell killing (QSP-IO Teff_module.m, TGFb_50_Teff from Robertson-Tessi "
+                 "2012); TGF-β drives immune evasion and its blockade unleashes T cells against metastases [95]", (95,)),
+               "TGF-β suppression of CD8+ killing")
 
 
 def add_pge2(b: NetworkBuilder, P: _P) -> None:
