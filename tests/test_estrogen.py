@@ -79,6 +79,24 @@ def test_er_blocker_competes_with_e2(er):
     assert run(more_e2, t_end=60).baseline("tumor.ERa_activity") > 2 * blocked
 
 
+def test_er_represses_il6_and_endocrine_therapy_derepresses_it(er):
+    """ERα represses the IL6 promoter (NF-κB/C/EBPβ interference); an ERα blocker or ESR1
+    knock-down lifts it: hormone therapy raises autocrine IL-6 [94]. An ER-null cell has
+    nothing to de-repress, and its IL6 is that of a cell without the ERα module."""
+    def il6(net):
+        return run(net, t_end=60).baseline("tumor.IL6")
+
+    ki = er.parameter("tumor__Ki_ER").value
+    base = il6(er)
+    assert il6(er.with_parameters({"tumor__I_ER": 100 * ki})) > 2 * base
+    assert il6(er.knockdown("ESR1", 0.2)) > 2 * base
+    assert il6(er.with_parameters({"tumor__R_IL6_ER": 0.0})) > 2 * base  # the repression itself
+    null = er.knockout("ESR1")
+    assert il6(null.with_parameters({"tumor__I_ER": 100 * ki})) == pytest.approx(il6(null), rel=1e-6)
+    plain = run(signaling_network("tumor"), t_end=60).baseline("tumor.IL6")
+    assert il6(null) == pytest.approx(plain, rel=1e-4)
+
+
 def test_il6_lowers_er_activity_by_a_fifth(growth):
     ctl = growth["wt"].at("tumor.ERa_activity", DAY)
     il6 = growth["wt_il6"].at("tumor.ERa_activity", DAY)

@@ -26,6 +26,13 @@ in the default module.
   CD133 stemness index (the CD133hi self-renewing share, driven by Notch3) [94]. The
   cell's total ``growth_drive = w_ER · ER_growth_drive + w_stem · CD133_index``, which
   the population layer reads.
+* **ERα represses IL6** (c): ERα binds NF-κB and C/EBPβ and keeps them off the IL6
+  promoter (Stein & Yang 1995; Galien & Garcia 1997), so the cell's IL6 transcription is
+  multiplied by ``1/(1 + R_IL6_ER · a)``. Endocrine therapy (a blocker, ESR1 knock-down)
+  lowers ``a`` and de-represses autocrine IL-6, which feeds (a) and (b): the IL-6 → STAT3
+  → Notch3 → CD133hi self-renewal loop that hormone therapy induces [94]. STAT3 lowering
+  ERα and ERα repressing IL6 make a double-negative (positive) loop. Cells without ERα
+  (``lvl_ESR1 = 0``, TNBC, HER2) have ``a = 0`` and an unchanged IL6 rate.
 
 Every number is in :data:`ER_PER_CELL` with its source; the Hill terms of STAT3 activity
 use the module's ``K_tf_STAT3`` / ``n_hill_STAT3`` (``parameters.PER_CELL``).
@@ -47,6 +54,18 @@ KUIPER = ("Kuiper et al. 1997, Endocrinology 138:863 (abstract): saturation bind
           "human ERα gives Kd = 0.1 nM for 16α-iodo-17β-estradiol (0.4 nM for ERβ). A biosensor study of the "
           "ERα ligand-binding domain gives 0.9 nM for 17β-estradiol and lists 0.05–15 nM for full-length "
           "ERα in the literature (PNAS 2002;99:8562, doi 10.1073/pnas.142288199, Table 1)")
+
+IL6_REPRESSION = (
+    "ERα represses the IL6 promoter, which has no ER binding site, by binding NF-κB (RelA, c-Rel) and C/EBPβ "
+    "(NF-IL6) and keeping them off it or inactive (Stein & Yang 1995, Mol Cell Biol 15:4971; Galien & Garcia 1997, "
+    "Nucleic Acids Res 25:2424, PMC146754, with MCF7 extracts; Ray et al. 1997, FEBS Lett 409:79; abstracts read). "
+    "Magnitude with saturating E2: stimulated IL-6 secretion down to 74 % in ER-high osteoblasts, reversed by ICI "
+    "182,780 (= fulvestrant) (Kassem et al. 1996, J Bone Miner Res 11:193); NF-κB p65 + NF-IL6-driven IL6 promoter "
+    "−45 % (PMID 9182853); PMA-induced IL6 promoter back to basal in Ishikawa cells (Ray 1997); NF-κB activity −90 % "
+    "with ERα + E2 in U2-OS cells, some repression by unliganded ERα, none with the pure antagonist ICI 164,384 "
+    "(Endocrinology 2001, '4-hydroxytamoxifen trans-represses NF-κB activity … through ERα'); abstracts read. "
+    "So R ≈ 0.35 … 9 at full ERα activity. Value assumed: 4 (5-fold, the module's convention for R_ER_STAT3), "
+    "mid-range; hormone therapy inducing IL6hi CD133hi cells is [94] (Sansone et al. 2016, Nat Commun 7:10442)")
 
 #: global (medium) parameters: id -> (value, unit, source, description)
 ER_GLOBAL: dict[str, tuple[float, str, Evidence, str]] = {
@@ -71,6 +90,9 @@ ER_PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
                                            "~32 %, claim ≥ 20 %): up to 5-fold suppression, as R_target for STAT3-"
                                            "repressed genes; direction from [93,94]", (93, 94)),
                    "maximal STAT3 suppression of ERα activity (fold − 1)"),
+    # --- ERα represses IL6 transcription (c)
+    "R_IL6_ER": (4.0, "dimensionless", E(IL6_REPRESSION, (94,)),
+                 "maximal ERα repression of IL6 transcription (fold − 1)"),
     # --- ERα targets
     "A_GREB1": (9.0, "dimensionless", E("assumed: 10-fold maximal GREB1 induction by E2"), "ERα induction of GREB1 (fold − 1)"),
     "A_PGR": (4.0, "dimensionless", E("assumed: 5-fold maximal PGR induction by E2"), "ERα induction of PGR (fold − 1)"),
@@ -139,6 +161,12 @@ def add(c: CellContext) -> None:
                "ERα activation by E2 (competitive blocker; STAT3 lowers it)",
                E("E2–ERα occupancy (Kuiper 1997); STAT3 redirects ERα enhancers [93] and lowers ERα [94]", (93, 94)))
     b.reaction(f"{a}__inactivation", [a], [], f"{P('k_ER')}*{a}", nuc, "ERα inactivation")
+
+    # --- (c) ERα represses IL6 transcription: ERα blockade de-represses autocrine IL-6, the
+    # IL-6 → STAT3 → Notch3 → CD133hi loop that hormone therapy induces [94]
+    if b.has(c.s("IL6_mRNA")):
+        b.modifier(f"{c.s('IL6_mRNA')}__transcription", f"(1/(1 + {P('R_IL6_ER')}*{a}))", E(IL6_REPRESSION, (94,)),
+                   "ERα represses the IL6 promoter (NF-κB/C/EBPβ interference)")
 
     # --- ERα target mRNAs
     k = c.p("k_mrna")
