@@ -71,3 +71,34 @@ def test_drug_concentrations_are_non_negative():
     for col in r.frame.columns:
         if col.endswith(("_nM", "_ug_mL", "_ng_mL")):
             assert np.all(r.frame[col].to_numpy() >= -1e-9), col
+
+
+def test_jak_inhibitor_persistence_builds_over_days_and_reverses_after_withdrawal():
+    """JAK-inhibitor persistence (Koppikar et al. 2012): a tumor cell under constant
+    ruxolitinib keeps less of its pSTAT3 suppression at day 21 than at day 1; two weeks off
+    the drug resensitize it, so a re-challenge suppresses as on day 1. A non-JAK drug carries
+    no persistence state."""
+    from stat3sim.engine.roadrunner import Simulator
+    from stat3sim.therapy.pd import cell_network
+    from stat3sim.therapy.pk import dosing_schedule
+    from stat3sim.therapy.regimen import parse_regimen
+
+    net, (th,) = cell_network("tumor", [parse_regimen("ruxolitinib 1 uM continuous")])
+    (dose, c), = dosing_schedule(th.regimen, th.pk, 60.0)[0].items()
+    day = 1440.0
+    grid = np.arange(0.0, 37 * day + 1, 0.25 * day)
+    sim = Simulator.for_network(net)
+    base = sim.run(net, t_end=grid[-1], times=grid)
+    r = sim.run(net, t_end=grid[-1], times=grid, stimuli={dose: c},
+                schedule=((21 * day, dose, -c), (35 * day, dose, c)))  # off at day 21, back at day 35
+    assert base.ok and r.ok, r.message
+
+    def supp(d):
+        return 1 - r.at("tumor__obs__pSTAT3", d * day) / base.at("tumor__obs__pSTAT3", d * day)
+
+    assert supp(21) < supp(1) - 0.05  # persistence: signaling returns under the same exposure
+    assert supp(36) > supp(21) + 0.05  # resensitized after 14 days off
+    assert supp(36) == pytest.approx(supp(1), abs=0.02)
+    assert r.at("tumor__JAKi_persistence", 35 * day) < 0.1 * r.at("tumor__JAKi_persistence", 21 * day)
+    sd36, _ = cell_network("tumor", [parse_regimen("SD-36 1 uM continuous")])
+    assert not [s for s in sd36.species_ids if "JAKi_persistence" in s]

@@ -24,6 +24,20 @@ Mechanisms
   that ``I/Ki`` equals ``C/IC50_cellular``. STAT3 transcription inhibitors lower nuclear
   import of pSTAT3 dimers; TGFBR1 inhibitors SMAD activation and CAF activation; COX-2
   inhibitors macrophage PGE2; SMO/GLI1 inhibitors GLI1 synthesis.
+* **JAK-inhibitor persistence** (every JAK inhibitor, every cell that reads ``I_JAK``):
+  under chronic JAK inhibition cells reactivate JAK–STAT signaling without resistance
+  mutations — JAK2 activated in trans by JAK1/TYK2 heterodimers, with raised JAK2
+  expression — and the change reverses after the drug is withdrawn (Koppikar et al.,
+  Nature 2012;489:155, "JAK2 inhibitor persistence"). Each cell carries a persistence
+  state ``A`` (0..1) that follows the inhibitors' JAK occupancy ``θ = X/(1 + X)``,
+  ``X = Σ C/IC50_cellular``, with a time constant of days: ``dA/dt = k·(θ − A)``. A
+  fraction ``φ·A`` of the cell's JAK activity is reactivated in trans and escapes the
+  inhibitor (signaling returns at concentrations that abrogate it in naive cells), so the
+  JAK activity ``1/(1 + X)`` becomes ``(1 − φA)/(1 + X) + φA``; the drive is the inhibitor
+  concentration that gives it, ``I_JAK = Ki·X·(1 − φA)/(1 + φA·X)`` (exact for the JAK1
+  term the potency is scaled to). Without drug (``X = 0``) nothing changes. A degrader
+  removes STAT3 itself, so nothing upstream restores its targets; non-JAK drugs are
+  untouched.
 * **Induced degradation** (SD-36): STAT3 protein turnover (basal synthesis balances basal
   degradation, so the untreated state is unchanged) plus drug-induced degradation of every
   STAT3 form, ``Dmax·kdeg_max·C/(DC50 + C)``.
@@ -48,6 +62,18 @@ KON_DEFAULT = (0.06, "assumed: class-typical antibody kon 1e6 M⁻¹s⁻¹ = 0.0
 #: STAT3 protein turnover added with a degrader (basal synthesis = basal degradation)
 K_STAT3_TURNOVER = (0.693 / (24 * 60.0), "assumed: STAT3 protein t½ ~24 h (a long-lived protein; no breast-cell "
                                           "value was read)")
+#: JAK-inhibitor persistence (Koppikar et al. 2012, Nature 489:155; Blood 2011;118(21) ASH abstract 122): time
+#: constant (days) of the persistence state's onset and reversal
+JAKI_PERSISTENCE_TAU_DAYS = (5.0, "assumed, calibrated to the reversal reported by Koppikar et al.: withdrawal is "
+                                  "associated with resensitization (Nature 2012;489:155, abstract) and the ASH 2011 "
+                                  "abstract 122 withdrew the drug for 2 weeks (read text truncated after 'led to re…'); "
+                                  "τ = 5 days leaves 6 % after 14 days. Onset over days-weeks of chronic exposure (no "
+                                  "onset time was read), taken equal to the reversal")
+#: fraction of a cell's JAK activity reactivated in trans (escaping the inhibitor) at full persistence
+JAKI_PERSISTENCE_ESCAPE = (0.5, "assumed, calibrated to THx-9 (which needs ≳ 0.37 at τ = 5 days): Koppikar et al. "
+                                "(Nature 2012;489:155; ASH 2011 abstract 122) report JAK-STAT signaling reactivated, and "
+                                "persistent cells proliferating, at inhibitor concentrations that abrogate signaling in "
+                                "naive cells; no reactivated fraction was read, half is taken")
 
 
 @dataclass
@@ -66,13 +92,43 @@ class _Inputs:
     """Terms summed into the signaling modules' drug inputs (``<cell>__I_JAK`` …)."""
 
     terms: dict[str, list[str]] = field(default_factory=dict)
+    #: inputs that carry JAK-inhibitor persistence (``<cell>__I_JAK`` with a JAK inhibitor)
+    persistent: set[str] = field(default_factory=set)
 
     def add(self, pid: str, term: str) -> None:
         self.terms.setdefault(pid, []).append(term)
 
     def apply(self, b: NetworkBuilder) -> None:
         for pid, terms in self.terms.items():
-            b.drive(pid, " + ".join(terms), "free drug at the cell, scaled so I/Ki = C/IC50 (cellular) of each drug")
+            expr = " + ".join(terms)
+            if pid in self.persistent:
+                expr = _jak_persistence(b, pid, expr)
+            b.drive(pid, expr, "free drug at the cell, scaled so I/Ki = C/IC50 (cellular) of each drug")
+
+
+def _jak_persistence(b: NetworkBuilder, pid: str, expr: str) -> str:
+    """A cell's JAK-inhibitor persistence (module docstring): the state ``A`` follows the
+    JAK occupancy of the inhibitors over days; returns the ``I_JAK`` expression under which
+    a fraction ``φ·A`` of the JAK activity escapes the inhibitors."""
+    cell = pid[: -len("__I_JAK")]
+    tau, tau_src = JAKI_PERSISTENCE_TAU_DAYS
+    phi, phi_src = JAKI_PERSISTENCE_ESCAPE
+    k = b.parameter("k_JAKi_persistence", 1.0 / (tau * 1440.0), "1/min", E(tau_src),
+                    "onset and reversal rate of JAK-inhibitor persistence (1/τ)")
+    f = b.parameter("JAKi_persistence_escape", phi, "dimensionless", E(phi_src),
+                    "fraction of a cell's JAK activity that escapes JAK inhibitors at full persistence")
+    ki = f"{cell}__Ki_JAK1"
+    x = f"(({expr})/{ki})"  # Σ C/IC50_cellular of the JAK inhibitors at this cell
+    occ = b.rule(f"{cell}__JAKi_occupancy", f"{x}/(1 + {x})", "dimensionless", f"{cell}: JAK occupancy by inhibitors",
+                 "fraction of the cell's JAKs bound by JAK inhibitors, Σ C/IC50 / (1 + Σ C/IC50)")
+    a = b.species(f"{cell}__JAKi_persistence", f"{cell}__cytoplasm", 0.0, "au",
+                  f"{cell}: JAK-inhibitor persistence (0..1; JAK2 trans-activation by JAK1/TYK2)")
+    src = E("Koppikar et al. 2012 Nature 489:155 (JAK2 inhibitor persistence, reversible)")
+    b.reaction(f"{a}__onset", [], [a], f"{k}*{occ}", f"{cell}__cytoplasm",
+               "persistence builds under chronic JAK occupancy", src)
+    b.reaction(f"{a}__reversal", [a], [], f"{k}*{a}", f"{cell}__cytoplasm",
+               "persistence reverses (drug withdrawn: resensitization)", src)
+    return f"({expr})*(1 - {f}*{a})/(1 + {f}*{a}*{x})"
 
 
 def cells_of(b: NetworkBuilder) -> list[str]:
@@ -289,6 +345,7 @@ def _drive_input(b: NetworkBuilder, th: Therapy, inputs: _Inputs, name: str, ref
 
 def _jak(b, th, inputs):
     _drive_input(b, th, inputs, "I_JAK", "Ki_JAK1")
+    inputs.persistent.update(f"{c}__I_JAK" for c in cells_of(b) if b.has(f"{c}__I_JAK"))
     if b.has("liver_JAK_block"):
         b.contribute("liver_JAK_block", f"{th.pk.free_plasma}/{th.pk.prefix}__IC50_cell")
         th.acts_on.append("hepatocyte JAK")
