@@ -241,7 +241,7 @@ def _exposure(drug: str, fold: float = 3.0) -> str:
        "infiltration; STAT3 + STAT1 inhibition lowers PD-L1 more than STAT3 alone", (116, 117, 118),
        {"LLY17, TTI-101": "constant exposure 3× cellular potency (no human PK)",
         "pyrimethamine": "50 mg po qd", "STAT1": "SH2 inhibitor with and without STAT1 binding"},
-       "tumor.proliferation_per_day, tumor.apoptosis_per_day, CD8_count, tumor.PDL1 at day 30",
+       "tumor.proliferation_per_day, tumor.apoptosis_per_day, CD8_per_mL, tumor.PDL1 at day 30",
        "proliferation −≥ 30 %, apoptosis ≥ 1.3×; pyrimethamine CD8 +≥ 20 %; PD-L1 ≥ 20 % lower with STAT1 too")
 def thx7(ctx):
     base = _run("tnbc", days=30.0)
@@ -253,7 +253,8 @@ def thx7(ctx):
         o[f"{name}_apoptosis_fold"] = r.at("tumor.apoptosis_per_day") / base.at("tumor.apoptosis_per_day")
         ok &= o[f"{name}_proliferation_drop"] >= 0.30 and o[f"{name}_apoptosis_fold"] >= 1.3
         if name == "pyrimethamine":
-            o["pyrimethamine_CD8_gain"] = r.at("CD8_count") / base.at("CD8_count") - 1
+            # infiltration = density (cells per mL tumor), as [117] scored it; a count also scales with size
+            o["pyrimethamine_CD8_gain"] = r.at("CD8_per_mL") / base.at("CD8_per_mL") - 1
             ok &= o["pyrimethamine_CD8_gain"] >= 0.20
     tti = (_exposure("TTI-101"),)
     both = _run("tnbc", tti, days=30.0)
@@ -316,14 +317,15 @@ def thx10(ctx):
        "SMO/GLI1 inhibition is synergistic", (95, 43),
        {"gal": "tnbc + galunisertib 150 mg po bid", "pdl1": "+ atezolizumab 1200 mg iv q3w", "both": "both",
         "JAK2+GLI1": "ruxolitinib and GANT61 at their cellular potency (constant exposures), alone and together"},
-       "CD8_count, metastatic_burden at day 180; tumor.proliferation_per_day at day 30",
+       "CD8_per_mL, metastatic_burden at day 180; tumor.proliferation_per_day at day 30",
        "combination CD8 +≥ 20 % and metastatic burden −≥ 20 % vs each; Bliss excess ≥ 0.1 on proliferation")
 def thx11(ctx):
     g, a = _std("galunisertib"), _std("atezolizumab")
     rg, ra, rb = _run("tnbc", (g,)), _run("tnbc", (a,)), _run("tnbc", (g, a))
     o = {}
     for name, r in (("galunisertib", rg), ("atezolizumab", ra)):
-        o[f"CD8_gain_vs_{name}"] = rb.at("CD8_count") / r.at("CD8_count") - 1
+        # CD8+ infiltration = density: a combination that shrinks the tumor holds fewer cells in all
+        o[f"CD8_gain_vs_{name}"] = rb.at("CD8_per_mL") / r.at("CD8_per_mL") - 1
         o[f"metastatic_burden_drop_vs_{name}"] = 1 - rb.at("metastatic_burden") / r.at("metastatic_burden")
     base = _run("tnbc", days=30.0).at("tumor.proliferation_per_day")
     j, s = _exposure("ruxolitinib", 1.0), _exposure("GANT61", 1.0)

@@ -21,8 +21,8 @@ Mechanisms
   ``I_JAK`` input, SH2/dimerisation inhibitors ``I_STAT3_SH2``, gp130 blockers
   (bazedoxifene) ``I_gp130``, ERα blockers ``I_ER`` — the inputs the signaling module
   already reads (``signaling/jak_stat.py``, ``receptors.py``, ``estrogen.py``), scaled so
-  that ``I/Ki`` equals ``C/IC50_cellular``. STAT3 transcription inhibitors lower nuclear
-  import of pSTAT3 dimers; TGFBR1 inhibitors SMAD activation and CAF activation; COX-2
+  that ``I/Ki`` equals ``C/IC50_cellular``. STAT3 transcription inhibitors lower the
+  STAT3 transcriptional activity the target genes read (``I_STAT3_tx``); TGFBR1 inhibitors SMAD activation and CAF activation; COX-2
   inhibitors macrophage PGE2; SMO/GLI1 inhibitors GLI1 synthesis.
 * **JAK-inhibitor persistence** (every JAK inhibitor, every cell that reads ``I_JAK``):
   under chronic JAK inhibition cells reactivate JAK–STAT signaling without resistance
@@ -388,12 +388,18 @@ def _modify(b: NetworkBuilder, th: Therapy, targets: list[str], conc: str, kinds
 
 
 def _stat3_transcription(b, th, inputs):
-    _modify(b, th, [f"{c}__STAT3_pY705_dimer_cyt__import" for c in cells_of(b)], th.pk.tumor)
+    # downstream of DNA binding: pY705, nuclear import and DNA binding are untouched
+    # (pyrimethamine; Heppler et al. 2021 J Biol Chem), so the drug lowers the STAT3
+    # transcriptional activity every target gene reads (signaling/feedback.stat3_tf)
+    _drive_input(b, th, inputs, "I_STAT3_tx", "IC50_STAT3_tx")
 
 
 def _tgfbr1(b, th, inputs):
     targets = [f"{c}__SMAD_active_nuc__activation" for c in ("tumor", "caf") if b.has(f"{c}__SMAD_active_nuc")]
     _modify(b, th, targets + (["caf_activation"] if b.has("caf_activation") else []), th.pk.tumor)
+    if b.has("TGFBR1_inhibition"):  # TGF-β signaling in effector T cells (tme/model.add_tgfb)
+        b.contribute("TGFBR1_inhibition", f"{th.pk.tumor}/{_potency_par(b, th, ('IC50', 'Ki', 'Kd', 'EC50'))}")
+        th.acts_on.append("effector T-cell TGFBR1")
 
 
 def _cox2(b, th, inputs):

@@ -40,7 +40,7 @@ METASTASIS_SITES = ("mets_bone", "mets_lung", "mets_liver")
 DEFAULT_READOUTS = (
     "tumor_volume_mm3", "tumor_diameter_mm", "tumor_cells", "tumor.pSTAT3", "tumor.EMT_index", "tumor.invasion",
     "tumor.PDL1", "M2_fraction", "macrophage_count", "MDSC_count", "neutrophil_count", "CD8_count",
-    "CD8_effector_count", "CD8_exhausted_fraction", "CD4_count", "Th17_fraction", "DC_mature_fraction",
+    "CD8_effector_count", "CD8_exhausted_fraction", "CD8_per_mL", "CD4_count", "Th17_fraction", "DC_mature_fraction",
     "adipocyte_count", "serum_IL6_pg_mL", "serum_IL11_pg_mL", "serum_TNFa_pg_mL", "tumor_IL6_pg_mL",
     "tumor_IL11_pg_mL", "tumor_TNFa_pg_mL", "PGE2_nM", "macrophage.COX2", "tumor.CXCR4",
     # metastatic niches (every scenario)
