@@ -22,8 +22,10 @@ Mechanisms
   (bazedoxifene) ``I_gp130``, ERα blockers ``I_ER`` — the inputs the signaling module
   already reads (``signaling/jak_stat.py``, ``receptors.py``, ``estrogen.py``), scaled so
   that ``I/Ki`` equals ``C/IC50_cellular``. STAT3 transcription inhibitors lower the
-  STAT3 transcriptional activity the target genes read (``I_STAT3_tx``); TGFBR1 inhibitors SMAD activation and CAF activation; COX-2
-  inhibitors macrophage PGE2; SMO/GLI1 inhibitors GLI1 synthesis.
+  STAT3 transcriptional activity the target genes read (``I_STAT3_tx``); TGFBR1
+  inhibitors SMAD activation, CAF activation and TGF-β suppression of effector T cells
+  (``TGFBR1_inhibition``); COX-2 inhibitors macrophage PGE2; SMO/GLI1 inhibitors GLI1
+  synthesis.
 * **JAK-inhibitor persistence** (every JAK inhibitor, every cell that reads ``I_JAK``):
   under chronic JAK inhibition cells reactivate JAK–STAT signaling without resistance
   mutations — JAK2 activated in trans by JAK1/TYK2 heterodimers, with raised JAK2
@@ -380,11 +382,13 @@ def _er(b, th, inputs):
         inputs.add("tumor__I_ER", f"{pk.metabolite_tumor}*tumor__Ki_ER/{m}")
 
 
-def _modify(b: NetworkBuilder, th: Therapy, targets: list[str], conc: str, kinds=("IC50", "Ki", "Kd", "EC50")) -> None:
+def _modify(b: NetworkBuilder, th: Therapy, targets: list[str], conc: str, kinds=("IC50", "Ki", "Kd", "EC50")) -> str:
+    """Multiply each target reaction by ``1/(1 + C/IC50)``; returns the potency parameter."""
     ic = _potency_par(b, th, kinds)
     for rid in targets:
         b.modifier(rid, f"1/(1 + {conc}/{ic})", E(th.potency_source), f"{th.regimen.drug.name} inhibition")
         th.acts_on.append(rid)
+    return ic
 
 
 def _stat3_transcription(b, th, inputs):
@@ -396,9 +400,9 @@ def _stat3_transcription(b, th, inputs):
 
 def _tgfbr1(b, th, inputs):
     targets = [f"{c}__SMAD_active_nuc__activation" for c in ("tumor", "caf") if b.has(f"{c}__SMAD_active_nuc")]
-    _modify(b, th, targets + (["caf_activation"] if b.has("caf_activation") else []), th.pk.tumor)
+    ic = _modify(b, th, targets + (["caf_activation"] if b.has("caf_activation") else []), th.pk.tumor)
     if b.has("TGFBR1_inhibition"):  # TGF-β signaling in effector T cells (tme/model.add_tgfb)
-        b.contribute("TGFBR1_inhibition", f"{th.pk.tumor}/{_potency_par(b, th, ('IC50', 'Ki', 'Kd', 'EC50'))}")
+        b.contribute("TGFBR1_inhibition", f"{th.pk.tumor}/{ic}")
         th.acts_on.append("effector T-cell TGFBR1")
 
 

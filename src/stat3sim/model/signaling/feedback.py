@@ -7,10 +7,16 @@ from .context import CellContext
 from .receptors import COMPLEXES
 
 
+def tx_block(p) -> str:
+    """The divisor a STAT3 transcription inhibitor (input ``I_STAT3_tx``) puts on STAT3
+    transcriptional activity; ``p`` maps a parameter name to the cell's parameter id."""
+    return f"/(1 + {p('I_STAT3_tx')}/{p('IC50_STAT3_tx')})"
+
+
 def stat3_tf(c: CellContext) -> str:
     """STAT3 transcriptional activity (nM): nuclear pSTAT3 dimers + half the STAT1:STAT3
     heterodimers, less what a transcription inhibitor (input ``I_STAT3_tx``) takes away."""
-    tx = f"/(1 + {c.p('I_STAT3_tx')}/{c.p('IC50_STAT3_tx')})"
+    tx = tx_block(c.p)
     if c.reduced:
         return f"({c.s('STAT3_pY705_dimer_nuc')}{tx})"
     return f"(({c.s('STAT3_pY705_dimer_nuc')} + {c.p('w_heterodimer_tf')}*{c.s('STAT1_STAT3_dimer_nuc')}){tx})"

@@ -21,6 +21,7 @@ import math
 from ..cells import CELL_TYPES as SIGNALING_PRESETS
 from ..network import Evidence, Network, NetworkBuilder, hill
 from ..signaling import add_cell
+from ..signaling.feedback import tx_block
 from ..signaling.parameters import LIGANDS, MOLEC_PER_nM
 from .parameters import TME
 
@@ -245,7 +246,7 @@ def _dens(x: str) -> str:
 def _stat3(cell: str) -> str:
     """A population's STAT3 transcriptional activity: nuclear pSTAT3 dimer (nM) of its module,
     less what a STAT3 transcription inhibitor takes away (signaling/feedback.stat3_tf)."""
-    return f"({cell}__STAT3_pY705_dimer_nuc/(1 + {cell}__I_STAT3_tx/{cell}__IC50_STAT3_tx))"
+    return f"({cell}__STAT3_pY705_dimer_nuc{tx_block(lambda name: f'{cell}__{name}')})"
 
 
 def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
