@@ -43,6 +43,16 @@ Mechanisms
 * **Induced degradation** (SD-36): STAT3 protein turnover (basal synthesis balances basal
   degradation, so the untreated state is unchanged) plus drug-induced degradation of every
   STAT3 form, ``Dmax·kdeg_max·C/(DC50 + C)``.
+* **ERα degradation** (SERDs: fulvestrant, any ``hormone_receptor_degradation`` agent), on
+  top of their competitive antagonism (``I_ER``): the tumor cell's ERα protein ``R``
+  (relative, 1 untreated) turns over at its basal rate ``k0`` (synthesis ``k0``, so the
+  untreated state is unchanged), and receptor bound by the degrader is turned over faster,
+  ``dR/dt = k0 − (k0 + kdeg·φ)·R`` with ``φ = (C/IC50)/(1 + E2/Kd + I_ER/Ki_ER)`` the
+  degrader's share of ERα (competing with estradiol and every ER blocker) and ``kdeg`` the
+  catalog's extra degradation rate of drug-bound ERα (``pd.kdeg_max``). At steady state
+  ``R = k0/(k0 + kdeg·φ)``. ERα activity is multiplied by ``R``, both its E2-driven and its
+  ligand-independent (AF-1) parts: degraded receptor has neither, which is what sets a SERD
+  apart from a SERM.
 * **Checkpoint blockade** (anti-PD-L1/PD-1): receptor occupancy ``C/(C + Kd)`` is the
   fraction of the PD-1/PD-L1 axis blocked (``checkpoint_block``), lifting its brake on
   killing and exhaustion.
@@ -64,6 +74,11 @@ KON_DEFAULT = (0.06, "assumed: class-typical antibody kon 1e6 M⁻¹s⁻¹ = 0.0
 #: STAT3 protein turnover added with a degrader (basal synthesis = basal degradation)
 K_STAT3_TURNOVER = (0.693 / (24 * 60.0), "assumed: STAT3 protein t½ ~24 h (a long-lived protein; no breast-cell "
                                           "value was read)")
+#: basal ERα protein turnover, added with a SERD (basal synthesis = basal degradation)
+K_ERA_TURNOVER = (0.693 / (5 * 60.0), "Dauvois et al. 1992, PNAS 89:4037 (PMID 1570330, abstract read): pulse-chase "
+                                      "half-life of ERα ~5 h in the presence of estradiol (reduced to < 1 h by the pure "
+                                      "antiestrogen ICI 164,384); the tumor cells of the ER+ scenarios see E2, so the "
+                                      "liganded value is taken for the untreated receptor")
 #: JAK-inhibitor persistence (Koppikar et al. 2012, Nature 489:155; Blood 2011;118(21) ASH abstract 122): time
 #: constant (days) of the persistence state's onset and reversal
 JAKI_PERSISTENCE_TAU_DAYS = (5.0, "assumed, calibrated to the reversal reported by Koppikar et al.: withdrawal is "
@@ -380,6 +395,44 @@ def _er(b, th, inputs):
         else:
             m = f"{pk.prefix}__IC50_cell"
         inputs.add("tumor__I_ER", f"{pk.metabolite_tumor}*tumor__Ki_ER/{m}")
+    if th.regimen.drug.mechanism == "hormone_receptor_degradation":
+        _er_degradation(b, th)
+
+
+def _er_degradation(b: NetworkBuilder, th: Therapy) -> None:
+    """A SERD's occupancy-driven ERα degradation in the tumor cell (module docstring)."""
+    a = "tumor__ERa_activity"
+    if not b.has(a):  # a cell without the ERα module (TNBC presets, single-cell checks)
+        return
+    drug = th.regimen.drug
+    kd_v, kd_src = _value(drug, "kdeg_max", (0.55 * 24, "assumed: drug-bound ERα t½ ~1 h vs ~5 h basal "
+                                                         "(Dauvois 1992, ICI 164,384)"))
+    kdeg = _par(b, th, "kdeg_ERa", kd_v / 1440.0, "1/min", kd_src,
+                "extra degradation rate of ERα bound by the degrader (over basal turnover)")
+    r = "tumor__ERa_protein"
+    if not b.has(r):
+        k0 = b.parameter("k_ERa_turnover", K_ERA_TURNOVER[0], "1/min", E(K_ERA_TURNOVER[1]),
+                         "basal ERα protein synthesis/degradation rate (added with a SERD)")
+        b.species(r, "tumor__nucleus", 1.0, "au", "tumor: ERα protein (relative to untreated)")
+        b.reaction(f"{r}__synthesis", [], [r], k0, "tumor__nucleus", "ERα synthesis (balances basal turnover)",
+                   E(K_ERA_TURNOVER[1]))
+        b.reaction(f"{r}__degradation", [r], [], f"{k0}*{r}", "tumor__nucleus", "ERα basal turnover",
+                   E(K_ERA_TURNOVER[1]))
+        b.modifier(f"{a}__activation", r, E("degraded ERα has neither E2-driven nor ligand-independent activity"),
+                   "ERα protein left (SERD-induced degradation)")
+        # under the first SERD's prefix, so treated runs report it with the drug's readouts
+        b.observable(f"{th.pk.prefix}__obs__tumor_ERa_protein", r, "au", "tumor.ERa_protein",
+                     "tumor ERα protein relative to untreated (SERD-induced degradation)")
+    ic = f"{th.pk.prefix}__IC50_cell"
+    occ = b.rule(f"{th.pk.prefix}__ERa_occupancy",
+                 f"({th.pk.tumor}/{ic})/(1 + E2/tumor__Kd_E2_ERa + tumor__I_ER/tumor__Ki_ER)", "dimensionless",
+                 f"tumor: ERα share bound by {drug.name}",
+                 "the degrader's share of ERα, competing with estradiol and every ER blocker at the cell")
+    b.observable(f"{th.pk.prefix}__obs__ERa_occupancy", occ, "dimensionless", f"{drug.name}_ERa_occupancy",
+                 f"tumor ERα share bound by {drug.name}")
+    b.reaction(f"{r}__degradation_{th.pk.prefix}", [r], [], f"{kdeg}*{occ}*{r}", "tumor__nucleus",
+               f"{drug.name}-bound ERα is turned over faster", E(kd_src))
+    th.acts_on.append("tumor: ERα protein (degradation)")
 
 
 def _modify(b: NetworkBuilder, th: Therapy, targets: list[str], conc: str, kinds=("IC50", "Ki", "Kd", "EC50")) -> str:
