@@ -134,7 +134,7 @@ def _fake_simulate():
         t = [0.0, 1.0, 2.0, 3.0]
         frame = pd.DataFrame({"time_days": t, "tumor_volume_mm3": [100.0, 110, 120, 130], "CD8_count": [1e6] * 4,
                               "MDSC_count": [1e5] * 4, "tumor.pSTAT3": [0.05] * 4, "serum_IL6_pg_mL": [3.0] * 4,
-                              "metastatic_burden": [0.0, 10, 20, 30]})
+                              "metastatic_burden": [0.0, 10, 20, 30], "tumor_diameter_mm": [20.0, 21, 22, 23]})
         for th in (arm.therapies if arm is not None else []):
             frame[f"{th.split()[0]}_plasma_ng_mL"] = [0.0, 5, 5, 5]
         if arm is not None and arm.name == "SD-36":
@@ -155,10 +155,14 @@ def test_run_therapy_arms_in_outputs_and_report(tmp_path, monkeypatch):
     assert names[0] == "no treatment" and "ruxolitinib + celecoxib" in names
     sd = next(a for a in s["therapy_arms"] if a["name"] == "SD-36")
     assert not sd["ok"] and sd["error"] == "CVODE: too much work"
+    # 3 days: no 8-weekly scan yet, so no RECIST call
+    assert s["therapy_arms"][0]["recist"]["best_response"] == "NE"
+    assert s["therapy_arms"][0]["recist"]["baseline_diameter_mm"] == 20.0
     tc = pd.read_csv(tmp_path / "res" / "therapy_timecourses.csv")
     assert "tocilizumab_plasma_ng_mL" in tc.columns and "SD-36" not in set(tc.arm)
     page = (tmp_path / "res" / "report.html").read_text(encoding="utf-8")
     assert 'id="therapy"' in page and "Drug concentrations" in page and "CVODE: too much work" in page
+    assert "best response (RECIST 1.1)" in page and "+15 %" in page  # 20 -> 23 mm by the end
     assert (tmp_path / "res" / "figures" / "therapy_arms.png").exists()
     assert (tmp_path / "res" / "figures" / "drug_concentrations.png").exists()
 

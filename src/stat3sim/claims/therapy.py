@@ -193,8 +193,9 @@ RUX_TRIAL = "ruxolitinib 25 mg po bid"  # phase II metastatic TNBC, 15–25 mg b
 
 @claim("THx-5", "therapy", "Ruxolitinib at the phase II regimen does not inhibit tumor STAT3 enough for a response",
        (115,), {"WT": "tnbc", "rux": f"tnbc + {RUX_TRIAL}"},
-       "tumor.pSTAT3 at the last trough, tumor diameter at day 180 vs day 0",
-       "pSTAT3 at trough ≥ 50 % of untreated; no RECIST partial response (diameter −< 30 %); and the model says why")
+       "tumor.pSTAT3 at the last trough; the primary's diameter on 8-weekly scans (RECIST 1.1 reading)",
+       "pSTAT3 at trough ≥ 50 % of untreated; best response not PR or CR (diameter never ≥ 30 % below "
+       "baseline on a scan); and the model says why")
 def thx5(ctx):
     from ..therapy.catalog import get_drug
     from ..therapy.pd import potency
@@ -206,16 +207,20 @@ def thx5(ctx):
 
     pk = simulate_pk([RUX_TRIAL], days=DAYS, points_per_day=96)
     peak = float(pk[pk["time_days"] >= DAYS - 30]["ruxolitinib_plasma_ng_mL"].max())
+    from ..analysis.recist import recist
+
     d0, d1 = rux.at("tumor_diameter_mm", 0.0), rux.at("tumor_diameter_mm")
+    read = recist(rux.frame["time_days"].to_numpy(), rux.frame["tumor_diameter_mm"].to_numpy())
     o = {"pSTAT3_fraction_of_untreated": rux.at("tumor.pSTAT3") / base.at("tumor.pSTAT3"),
-         "diameter_change": d1 / d0 - 1,
+         "diameter_change": d1 / d0 - 1, "best_response": read.best, "best_diameter_change": read.best_change,
+         "progression_day": read.progression_day,
          "free_trough_tumor_nM": c, "cellular_IC50_nM": ic, "occupancy_at_trough": c / (c + ic),
          "plasma_peak_ng_mL_ss": peak,
          # the rest of tumor STAT3 comes from outside gp130 (leptin, S1P/AT1R/TLR via ALT kinase):
          "why": (f"free tumor ruxolitinib at trough {c:.3g} nM vs cellular IC50 {ic:.3g} nM: "
                  f"JAK occupancy {100 * c / (c + ic):.1f} % — exposure far below cellular potency "
                  "(97 % plasma protein binding, ATP competition)")}
-    return o, o["pSTAT3_fraction_of_untreated"] >= 0.5 and o["diameter_change"] > -0.30
+    return o, o["pSTAT3_fraction_of_untreated"] >= 0.5 and read.best not in ("PR", "CR")
 
 
 @claim("THx-6", "therapy", "Ruxolitinib raises macrophage COX-2; ruxolitinib + celecoxib beats ruxolitinib alone",

@@ -361,6 +361,19 @@ def _key_readouts(frame) -> dict[str, Any]:
     return {c: _finite(frame[c].iloc[-1]) for c in KEY_READOUTS if c in frame.columns and len(frame)}
 
 
+def _recist(frame) -> dict[str, Any] | None:
+    """The primary tumor's RECIST 1.1 reading (stat3sim.analysis.recist), or None without a
+    diameter course."""
+    from ..analysis.recist import recist
+
+    if "tumor_diameter_mm" not in frame.columns or len(frame) < 2:
+        return None
+    r = recist(frame["time_days"].to_numpy(), frame["tumor_diameter_mm"].to_numpy())
+    return {"best_response": r.best, "best_diameter_change": _finite(r.best_change),
+            "progression_day": r.progression_day, "baseline_diameter_mm": _finite(r.baseline_mm),
+            "scans_days": list(r.scans_days), "scans": list(r.scans)}
+
+
 @app.command()
 def run(
     scenario: str = typer.Argument(DEFAULT_SCENARIO, metavar="SCENARIO",
@@ -514,7 +527,8 @@ def run(
         "failed": failed,
         "therapy_arms": [{"name": a.name, "description": a.description, "therapies": list(a.therapies),
                           "ok": a.name in th_frames,
-                          **({"day_end": _key_readouts(th_frames[a.name])} if a.name in th_frames else
+                          **({"day_end": _key_readouts(th_frames[a.name]),
+                              "recist": _recist(th_frames[a.name])} if a.name in th_frames else
                              {"error": th_failed.get(a.name, "")})} for a in th_arms],
         "claims": None if not claims else {
             "checked": len(claim_dicts), "passed": sum(bool(c.get("passed")) for c in claim_dicts),

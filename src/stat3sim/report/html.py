@@ -487,6 +487,12 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
         out.append(_therapy_intro(therapy_arms))
         put("therapy")
         out.append("<h3>Day-end readouts of the therapy arms</h3>")
+        out.append('<p class="note">Best response: the primary tumor read as RECIST 1.1 reads CT scans — its '
+                   "equivalent-sphere diameter on a scan every 8 weeks; PR ≥ 30 % below baseline, PD ≥ 20 % "
+                   "(and ≥ 5 mm) above the smallest diameter so far; the best call before progression, in "
+                   "parentheses its diameter change from baseline. No confirmation scan; metastases are not "
+                   "summed. The other columns: value on the last day, in parentheses the fold change to the "
+                   "untreated arm.</p>")
         out.append(_therapy_table(therapy_arms))
 
     out.append('<h2 id="readouts">End-of-run readouts</h2>')
@@ -561,10 +567,18 @@ def _therapy_table(th: Mapping[str, Any]) -> str:
     if df.empty:
         return '<p class="note">No therapy arm ran to the end.</p>'
     cols = [c for c in thf.PANELS if c in df.columns]
-    head = ["arm", *[f"{thf.PANELS[c][0]} ({thf.PANELS[c][1]})" for c in cols]]
+    recist = "best_response" in df.columns
+    head = ["arm", *(["best response (RECIST 1.1)", "progression (day)", "diameter change at the end"] if recist else []),
+            *[f"{thf.PANELS[c][0]} ({thf.PANELS[c][1]})" for c in cols]]
     rows = []
     for r in df.to_dict(orient="records"):
         cells = [f"<td>{_e(str(r['arm']))}</td>"]
+        if recist:
+            best, change, prog = r.get("best_response"), r.get("best_diameter_change"), r.get("progression_day")
+            cells.append(f"<td>{_e(str(best))}" + (f" ({100 * change:+.0f} %)" if change == change else "") + "</td>")
+            cells.append(f"<td>{_e(fmt(prog)) if prog is not None and prog == prog else '—'}</td>")
+            end = r.get("diameter_change_end")
+            cells.append(f"<td>{100 * end:+.0f} %</td>" if end is not None and end == end else "<td>—</td>")
         for c in cols:
             v, q = r.get(c), r.get(f"{c}_vs_reference")
             cells.append(f"<td>{_e(fmt(v))}" + (f" (×{q:.3g})" if q is not None and q == q else "") + "</td>")
