@@ -28,7 +28,8 @@ def test_tme_claim_passes(cid):
 
 
 @pytest.mark.xfail(strict=True, reason="TME-8's serum TGF-β part: all TGF-β freed by osteolytic resorption "
-                   "(30 g niche bone × 200 µg/kg) adds ~0.1 % to plasma TGF-β, not ≥ 30 %; the rest of TME-8 passes "
+                   "(30 g niche bone × 200 µg/kg) adds ~0.1 % to plasma TGF-β, not ≥ 30 % (and serum TGF-β1 is lower, "
+                   "not higher, with bone metastases: Voorzanger-Rousselot 2006); the rest of TME-8 passes "
                    "(test_tme8_bone_cycle_without_serum_TGFb)")
 def test_tme8_passes():
     (res,) = run_claims(ids=["TME-8"])
