@@ -14,8 +14,9 @@ daily output grid — what ``tme.simulate`` does, on a compiled model that is re
   RTOL/ATOL. ``tme_simulate_seconds``: ``tme.simulate(scenario)`` end to end (network
   build included, its own tolerances).
 * ``overhead_vs_roadrunner``: our run over plain libRoadRunner on the exported SBML
-  doing the same protocol by hand (reset, pop_on = 0, the same pre-simulation windows,
-  tiny values flushed, pop_on = 1, the same grid, tolerances and selections); the two
+  doing the same protocol by hand (reset, pop_on = 0, absolute tolerances fixed, the same
+  pre-simulation windows, tiny values flushed, pop_on = 1, tolerances fixed again, the same
+  grid, tolerances and selections); the two
   are measured interleaved, compared by median CPU time (``..._wall``: wall clock), and
   must give the same numbers.
 * ``seconds_per_180d_run_treated``: ``tme.simulate`` of the scenario with one regimen
@@ -75,6 +76,7 @@ class RawRoadRunner:
         self.rr = roadrunner.RoadRunner(sbml)
         self.rr.integrator.relative_tolerance = rtol
         self.rr.integrator.absolute_tolerance = atol
+        self.atol = atol
         self.rr.integrator.maximum_num_steps = 50000
         self.rr.timeCourseSelections = selections
         # the SBML text carries values to ~15 digits; the exact ones are set, as Simulator.run does
@@ -84,12 +86,19 @@ class RawRoadRunner:
         self.windows = windows
         self.probe = [-PRESIM_MIN, -min(STEADY_PROBE_MIN, PRESIM_MIN / 2), 0.0]
 
+    def _fix_atol(self) -> None:
+        # the absolute tolerances fixed as a vector at the current state, as Simulator does
+        self.rr.integrator.setValue("absolute_tolerance",
+                                    [float(x) for x in self.rr.integrator.getAbsoluteToleranceVector()])
+
     def run(self, grid: list[float]) -> np.ndarray:
         rr = self.rr
+        rr.integrator.absolute_tolerance = self.atol
         rr.reset()
         for key, v in self.initial.items():
             rr[key] = v
         rr["pop_on"] = 0.0
+        self._fix_atol()
         for _ in range(self.windows):
             rr.simulate(times=self.probe)
         y = np.asarray(rr.model.getFloatingSpeciesConcentrations())
@@ -97,6 +106,7 @@ class RawRoadRunner:
         if tiny.any():
             rr.model.setFloatingSpeciesConcentrations(np.where(tiny, 0.0, y))
         rr["pop_on"] = 1.0
+        self._fix_atol()
         return np.asarray(rr.simulate(times=grid))
 
 
