@@ -137,11 +137,9 @@ def test_dose_times_start_day_duration_and_count():
     assert parse_regimen("tocilizumab 8 mg/kg iv q4w").dose_mg(Patient(weight_kg=100)) == 800.0
 
 
-def test_an_infusion_is_split_into_boluses_that_sum_to_the_dose():
+def test_an_infusion_is_one_dose_with_its_duration():
     r = parse_regimen("paclitaxel 175 mg/m2 iv x1 over 3h")
-    doses = r.doses(1.0)
-    assert len(doses) == 12 and sum(mg for _, mg in doses) == pytest.approx(315.0)
-    assert max(t for t, _ in doses) < 3 / 24
+    assert r.doses(1.0) == [(0.0, pytest.approx(315.0))] and r.infusion_h == 3.0
 
 
 @pytest.mark.parametrize("text,field,words", [

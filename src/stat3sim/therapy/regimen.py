@@ -9,7 +9,8 @@ Grammar (case-insensitive, tokens separated by spaces)::
 * routes: ``iv``, ``po``, ``sc``, ``im``;
 * frequency: ``qd``/``od``/``daily``, ``bid``, ``tid``, ``qid``, ``qw``/``weekly``, ``q2w``,
   ``q3w``, ``q4w`` (``qNw``), ``qNd``, ``qNh`` (``q12h``, ``q8h``); none, or ``x1``: one dose;
-* ``xN``: N doses; ``over 3h``: a zero-order infusion (given as 15-min boluses);
+* ``xN``: N doses; ``over 3h``: a zero-order infusion (the dose flows into the central
+  compartment at a constant rate for 3 h; see :func:`stat3sim.therapy.pk.add_pk`);
 * ``@day14`` (or ``start_day=``): the first dose, in days from the start of the run;
 * ``for 28d`` / ``for 4w`` (or ``duration_days=``): no dose after that long from the start;
 * ``14d on 14d off``: intermittent cycles (galunisertib's label schedule), doses only in the
@@ -52,8 +53,6 @@ MAX_MG_PER_KG = 100.0
 MAX_MG_PER_M2 = 2000.0
 #: ... and a dose above this multiple of the catalog's largest labelled (or standard) single dose
 MAX_FOLD_OVER_LABEL = 10.0
-#: an infusion is given as boluses this far apart (min)
-INFUSION_STEP_MIN = 15.0
 
 _NUM = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 
@@ -132,20 +131,11 @@ class Regimen:
         return out
 
     def doses(self, days: float, patient: Patient | None = None) -> list[tuple[float, float]]:
-        """``(time_days, mg)`` of every dose given before ``days``; an infusion is split into
-        equal boluses every ``INFUSION_STEP_MIN`` minutes over its duration."""
+        """``(time_days, mg)`` of every dose started before ``days`` (an infusion: its start)."""
         if self.is_exposure:
             return []
         mg = self.dose_mg(patient)
-        n = max(1, math.ceil(self.infusion_h * 60.0 / INFUSION_STEP_MIN - 1e-9)) if self.infusion_h > 0 else 1
-        step = self.infusion_h / 24.0 / n if n > 1 else 0.0
-        out = []
-        for t in self.dose_times_days(days):
-            for i in range(n):
-                ti = t + (i + 0.5) * step if n > 1 else t
-                if ti < days:
-                    out.append((ti, mg / n))
-        return out
+        return [(t, mg) for t in self.dose_times_days(days)]
 
     def describe(self) -> str:
         if self.text:
