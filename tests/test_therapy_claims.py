@@ -27,8 +27,9 @@ def test_therapy_claim_passes(cid):
 FAILING = {
     "THx-1": "bazedoxifene's free trough (~0.07 nM at 20 mg qd, 99 % bound) is 1e5-fold below its ~10 µM "
              "(assumed) cellular gp130 potency, so it blocks neither IL-6 nor IL-11 at the clinical dose",
-    "THx-2": "in er_endocrine_resistant anti-IL-6 lowers tumor pSTAT3 19–29 % (tumor cells make about a third of "
-             "interstitial IL-6 there), not 30 %; the TNBC half passes",
+    "THx-2": "in er_endocrine_resistant anti-IL-6 lowers tumor pSTAT3 19–29 %, not 30 %: IL-6 knocked out in every "
+             "TME cell lowers it only 31 % there (the rest is IL-11, leptin and gp130-independent input), so siltuximab "
+             "(29 %) is at the model's ceiling; the TNBC half passes",
     "THx-6": "ruxolitinib's free trough (~2.4 nM) occupies ~1 % of macrophage JAK at 25 mg bid, so COX-2 does not "
              "rise (even 3× cellular potency raises it only 3 %); celecoxib still adds ≥ 10 % to ruxolitinib",
     "THx-7": "pyrimethamine at 50 mg qd (free trough ~0.9 µM vs its assumed 3 µM potency) cuts proliferation "
