@@ -28,7 +28,7 @@ FAILING = {
     "THx-1": "bazedoxifene's free trough (~0.07 nM at 20 mg qd, 99 % bound) is 1e5-fold below its ~10 µM "
              "(assumed) cellular gp130 potency, so it blocks neither IL-6 nor IL-11 at the clinical dose",
     "THx-2": "in er_endocrine_resistant anti-IL-6 lowers tumor pSTAT3 19–29 %, not 30 %: IL-6 knocked out in every "
-             "TME cell lowers it only 31 % there (IL-11 adds ~2 %; the rest is leptin and gp130-independent input), so siltuximab "
+             "TME cell lowers it only 31 % there (IL-11 adds ~2 %; the rest is leptin and other gp130-independent input), so siltuximab "
              "(29 %) is at the model's ceiling; the TNBC half passes",
     "THx-6": "ruxolitinib's free trough (~2.4 nM) occupies ~1 % of macrophage JAK at 25 mg bid, so COX-2 does not "
              "rise (even 3× cellular potency raises it only 3 %); celecoxib still adds ≥ 10 % to ruxolitinib",
