@@ -13,6 +13,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -224,6 +225,24 @@ def test_simulate_scenario_summary_without_out(tmp_path, monkeypatch):
     for word in ("tumor_volume_mm3", "mm³", "serum_IL6_pg_mL", "pg/mL", "day 3", "130"):
         assert word in r.stdout, word
     assert list(tmp_path.iterdir()) == []
+
+
+def test_simulate_scenario_prints_the_recist_reading(tmp_path, monkeypatch):
+    """A run with a diameter course long enough for a scan ends with the primary tumor's
+    RECIST 1.1 reading (solver faked: 20 mm shrinking to 13 mm over 120 days, −35 % at the
+    day-56 scan: PR; −35 % still at day 112 and no 20 % regrowth: no progression)."""
+    from stat3sim.model import tme
+
+    def fake(scenario, arm=None, days=None, readouts=None, all_observables=False):
+        t = np.arange(121.0)
+        d = np.maximum(20.0 - 7.0 * t / 56.0, 13.0)
+        return tme.TMERun(pd.DataFrame({"time_days": t, "tumor_diameter_mm": d}), True, "", tme.build(scenario))
+
+    monkeypatch.setattr(tme, "simulate", fake)
+    r = invoke("simulate", "--scenario", "tnbc", "--days", "120", "--out", "x.csv", cwd=tmp_path,
+               monkeypatch=monkeypatch)
+    assert r.exit_code == 0, r.stderr
+    assert "best response PR (-35 % diameter from day 0), no progression (2 scans)" in r.stdout
 
 
 def test_simulate_scenario_failure_is_exit_1(tmp_path, monkeypatch):

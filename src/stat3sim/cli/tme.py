@@ -309,6 +309,13 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
         con.print(f"wrote {plot}", soft_wrap=True)
     if out is None:
         con.print(_day_end_table(frame, _units(run.network), title))
+    resp = _recist(frame)
+    if resp is not None and resp["scans"]:
+        prog = resp["progression_day"]
+        con.print(f"primary tumor, RECIST 1.1 on 8-weekly scans: best response {resp['best_response']} "
+                  f"({100 * resp['best_diameter_change']:+.0f} % diameter from day 0), "
+                  + (f"progression at day {fmt(prog)}" if prog is not None else "no progression")
+                  + f" ({len(resp['scans'])} scans)", soft_wrap=True)
 
 
 def check_therapies(texts: list[str], option: str = "--therapy") -> list[str]:
