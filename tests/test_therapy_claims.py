@@ -40,7 +40,7 @@ FAILING = {
               "not 20 %",
     "THx-11": "galunisertib's free trough occupies ~18 % of TGFBR1, so it barely lifts TGF-β suppression of "
               "killing; CD8+ density does not rise even at full block (+3 %), as the model has no TGF-β T-cell "
-              "exclusion and no expansion of reinvigorated T cells ([95]'s mechanisms); JAK2 + GLI1 inhibition "
+              "exclusion ([95]) and no expansion of T cells reinvigorated by PD-(L)1 blockade; JAK2 + GLI1 inhibition "
               "gives a Bliss excess of 0.055 (0.086 at 3× potency each), not 0.1",
 }
 
