@@ -143,6 +143,26 @@ def _fake_simulate():
     return fake
 
 
+def test_run_prints_each_therapy_arms_best_response(tmp_path, monkeypatch):
+    """Arms long enough for a scan get their RECIST call on the console (solver faked: a
+    20 mm tumor shrinking 35 % by day 56 in every arm)."""
+    import numpy as np
+
+    from stat3sim.model import tme
+
+    def fake(scenario, arm=None, days=None, readouts=None, all_observables=False):
+        t = np.arange(121.0)
+        return tme.TMERun(pd.DataFrame({"time_days": t, "tumor_volume_mm3": 100.0 + 0 * t,
+                                        "tumor_diameter_mm": np.maximum(20.0 - 7.0 * t / 56.0, 13.0)}),
+                          True, "", None)
+
+    monkeypatch.setattr(tme, "simulate", fake)
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(app, ["run", "tnbc", "--out", "res", "--no-claims"])
+    assert r.exit_code == 0, r.stderr
+    assert "tocilizumab: ok" in r.stderr and "best response PR" in r.stderr  # the progress log
+
+
 def test_run_therapy_arms_in_outputs_and_report(tmp_path, monkeypatch):
     from stat3sim.model import tme
 
@@ -155,8 +175,9 @@ def test_run_therapy_arms_in_outputs_and_report(tmp_path, monkeypatch):
     assert names[0] == "no treatment" and "ruxolitinib + celecoxib" in names
     sd = next(a for a in s["therapy_arms"] if a["name"] == "SD-36")
     assert not sd["ok"] and sd["error"] == "CVODE: too much work"
-    # 3 days: no 8-weekly scan yet, so no RECIST call
+    # 3 days: no 8-weekly scan yet, so no RECIST call (and none on the console)
     assert s["therapy_arms"][0]["recist"]["best_response"] == "NE"
+    assert "best response" not in r.stderr
     assert s["therapy_arms"][0]["recist"]["baseline_diameter_mm"] == 20.0
     tc = pd.read_csv(tmp_path / "res" / "therapy_timecourses.csv")
     assert "tocilizumab_plasma_ng_mL" in tc.columns and "SD-36" not in set(tc.arm)

@@ -448,6 +448,9 @@ def run(
             took = time.perf_counter() - t_arm
             timing[f"therapy: {arm.name}"] = took
             status = "ok" if arm.name in th_frames else f"[red]failed[/red]: {th_failed[arm.name]}"
+            resp = _recist(th_frames[arm.name]) if arm.name in th_frames else None
+            if resp is not None and resp["scans"]:
+                status += f", best response {resp['best_response']}"
             progress.console.print(f"  {arm.name}: {status} ({took:.1f} s)", markup=True, highlight=False)
             progress.advance(task)
         if th_arms:
