@@ -408,6 +408,7 @@ def run(
     th_arms = [] if no_therapy else tme.therapy_arms(sc)
     th_frames: dict[str, pd.DataFrame] = {}
     th_failed: dict[str, str] = {}
+    th_recist: dict[str, Any] = {}  # each therapy arm's RECIST reading (console line and summary.json)
     frames: dict[str, pd.DataFrame] = {}
     failed: dict[str, str] = {}
     networks: dict[str, Any] = {}
@@ -448,7 +449,7 @@ def run(
             took = time.perf_counter() - t_arm
             timing[f"therapy: {arm.name}"] = took
             status = "ok" if arm.name in th_frames else f"[red]failed[/red]: {th_failed[arm.name]}"
-            resp = _recist(th_frames[arm.name]) if arm.name in th_frames else None
+            resp = th_recist[arm.name] = _recist(th_frames[arm.name]) if arm.name in th_frames else None
             if resp is not None and resp["scans"]:
                 status += f", best response {resp['best_response']}"
             progress.console.print(f"  {arm.name}: {status} ({took:.1f} s)", markup=True, highlight=False)
@@ -538,7 +539,7 @@ def run(
         "therapy_arms": [{"name": a.name, "description": a.description, "therapies": list(a.therapies),
                           "ok": a.name in th_frames,
                           **({"day_end": _key_readouts(th_frames[a.name]),
-                              "recist": _recist(th_frames[a.name])} if a.name in th_frames else
+                              "recist": th_recist[a.name]} if a.name in th_frames else
                              {"error": th_failed.get(a.name, "")})} for a in th_arms],
         "claims": None if not claims else {
             "checked": len(claim_dicts), "passed": sum(bool(c.get("passed")) for c in claim_dicts),
