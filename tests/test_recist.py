@@ -45,3 +45,14 @@ def test_complete_response_and_no_scan():
 def test_bad_courses_are_refused(t, d):
     with pytest.raises(ValueError):
         recist(np.array(t), np.array(d))
+
+
+def test_a_run_frame_is_read_when_it_has_a_diameter_course():
+    import pandas as pd
+
+    from stat3sim.analysis.recist import recist_of
+
+    frame = pd.DataFrame({"time_days": DAYS, "tumor_diameter_mm": 20.0 * 2 ** (DAYS / 300.0)})
+    assert recist_of(frame) == recist(DAYS, frame["tumor_diameter_mm"].to_numpy())
+    assert recist_of(frame.drop(columns="tumor_diameter_mm")) is None
+    assert recist_of(frame.iloc[:1]) is None

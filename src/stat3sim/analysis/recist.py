@@ -92,4 +92,13 @@ def recist(time_days, diameter_mm, *, scan_every_days: float = SCAN_EVERY_DAYS,
     return Response(best, best_change, progression, base, tuple(float(x) for x in days[:len(calls)]), tuple(calls))
 
 
-__all__ = ["CR_BELOW_MM", "PD_ABSOLUTE_MM", "PD_RISE", "PR_DROP", "Response", "SCAN_EVERY_DAYS", "recist"]
+def recist_of(frame) -> Response | None:
+    """The reading of a simulated run's frame (columns ``time_days`` and
+    ``tumor_diameter_mm``), or None when it has no diameter course."""
+    if "tumor_diameter_mm" not in frame.columns or "time_days" not in frame.columns or len(frame) < 2:
+        return None
+    return recist(frame["time_days"].to_numpy(), frame["tumor_diameter_mm"].to_numpy())
+
+
+__all__ = ["CR_BELOW_MM", "PD_ABSOLUTE_MM", "PD_RISE", "PR_DROP", "Response", "SCAN_EVERY_DAYS", "recist",
+           "recist_of"]

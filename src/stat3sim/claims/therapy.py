@@ -197,7 +197,7 @@ RUX_TRIAL = "ruxolitinib 25 mg po bid"  # phase II metastatic TNBC, 15–25 mg b
        "pSTAT3 at trough ≥ 50 % of untreated; best response not PR or CR (diameter never ≥ 30 % below "
        "baseline on a scan); and the model says why")
 def thx5(ctx):
-    from ..analysis.recist import recist
+    from ..analysis.recist import recist_of
     from ..therapy.catalog import get_drug
     from ..therapy.pd import potency
 
@@ -209,7 +209,7 @@ def thx5(ctx):
     pk = simulate_pk([RUX_TRIAL], days=DAYS, points_per_day=96)
     peak = float(pk[pk["time_days"] >= DAYS - 30]["ruxolitinib_plasma_ng_mL"].max())
     d0, d1 = rux.at("tumor_diameter_mm", 0.0), rux.at("tumor_diameter_mm")
-    read = recist(rux.frame["time_days"].to_numpy(), rux.frame["tumor_diameter_mm"].to_numpy())
+    read = recist_of(rux.frame)
     o = {"pSTAT3_fraction_of_untreated": rux.at("tumor.pSTAT3") / base.at("tumor.pSTAT3"),
          "diameter_change": d1 / d0 - 1, "best_response": read.best, "best_diameter_change": read.best_change,
          "progression_day": read.progression_day,

@@ -371,11 +371,11 @@ def _key_readouts(frame) -> dict[str, Any]:
 def _recist(frame) -> dict[str, Any] | None:
     """The primary tumor's RECIST 1.1 reading (stat3sim.analysis.recist), or None without a
     diameter course."""
-    from ..analysis.recist import recist
+    from ..analysis.recist import recist_of
 
-    if "tumor_diameter_mm" not in frame.columns or len(frame) < 2:
+    r = recist_of(frame)
+    if r is None:
         return None
-    r = recist(frame["time_days"].to_numpy(), frame["tumor_diameter_mm"].to_numpy())
     return {"best_response": r.best, "best_diameter_change": _finite(r.best_change),
             "progression_day": r.progression_day, "baseline_diameter_mm": _finite(r.baseline_mm),
             "scans_days": list(r.scans_days), "scans": list(r.scans)}

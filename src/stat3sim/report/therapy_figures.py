@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..analysis.recist import recist
+from ..analysis.recist import recist_of
 
 #: readout -> (panel title, unit, log y); in panel order
 PANELS: dict[str, tuple[str, str, bool]] = {
@@ -149,7 +149,7 @@ def _fine_pk(arms: Mapping[str, pd.DataFrame], regimens: Mapping[str, Sequence[s
 def day_end_table(arms: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Last-day value of each :data:`PANELS` readout per arm, and its ratio to the first arm
     (``<readout>_vs_reference``); with a diameter course, the primary tumor's RECIST 1.1
-    reading (:func:`stat3sim.analysis.recist.recist`: ``best_response``,
+    reading (:func:`stat3sim.analysis.recist.recist_of`: ``best_response``,
     ``best_diameter_change``, ``progression_day``) and ``diameter_change_end`` (fractions
     of the day-0 diameter)."""
     ok = _usable(arms)
@@ -159,8 +159,8 @@ def day_end_table(arms: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for arm, df in ok.items():
         row: dict = {"arm": arm}
-        if "tumor_diameter_mm" in df.columns and "time_days" in df.columns and len(df) > 1:
-            resp = recist(df["time_days"].to_numpy(), df["tumor_diameter_mm"].to_numpy())
+        resp = recist_of(df)
+        if resp is not None:
             row.update({"best_response": resp.best, "best_diameter_change": resp.best_change,
                         "progression_day": resp.progression_day,
                         "diameter_change_end": float(df["tumor_diameter_mm"].iloc[-1]) / resp.baseline_mm - 1})
