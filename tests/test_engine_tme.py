@@ -17,6 +17,7 @@ from stat3sim.engine import roadrunner as engine
 from stat3sim.engine.roadrunner import ATOL, PRESIM_MIN, RTOL, Simulator, structure_key
 from stat3sim.engine.sbml import to_sbml, validation_errors
 from stat3sim.model import tme
+from stat3sim.model.network import NetworkBuilder
 from stat3sim.model.signaling import signaling_network
 from stat3sim.scenarios import load_scenario
 
@@ -54,6 +55,7 @@ import roadrunner
 from stat3sim.engine.roadrunner import Simulator
 C = roadrunner.Config
 C.setValue(C.LLVM_BACKEND, C.MCJIT)  # after the engine's import, which chose LLJIT
+from stat3sim.model.network import NetworkBuilder
 from stat3sim.model.signaling import signaling_network
 net = signaling_network("tumor").with_stimulus({"IL6": 1.0})
 sim = Simulator(net, cache=False)
@@ -348,3 +350,26 @@ def test_a_simulator_compiled_from_another_composition_starts_at_this_networks_c
         R._CACHE.update(saved)
     assert reused["E2"] == pytest.approx(fresh["E2"], rel=1e-9)
     assert reused["tumor__ERa_activity"] == pytest.approx(fresh["tumor__ERa_activity"], rel=1e-6)
+
+
+def test_an_absolute_tolerance_floor_raises_only_the_named_species():
+    """Simulator.run(atol_floor={species: nM}) raises those entries of CVODE's absolute
+    tolerance vector to nM × compartment volume and leaves the others; an unknown species
+    or a negative floor is a ValueError."""
+    b = NetworkBuilder("floor")
+    c = b.compartment("c", 2.0, "pL", "a compartment")
+    a = b.species("A", c, 10.0, "nM", "decays")
+    b2 = b.species("B", c, 0.0, "nM", "made")
+    b.parameter("k", 0.1, "1/min", "rate", "assumed")
+    b.reaction("decay", [a], [b2], "k*A", c)
+    net = b.build()
+    sim = Simulator(net, cache=False)
+    sim.run(net, t_end=10, presimulate=False, atol_floor={"A": 1e-3})
+    v = np.asarray(sim.rr.integrator.getValue("absolute_tolerance"))
+    ia, ib = sim.species.index("A"), sim.species.index("B")
+    assert v[ia] == pytest.approx(1e-3 * 2.0)
+    assert v[ib] < 1e-9
+    with pytest.raises(ValueError, match="lacks: Z"):
+        sim.run(net, t_end=10, atol_floor={"Z": 1.0})
+    with pytest.raises(ValueError, match=">= 0"):
+        sim.run(net, t_end=10, atol_floor={"A": -1.0})

@@ -369,7 +369,8 @@ class Simulator:
             initial_values: Mapping[str, float] | None = None,
             schedule: tuple[tuple[float, str, float], ...] = (), presimulate: bool = True,
             after_presim: Mapping[str, float] | None = None, times: np.ndarray | None = None,
-            rtol: float | None = None, atol: float | None = None) -> Results:
+            rtol: float | None = None, atol: float | None = None,
+            atol_floor: Mapping[str, float] | None = None) -> Results:
         """Simulate ``t_end`` minutes after the stimuli (default: the Network's own).
 
         ``network`` must have this simulator's structure (same species, reactions,
@@ -380,7 +381,10 @@ class Simulator:
         pre-simulation is done (population models freeze their cell numbers while the
         signaling and cytokines settle, then switch population dynamics on). ``times``
         (min) replaces the even output grid. ``rtol``/``atol`` change CVODE's tolerances
-        for this run (default: the simulator's; see ``POPULATION_RTOL``).
+        for this run (default: the simulator's; see ``POPULATION_RTOL``). ``atol_floor``
+        ({species: nM}) raises those species' absolute tolerances, for the whole run, to at
+        least that concentration (the therapy layer uses it for absorption depots: see
+        ``stat3sim.therapy.pk.tolerance_floors``).
         """
         params: dict[str, float] = dict(self._origin)
         init: dict[str, float] = dict(self._init_origin)
@@ -401,19 +405,21 @@ class Simulator:
         n = int(n_points or (int(round(t_end)) + 1))
         grid = np.asarray(times, float) if times is not None else np.linspace(0.0, float(t_end), n)
         tol = (self.rtol if rtol is None else float(rtol), self.atol if atol is None else float(atol))
-        res = self._attempt(tol, params, init, stim, sched, grid, t_end, presimulate, after_presim)
+        floor = self._floor_indices(atol_floor or {})
+        res = self._attempt(tol, params, init, stim, sched, grid, t_end, presimulate, after_presim, floor)
         if not res.ok and tol != (self.rtol, self.atol):
             # a looser setting that fails (too much work, non-finite values) is not an
             # answer: the run is repeated at the simulator's own tolerances
             res = self._attempt((self.rtol, self.atol), params, init, stim, sched, grid, t_end, presimulate,
-                                after_presim)
+                                after_presim, floor)
             res.meta["retried_at_tolerances"] = [self.rtol, self.atol]
             res.meta["failed_at_tolerances"] = list(tol)
         return res
 
     def _attempt(self, tol: tuple[float, float], params: dict[str, float], init: dict[str, float],
                  stim: dict[str, float], sched: list[tuple[float, str, float]], grid: np.ndarray, t_end: float,
-                 presimulate: bool, after_presim: Mapping[str, float] | None) -> Results:
+                 presimulate: bool, after_presim: Mapping[str, float] | None,
+                 floor: tuple[np.ndarray, np.ndarray] | None = None) -> Results:
         try:
             self._set_tolerances(*tol)
             overrides = self._initial_overrides(init)
@@ -424,7 +430,7 @@ class Simulator:
             # after the overrides: cell numbers set the volume these concentrations live in
             for sid, v in self._variable_volume_initials(init, params).items():
                 self.rr[self._sel(sid)] = v
-            self._fix_absolute_tolerance()
+            self._fix_absolute_tolerance(floor)
             residual, presimulated = 0.0, 0.0
             if presimulate:
                 # pre-simulate over negative time, so events timed at t > 0 fire only in the run;
@@ -442,7 +448,7 @@ class Simulator:
                     self.rr[pid] = v
                     self._current[pid] = v
             self._add(stim.items())
-            self._fix_absolute_tolerance()
+            self._fix_absolute_tolerance(floor)
             if not any(0 < t < t_end for t, _, _ in sched):
                 arr = np.asarray(self.rr.simulate(times=grid.tolist()))
             else:
@@ -476,7 +482,21 @@ class Simulator:
         self.rr.integrator.absolute_tolerance = atol
         self._tolerances = (rtol, atol)
 
-    def _fix_absolute_tolerance(self) -> None:
+    def _floor_indices(self, atol_floor: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray] | None:
+        """(state indices, nM) of an ``atol_floor``; unknown species are an error."""
+        if not atol_floor:
+            return None
+        index = {sid: i for i, sid in enumerate(self.species)}
+        unknown = sorted(set(atol_floor) - set(index))
+        if unknown:
+            raise ValueError(f"atol_floor names species this model lacks: {', '.join(unknown)}")
+        bad = {k: v for k, v in atol_floor.items() if not (np.isfinite(v) and v >= 0)}
+        if bad:
+            raise ValueError(f"atol_floor values must be finite and >= 0 nM: {bad}")
+        ids = sorted(atol_floor, key=index.__getitem__)
+        return (np.array([index[k] for k in ids], dtype=int), np.array([float(atol_floor[k]) for k in ids]))
+
+    def _fix_absolute_tolerance(self, floor: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         """Fix CVODE's absolute tolerances at the current state, as a vector: the scalar
         ATOL scaled by each species' amount (by its compartment volume where the amount is
         0), which is libRoadRunner's own scaling. Done before the pre-simulation and again
@@ -487,6 +507,15 @@ class Simulator:
         relative over every scenario and standard arm, metastases included (test:
         test_absolute_tolerances_are_fixed_from_each_runs_own_state)."""
         v = np.asarray(self.rr.integrator.getAbsoluteToleranceVector(), dtype=float)
+        if v.size and floor is not None:
+            # the vector is in amounts: a floor in nM times the species' compartment volume
+            idx, nM = floor
+            m = self.rr.model
+            vol = np.asarray(m.getCompartmentVolumes(), dtype=float)
+            comp = np.array([m.getCompartmentIndexForFloatingSpecies(int(i)) for i in idx], dtype=int)
+            amount_floor = nM * vol[comp]
+            amount_floor = np.where(np.array([self.species[i] in self._amount for i in idx]), nM, amount_floor)
+            v[idx] = np.maximum(v[idx], amount_floor)
         if v.size:
             self.rr.integrator.setValue("absolute_tolerance", v.tolist())
 

@@ -304,8 +304,9 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     stim0, sched = {}, []
     texts = _therapy_texts(scenario, arm)
     therapies = therapy_network(texts, *_patient(scenario))[1] if texts else ()
+    floors: dict[str, float] = {}
     if therapies:  # the doses: exact in time, the solver restarts at each
-        from ...therapy.pk import dosing_schedule
+        from ...therapy.pk import dosing_schedule, tolerance_floors
         from ...therapy.regimen import Patient
 
         patient = Patient(*_patient(scenario))
@@ -314,6 +315,7 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
             for sid, v in s0.items():
                 stim0[sid] = stim0.get(sid, 0.0) + v
             sched.extend(later)
+        floors = tolerance_floors([th.pk for th in therapies], stim0, sched)
     for st in scenario.stimuli:
         nM = parse_concentration(st.value, LIGANDS.get(st.species, (None,))[0])
         if st.day == 0:
@@ -324,7 +326,7 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     # 2-3x faster; see POPULATION_RTOL); a run that fails there is retried at the default
     res = sim.run(net, t_end=float(times[-1]), times=times, parameters={"pop_on": 0.0},
                   after_presim={"pop_on": net.parameter("pop_on").value}, stimuli=stim0, schedule=tuple(sched),
-                  rtol=POPULATION_RTOL, atol=POPULATION_ATOL)
+                  rtol=POPULATION_RTOL, atol=POPULATION_ATOL, atol_floor=floors)
     if not res.ok:
         return TMERun(pd.DataFrame({"time_days": []}), False, res.message, net, res.meta)
     wanted = list(readouts or scenario.readouts or DEFAULT_READOUTS)
