@@ -33,15 +33,15 @@ FAILING = {
     "THx-6": "ruxolitinib's free trough (~2.4 nM) occupies ~1 % of macrophage JAK at 25 mg bid, so COX-2 does not "
              "rise (even 3× cellular potency raises it only 3 %); celecoxib still adds ≥ 10 % to ruxolitinib",
     "THx-7": "pyrimethamine at 50 mg qd (free trough ~0.9 µM vs its assumed 3 µM potency) cuts proliferation "
-             "~10 % and raises CD8+ density ~11 %; LLY17/TTI-101 (−46 %, apoptosis 1.6×) and the STAT1 part pass",
+             "~10 % and raises CD8+ density ~12 %; LLY17/TTI-101 (−46 %, apoptosis 1.6×) and the STAT1 part pass",
     "THx-10": "with ERα degradation, fulvestrant lowers tumor ERα activity 71 % (protein −60 %) by day 180 and the "
               "combination is 26 % smaller than fulvestrant and 21 % smaller than tocilizumab, but tocilizumab cuts "
               "tumor pSTAT3 only ~13 % in this scenario, so pSTAT3/Notch3/CD133 fall 14 %/7 %/11 % vs fulvestrant, "
               "not 20 %",
-    "THx-11": "galunisertib's free trough occupies ~18 % of TGFBR1, so it barely lifts TGF-β suppression of "
-              "killing; CD8+ density does not rise even at full block (+3 %), as the model has no TGF-β T-cell "
-              "exclusion ([95]) and no expansion of T cells reinvigorated by PD-(L)1 blockade; JAK2 + GLI1 inhibition "
-              "gives a Bliss excess of 0.055 (0.086 at 3× potency each), not 0.1",
+    "THx-11": "galunisertib's free trough occupies ~18 % of TGFBR1 and the model's TGF-β acts on killing only "
+              "(no TGF-β T-cell exclusion, [95]): the combination has +36 % CD8+ against galunisertib alone but "
+              "+0.8 % against atezolizumab alone, and metastatic burden falls 8 % and 11 %, not 20 %; JAK2 + GLI1 "
+              "inhibition gives a Bliss excess of 0.055 (0.086 at 3× potency each), not 0.1",
 }
 
 
@@ -91,3 +91,10 @@ def test_thx11_jak2_gli1_inhibitions_interact_positively():
     [43], if not by the claim's 0.1."""
     o = _res("THx-11").observed
     assert o["inhibition_JAK"] > 0.05 and o["inhibition_GLI1"] > 0.05 and o["bliss_excess"] > 0
+
+
+def test_thx11_anti_pdl1_raises_cd8_density_over_galunisertib_alone():
+    """Atezolizumab keeps effectors from exhausting and exhausted CD8+ are cleared faster
+    (QSP-IO k_cell_clear), so the combination has ≥ 20 % more CD8+ per mL than
+    galunisertib alone (the half of THx-11's CD8+ part that holds)."""
+    assert _res("THx-11").observed["CD8_gain_vs_galunisertib"] >= 0.20

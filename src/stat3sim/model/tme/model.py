@@ -96,7 +96,7 @@ CELL_SPLITS: dict[str, tuple[tuple[str, float], ...]] = {
     "neutrophil": (("neutrophils", 1.0),),
     "mdsc": (("mdscs", 1.0),),
     "dc": (("dcs_immature", 0.85), ("dcs_mature", 0.15)),
-    "cd8": (("cd8_effector", 0.45), ("cd8_exhausted", 0.55)),
+    "cd8": (("cd8_effector", 0.61), ("cd8_exhausted", 0.39)),
     "cd4": (("cd4_helper", 0.92), ("cd4_th17", 0.08)),
     "caf": (("cafs", 1.0),),
     # metastatic cells already present at day 0 (a scenario with established metastases)

@@ -102,7 +102,7 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "b_prime": (0.2, "dimensionless", E("assumed: DC-independent CD8+ influx relative to full priming"), "basal priming"),
     "k_cd8_death": (0.05, "1/day", E("assumed: effector CD8+ death in tumor (QSP-IO 0.01 d⁻¹ for T cells plus activation-induced death)"), "effector CD8+ death"),
     "k_cd8_exh": (0.05, "1/day", E(f"k_Tcell 0.1 d⁻¹ exhaustion ({QSP}, estimated), half at basal PD-L1"), "exhaustion per unit PD-L1 engagement"),
-    "k_exh_death": (0.05, "1/day", E("assumed: exhausted CD8+ persist ~3 weeks"), "exhausted CD8+ death"),
+    "k_exh_death": (0.1, "1/day", E(f"k_cell_clear 0.1 d⁻¹, clearance of exhausted T cells ({QSP}; value read in the Wang 2021 reference SBML)"), "exhausted CD8+ clearance"),
     "w_STAT3_T": (6.0, "dimensionless", E("assumed, calibrated to TME-6: STAT3 in T cells lowers effector accumulation [3]", (3,)), "loss of effector accumulation per unit T-cell STAT3 activity"),
     "K_STAT3_T": (8.0, "nM", E("assumed"), "T-cell STAT3 activity of half-maximal effect"),
     "k_cd4_rec": (1.0e5, "cell/mL/day", E("assumed: CD4+ influx of the order of CD8+"), "CD4+ recruitment per mL tumor"),
