@@ -74,6 +74,13 @@ PRESIM_MIN = 3.0e4
 #: meaning, but CVODE's finite-difference Jacobian scales its increment with |y|, so a
 #: stimulus on top of them can make the first step fail ("error test failed repeatedly").
 FLUSH_BELOW = ATOL * 1e-12
+#: population runs pre-simulate their first window at this relative tolerance, then
+#: polish the last PRESIM_POLISH_MIN minutes at the run's own (``Simulator.run(...,
+#: presim_rtol=…)``): the path to the steady state need not be accurate, only the state
+#: it ends in, and the polish brings that back to the run's tolerance. See
+#: ``stat3sim.model.tme.simulate`` for what it saves and how close the readouts stay.
+PRESIM_RTOL = 1e-4
+PRESIM_POLISH_MIN = 3.0e3
 #: at most this many pre-simulation windows before giving up (the run goes on and
 #: ``Results.meta["steady_state_reached"]`` says False)
 MAX_PRESIM_WINDOWS = 4
@@ -370,7 +377,7 @@ class Simulator:
             schedule: tuple[tuple[float, str, float], ...] = (), presimulate: bool = True,
             after_presim: Mapping[str, float] | None = None, times: np.ndarray | None = None,
             rtol: float | None = None, atol: float | None = None,
-            atol_floor: Mapping[str, float] | None = None) -> Results:
+            atol_floor: Mapping[str, float] | None = None, presim_rtol: float | None = None) -> Results:
         """Simulate ``t_end`` minutes after the stimuli (default: the Network's own).
 
         ``network`` must have this simulator's structure (same species, reactions,
@@ -384,7 +391,9 @@ class Simulator:
         for this run (default: the simulator's; see ``POPULATION_RTOL``). ``atol_floor``
         ({species: nM}) raises those species' absolute tolerances, for the whole run, to at
         least that concentration (the therapy layer uses it for absorption depots: see
-        ``stat3sim.therapy.pk.tolerance_floors``).
+        ``stat3sim.therapy.pk.tolerance_floors``). ``presim_rtol`` (looser than the run's
+        rtol) integrates the first pre-simulation window at that tolerance up to
+        PRESIM_POLISH_MIN before its end, and the rest at the run's own.
         """
         params: dict[str, float] = dict(self._origin)
         init: dict[str, float] = dict(self._init_origin)
@@ -406,12 +415,15 @@ class Simulator:
         grid = np.asarray(times, float) if times is not None else np.linspace(0.0, float(t_end), n)
         tol = (self.rtol if rtol is None else float(rtol), self.atol if atol is None else float(atol))
         floor = self._floor_indices(atol_floor or {})
-        res = self._attempt(tol, params, init, stim, sched, grid, t_end, presimulate, after_presim, floor)
+        if presim_rtol is not None and not (np.isfinite(presim_rtol) and 0 < presim_rtol < 1):
+            raise ValueError(f"presim_rtol must be in (0, 1), got {presim_rtol!r}")
+        loose = float(presim_rtol) if presim_rtol is not None and presim_rtol > tol[0] else None
+        res = self._attempt(tol, params, init, stim, sched, grid, t_end, presimulate, after_presim, floor, loose)
         if not res.ok and tol != (self.rtol, self.atol):
             # a looser setting that fails (too much work, non-finite values) is not an
             # answer: the run is repeated at the simulator's own tolerances
             res = self._attempt((self.rtol, self.atol), params, init, stim, sched, grid, t_end, presimulate,
-                                after_presim, floor)
+                                after_presim, floor, None)
             res.meta["retried_at_tolerances"] = [self.rtol, self.atol]
             res.meta["failed_at_tolerances"] = list(tol)
         return res
@@ -419,7 +431,7 @@ class Simulator:
     def _attempt(self, tol: tuple[float, float], params: dict[str, float], init: dict[str, float],
                  stim: dict[str, float], sched: list[tuple[float, str, float]], grid: np.ndarray, t_end: float,
                  presimulate: bool, after_presim: Mapping[str, float] | None,
-                 floor: tuple[np.ndarray, np.ndarray] | None = None) -> Results:
+                 floor: tuple[np.ndarray, np.ndarray] | None = None, presim_rtol: float | None = None) -> Results:
         try:
             self._set_tolerances(*tol)
             overrides = self._initial_overrides(init)
@@ -436,8 +448,15 @@ class Simulator:
                 # pre-simulate over negative time, so events timed at t > 0 fire only in the run;
                 # a model still moving after one window gets up to MAX_PRESIM_WINDOWS
                 probe = [-PRESIM_MIN, -min(STEADY_PROBE_MIN, PRESIM_MIN / 2), 0.0]
-                for _ in range(MAX_PRESIM_WINDOWS):
-                    out = np.asarray(self.rr.simulate(times=probe))
+                for window in range(MAX_PRESIM_WINDOWS):
+                    if window == 0 and presim_rtol is not None:
+                        # the approach at a loose tolerance, the last PRESIM_POLISH_MIN at the run's
+                        self.rr.integrator.relative_tolerance = presim_rtol
+                        self.rr.simulate(times=[-PRESIM_MIN, -PRESIM_POLISH_MIN])
+                        self.rr.integrator.relative_tolerance = tol[0]
+                        out = np.asarray(self.rr.simulate(times=[-PRESIM_POLISH_MIN, *probe[1:]]))
+                    else:
+                        out = np.asarray(self.rr.simulate(times=probe))
                     presimulated += PRESIM_MIN
                     residual = min(self.steady_residual(), self._mean_rate(out))
                     if residual < STEADY_TOL:

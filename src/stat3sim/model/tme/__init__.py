@@ -293,6 +293,7 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     Populations are frozen (``pop_on = 0``) while signaling and cytokines settle to their
     steady state for the day-0 cells, then population dynamics run. Stimuli are added
     to the tumor interstitium at their day. A solver failure is returned as data."""
+    from ...engine import roadrunner as engine
     from ...engine.roadrunner import POPULATION_ATOL, POPULATION_RTOL, Simulator
     from ...scenarios.loader import parse_concentration
 
@@ -326,7 +327,7 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     # 2-3x faster; see POPULATION_RTOL); a run that fails there is retried at the default
     res = sim.run(net, t_end=float(times[-1]), times=times, parameters={"pop_on": 0.0},
                   after_presim={"pop_on": net.parameter("pop_on").value}, stimuli=stim0, schedule=tuple(sched),
-                  rtol=POPULATION_RTOL, atol=POPULATION_ATOL, atol_floor=floors)
+                  rtol=POPULATION_RTOL, atol=POPULATION_ATOL, atol_floor=floors, presim_rtol=engine.PRESIM_RTOL)
     if not res.ok:
         return TMERun(pd.DataFrame({"time_days": []}), False, res.message, net, res.meta)
     wanted = list(readouts or scenario.readouts or DEFAULT_READOUTS)
