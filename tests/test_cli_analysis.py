@@ -158,7 +158,7 @@ def test_run_prints_each_therapy_arms_best_response(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tme, "simulate", fake)
     monkeypatch.chdir(tmp_path)
-    r = CliRunner().invoke(app, ["run", "tnbc", "--out", "res", "--no-claims"])
+    r = CliRunner().invoke(app, ["run", "tnbc", "--out", "res", "--no-claims", "--jobs", "1"])  # faked in-process
     assert r.exit_code == 0, r.stderr
     assert "tocilizumab: ok" in r.stderr and "best response PR" in r.stderr  # the progress log
 
@@ -168,7 +168,7 @@ def test_run_therapy_arms_in_outputs_and_report(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tme, "simulate", _fake_simulate())
     monkeypatch.chdir(tmp_path)
-    r = CliRunner().invoke(app, ["run", "tnbc", "--out", "res", "--no-claims"])
+    r = CliRunner().invoke(app, ["run", "tnbc", "--out", "res", "--no-claims", "--jobs", "1"])  # faked in-process
     assert r.exit_code == 0, r.stderr
     s = json.loads((tmp_path / "res" / "summary.json").read_text())
     names = [a["name"] for a in s["therapy_arms"]]

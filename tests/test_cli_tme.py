@@ -95,6 +95,7 @@ BAD_INPUTS = {
     "run bad file": (["run", "BAD_YAML", "--out", "res"], ["mine.yaml", "dayz"]),
     "run out is a file": (["run", "tnbc", "--out", "AFILE"], ["--out", "not a directory"]),
     "run out under a file": (["run", "tnbc", "--out", "AFILE/sub"], ["--out", "not a directory"]),
+    "run negative jobs": (["run", "tnbc", "--jobs", "-1", "--out", "res"], ["--jobs", "0 (one per CPU core)"]),
     "export unknown scenario": (["export", "--scenario", "tnbcc", "--format", "sbml"], ["--scenario", "tnbc"]),
     "export with --cell": (["export", "--scenario", "tnbc", "--cell", "tumor", "--format", "sbml"],
                            ["--cell", "--scenario"]),
@@ -305,6 +306,21 @@ def test_run_writes_report_timecourses_summary(tmp_path):
     assert 0 < summary["seconds"] < 300
 
 
+def test_therapy_arms_in_worker_processes_equal_a_serial_run(tmp_path):
+    """`stat3sim run --jobs 2` runs the therapy arms in two fresh processes; their time
+    courses equal those of `--jobs 1` exactly (a run does not depend on what ran before it)."""
+    outs = {}
+    for jobs in ("2", "1"):
+        out = tmp_path / f"jobs{jobs}"
+        r = stat3sim("run", "tnbc", "--days", "3", "--out", out, "--no-claims", "--jobs", jobs, cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        outs[jobs] = pd.read_parquet(out / "therapy_timecourses.parquet")
+        if jobs == "2":
+            assert "therapy arms in 2 processes" in r.stderr or "ruxolitinib: ok" in r.stderr
+    assert len(set(outs["1"]["arm"])) == 11
+    pd.testing.assert_frame_equal(outs["2"], outs["1"], check_exact=True)
+
+
 def _fake_simulate(fail_arms: set[str]):
     """tme.simulate without the solver: a 3-day frame per arm, or a failure for ``fail_arms``."""
     from stat3sim.model import tme
@@ -326,7 +342,7 @@ def test_run_failed_arm_is_data_and_the_job_goes_on(tmp_path, monkeypatch):
     from stat3sim.model import tme
 
     monkeypatch.setattr(tme, "simulate", _fake_simulate({"myeloid STAT3 KO"}))
-    r = invoke("run", "tnbc", "--out", "res", "--no-claims", cwd=tmp_path, monkeypatch=monkeypatch)
+    r = invoke("run", "tnbc", "--out", "res", "--no-claims", "--jobs", "1", cwd=tmp_path, monkeypatch=monkeypatch)
     assert r.exit_code == 0, r.stderr
     summary = json.loads((tmp_path / "res" / "summary.json").read_text())
     assert summary["failed"] == {"myeloid STAT3 KO": "CVODE: too much work"}
@@ -349,7 +365,7 @@ def test_run_exit_1_when_the_reference_arm_fails(tmp_path, monkeypatch):
         (Path(out_dir) / "report.html").write_text("report")
         return Path(out_dir) / "report.html"
     monkeypatch.setattr(report_html, "write_report", fake_report)
-    r = invoke("run", "tnbc", "--out", "res", "--no-claims", cwd=tmp_path, monkeypatch=monkeypatch)
+    r = invoke("run", "tnbc", "--out", "res", "--no-claims", "--jobs", "1", cwd=tmp_path, monkeypatch=monkeypatch)
     assert r.exit_code == 1
     assert r.stderr.strip().splitlines()[-1].startswith("stat3sim run: error: the reference arm 'wild type' failed")
     assert written["scenario"]["failed"] == {"wild type": "CVODE: too much work"}

@@ -390,10 +390,14 @@ def run(
     claims: bool = typer.Option(True, "--claims/--no-claims", help="check the TME claims for the report (slow)"),
     no_therapy: bool = typer.Option(False, "--no-therapy",
                                     help="skip the scenario's therapy arms (tnbc: eleven regimens, a few minutes)"),
+    jobs: int = typer.Option(0, "--jobs", "-j",
+                             help="processes for the therapy arms: 0 = one per CPU core (at most one per arm), "
+                                  "1 = all in this process; results are the same either way"),
 ) -> None:
     """Run a scenario with every standard arm (and its therapy arms); write time courses, figures,
     report.html, summary.json."""
     t0 = time.perf_counter()
+    jobs = check_jobs(jobs)
     days = check_days(days)
     sc = with_overlays(load_checked(scenario, "SCENARIO"), days=days)
     out_dir = check_out_dir(out if out is not None else Path("results") / sc.name)
@@ -436,17 +440,11 @@ def run(
             progress.advance(task)
         timing["simulation"] = time.perf_counter() - t_sim
 
-        # therapy arms: an arm that changes nothing (no treatment) re-uses the reference's run
+        # therapy arms: an arm that changes nothing (no treatment) re-uses the reference's run;
+        # the others run here or in worker processes (--jobs), each reported as it finishes
         t_th = time.perf_counter()
-        for i, arm in enumerate(th_arms):
-            progress.update(task, description=f"{sc.name}: therapy arm {i + 1}/{len(th_arms)} {arm.name}")
-            progress.refresh()
-            t_arm = time.perf_counter()
-            if _unchanged(arm) and arms[0].name in frames and _unchanged(arms[0]):
-                th_frames[arm.name] = frames[arms[0].name]
-            else:
-                _run_arm(tme, sc, arm, th_frames, th_failed)
-            took = time.perf_counter() - t_arm
+
+        def therapy_done(arm, took: float) -> None:
             timing[f"therapy: {arm.name}"] = took
             status = "ok" if arm.name in th_frames else f"[red]failed[/red]: {th_failed[arm.name]}"
             resp = th_recist[arm.name] = _recist(th_frames[arm.name]) if arm.name in th_frames else None
@@ -454,6 +452,31 @@ def run(
                 status += f", best response {resp['best_response']}"
             progress.console.print(f"  {arm.name}: {status} ({took:.1f} s)", markup=True, highlight=False)
             progress.advance(task)
+
+        to_run = []
+        for arm in th_arms:
+            if _unchanged(arm) and arms[0].name in frames and _unchanged(arms[0]):
+                th_frames[arm.name] = frames[arms[0].name]
+                therapy_done(arm, 0.0)
+            else:
+                to_run.append(arm)
+        workers = min(jobs or (os.cpu_count() or 1), len(to_run))
+        if workers > 1:
+            progress.update(task, description=f"{sc.name}: {len(to_run)} therapy arms in {workers} processes")
+            progress.refresh()
+            for arm, frame, message, took in _run_arms_in_processes(sc, to_run, workers):
+                if frame is not None:
+                    th_frames[arm.name] = frame
+                else:
+                    th_failed[arm.name] = message
+                therapy_done(arm, took)
+        else:
+            for i, arm in enumerate(to_run):
+                progress.update(task, description=f"{sc.name}: therapy arm {i + 1}/{len(to_run)} {arm.name}")
+                progress.refresh()
+                t_arm = time.perf_counter()
+                _run_arm(tme, sc, arm, th_frames, th_failed)
+                therapy_done(arm, time.perf_counter() - t_arm)
         if th_arms:
             timing["therapy_arms"] = time.perf_counter() - t_th
 
@@ -588,6 +611,43 @@ def _run_arm(tme, sc, arm, frames: dict, failed: dict):
     else:
         failed[arm.name] = result.message or "the solver failed"
     return result.network
+
+
+def _arm_in_worker(sc, arm) -> tuple[Any, str, float]:
+    """One arm in a worker process: (frame or None, failure message, seconds)."""
+    from ..model import tme
+
+    t0 = time.perf_counter()
+    frames: dict = {}
+    failed: dict = {}
+    _run_arm(tme, sc, arm, frames, failed)
+    return frames.get(arm.name), failed.get(arm.name, ""), time.perf_counter() - t0
+
+
+def _run_arms_in_processes(sc, arms: list, workers: int):
+    """Yield (arm, frame or None, message, seconds) as each arm finishes in a pool of
+    ``workers`` fresh ("spawn") processes. Each run is independent of what ran before it in
+    its process (tests/test_engine_tme.py), so the results equal those of a serial run. A
+    worker that dies is recorded as that arm's failure."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_arm_in_worker, sc, arm): arm for arm in arms}
+        for fut in as_completed(futures):
+            arm = futures[fut]
+            try:
+                frame, message, took = fut.result()
+            except Exception as e:  # noqa: BLE001 — a crashed worker fails its arm, not the job
+                frame, message, took = None, f"worker process failed: {type(e).__name__}: {one_line(e)[:300]}", 0.0
+            yield arm, frame, message, took
+
+
+def check_jobs(jobs: int, option: str = "--jobs") -> int:
+    """0 (one process per CPU core) or a positive number of processes, at most 64."""
+    if jobs < 0 or jobs > 64:
+        bad(option, f"must be 0 (one per CPU core) or a number of processes from 1 to 64, got {jobs}")
+    return int(jobs)
 
 
 def _unchanged(arm) -> bool:
