@@ -197,6 +197,10 @@ def test_tme_combination_2x2_short():
                                                             - r.effect[1, 0] * r.effect[0, 1]))
     assert "≥ 3 non-zero doses" in r.loewe_message
     assert list(r.frame().columns[:5]) == ["fraction_a", "fraction_b", "regimen_a", "regimen_b", "tumor_volume_mm3"]
+    # the same matrix in two worker processes: the same numbers, to the last digit
+    par = combo_matrix(["tocilizumab 8 mg/kg iv q4w", "siltuximab 11 mg/kg iv q3w"], scenario="tnbc", days=20,
+                       grid=[0, 1], jobs=2)
+    assert np.array_equal(par.value, r.value) and par.readout_unit == r.readout_unit and par.failed == r.failed
 
 
 @pytest.mark.parametrize("kw,field", [

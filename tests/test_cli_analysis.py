@@ -52,6 +52,8 @@ def test_dose_response_bad_input(tmp_path, args, words):
     (["--therapy", "tocilizumb 8 mg/kg iv q4w", "--therapy", SILT, "--scenario", "tnbc"], "did you mean tocilizumab"),
     (["--therapy", TOCI, "--therapy", SILT, "--scenario", "tnbc", "--days", "-3"], "--days"),
     (["--therapy", TOCI, "--therapy", SILT, "--cell", "tumor"], "constant exposures"),
+    (["--therapy", TOCI, "--therapy", SILT, "--scenario", "tnbc", "--jobs", "-2"], "--jobs"),
+    (["--therapy", TOCI, "--therapy", SILT, "--scenario", "tnbc", "--jobs", "65"], "--jobs"),
 ])
 def test_combo_bad_input(tmp_path, args, words):
     out, png = tmp_path / "m.csv", tmp_path / "m.png"

@@ -315,10 +315,13 @@ def test_therapy_arms_in_worker_processes_equal_a_serial_run(tmp_path):
         r = stat3sim("run", "tnbc", "--days", "3", "--out", out, "--no-claims", "--jobs", jobs, cwd=tmp_path)
         assert r.returncode == 0, r.stderr
         outs[jobs] = pd.read_parquet(out / "therapy_timecourses.parquet")
+        arms = [(a["name"], a["ok"], a.get("recist")) for a in json.loads((out / "summary.json").read_text())["therapy_arms"]]
+        outs[jobs + "summary"] = arms
         if jobs == "2":
             assert "therapy arms in 2 processes" in r.stderr or "ruxolitinib: ok" in r.stderr
     assert len(set(outs["1"]["arm"])) == 11
     pd.testing.assert_frame_equal(outs["2"], outs["1"], check_exact=True)
+    assert outs["2summary"] == outs["1summary"]
 
 
 def _fake_simulate(fail_arms: set[str]):

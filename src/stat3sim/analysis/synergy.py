@@ -306,11 +306,13 @@ def _scores(therapies, system, readout, unit, at, ga, gb, regimens, value, effec
 # -------------------------------------------------------------- experiment
 def combo_matrix(therapies, *, scenario=None, cell: str | None = None, readout: str | None = None,
                  days: float | None = None, grid=DEFAULT_GRID, grid_b=None, stimulus=None,
-                 minutes: float = 30.0, progress=None) -> ComboResult:
+                 minutes: float = 30.0, progress=None, jobs: int = 1) -> ComboResult:
     """The dose matrix of two ``therapies`` (regimen texts) in a TME ``scenario`` (name or
     Scenario) or a ``cell`` in culture. ``readout`` defaults to ``tumor_volume_mm3``
     (scenario) or ``pSTAT3`` (cell). ``grid`` (and ``grid_b`` for drug B, default the
-    same) are fractions of the written doses. ``progress(i, n)`` is called after each run."""
+    same) are fractions of the written doses. ``progress(i, n)`` is called after each run.
+    ``jobs`` (scenario matrices): worker processes for the runs, 0 = one per CPU core
+    (stat3sim._parallel; the numbers equal a serial run's)."""
     from ..therapy import TherapyError, parse_regimen
 
     t0 = time.perf_counter()
@@ -331,10 +333,22 @@ def combo_matrix(therapies, *, scenario=None, cell: str | None = None, readout: 
     gb = check_grid(grid_b) if grid_b is not None else list(ga)
     if cell is not None:
         return _cell_matrix(therapies, regs, cell, readout or "pSTAT3", ga, gb, stimulus, minutes, t0, progress)
-    return _tme_matrix(therapies, scenario, readout or "tumor_volume_mm3", days, ga, gb, t0, progress)
+    return _tme_matrix(therapies, scenario, readout or "tumor_volume_mm3", days, ga, gb, t0, progress, jobs)
 
 
-def _tme_matrix(therapies, scenario, readout, days, ga, gb, t0, progress) -> ComboResult:
+def _tme_cell(sc, therapies: list[str], days: float, readout: str) -> tuple[float | None, str, str]:
+    """One matrix cell: (readout at the end or None, its unit, failure message)."""
+    from ..model import tme
+
+    arm = tme.Arm(" + ".join(therapies) or "untreated", therapies=therapies)
+    r = tme.simulate(sc, arm, days=days, readouts=[readout])
+    if not r.ok:
+        return None, "", f"{arm.name}: {r.message}"
+    return float(r.at(readout)), {o.name: o.unit for o in r.network.observables}.get(readout, ""), ""
+
+
+def _tme_matrix(therapies, scenario, readout, days, ga, gb, t0, progress, jobs: int = 1) -> ComboResult:
+    from .._parallel import run_all
     from ..model import tme
     from ..scenarios import load_scenario
 
@@ -352,23 +366,22 @@ def _tme_matrix(therapies, scenario, readout, days, ga, gb, t0, progress) -> Com
         raise AnalysisError("days", f"must be a positive number of days, got {days:g}")
     texts = [[scale_regimen(t, f) if f > 0 else "" for f in g] for t, g in zip(therapies, (ga, gb))]
     value = np.full((len(ga), len(gb)), np.nan)
-    failed, unit = [], ""
-    n, k = len(ga) * len(gb), 0
-    for i in range(len(ga)):
-        for j in range(len(gb)):
-            ths = [t for t in (texts[0][i], texts[1][j]) if t]
-            arm = tme.Arm(" + ".join(ths) or "untreated", therapies=ths)
-            r = tme.simulate(sc, arm, days=days, readouts=[readout])
-            if r.ok:
-                value[i, j] = r.at(readout)
-                if not unit:
-                    obs = {o.name: o.unit for o in r.network.observables}
-                    unit = obs.get(readout, "")
-            else:
-                failed.append(f"{arm.name}: {r.message}")
-            k += 1
-            if progress:
-                progress(k, n)
+    cells = [(i, j) for i in range(len(ga)) for j in range(len(gb))]
+    argsets = [(sc, [t for t in (texts[0][i], texts[1][j]) if t], days, readout) for i, j in cells]
+    failures: dict[tuple[int, int], str] = {}
+    units: dict[tuple[int, int], str] = {}
+    for k, (index, got, error) in enumerate(run_all(_tme_cell, argsets, jobs), start=1):
+        i, j = cells[index]
+        v, u, message = got if got is not None else (None, "", f"{' + '.join(argsets[index][1]) or 'untreated'}: {error}")
+        if v is not None:
+            value[i, j] = v
+            units[(i, j)] = u
+        else:
+            failures[(i, j)] = message
+        if progress:
+            progress(k, len(cells))
+    failed = [failures[c] for c in sorted(failures)]  # matrix order, whatever finished first
+    unit = next((units[c] for c in sorted(units) if units[c]), "")
     if not math.isfinite(value[0, 0]) or value[0, 0] == 0:  # the work failed, not the input
         raise RuntimeError(f"the untreated run has {readout} = {value[0, 0]:g}"
                            + (f" ({failed[0]})" if failed else "") + "; effects relative to it are undefined")

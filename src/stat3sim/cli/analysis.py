@@ -149,12 +149,15 @@ def combo_cmd(
         minutes: float = typer.Option(30.0, "--minutes", help="with --cell: readout time (min)"),
         as_json: bool = typer.Option(False, "--json", help="print the result as JSON"),
         plot: Optional[Path] = typer.Option(None, "--plot", help="heat maps (.png/.pdf/.svg)"),
-        out: Optional[Path] = typer.Option(None, "--out", help="CSV, one row per matrix cell")) -> None:
+        out: Optional[Path] = typer.Option(None, "--out", help="CSV, one row per matrix cell"),
+        jobs: int = typer.Option(0, "--jobs", "-j", help="with --scenario: processes for the matrix's runs, "
+                                                         "0 = one per CPU core (same numbers as 1)")) -> None:
     """A two-drug dose matrix with Bliss, Loewe and HSA excess (effect = 1 − readout/untreated)."""
     from ..analysis import AnalysisError, combo_matrix
     from ..analysis.plots import combo_figure
-    from .tme import check_days, load_checked
+    from .tme import check_days, check_jobs, load_checked
 
+    jobs = check_jobs(jobs)
     check_output(out, "--out", CSV_SUFFIXES)
     check_output(plot, "--plot", PLOT_SUFFIXES)
     if len(therapy) != 2:
@@ -178,7 +181,7 @@ def combo_cmd(
         check_grid(g)
         with solver_output_hidden():
             r = combo_matrix(therapy, scenario=sc, cell=cell, readout=readout, days=days, grid=g, stimulus=stim,
-                             minutes=minutes)
+                             minutes=minutes, jobs=jobs)
     except AnalysisError as e:
         bad(_OPTION.get(e.field, e.field), e.message)
     except RuntimeError as e:

@@ -460,11 +460,15 @@ def run(
                 therapy_done(arm, 0.0)
             else:
                 to_run.append(arm)
-        workers = min(jobs or (os.cpu_count() or 1), len(to_run))
+        from .._parallel import run_all, workers_for
+
+        workers = workers_for(jobs, len(to_run))
         if workers > 1:
             progress.update(task, description=f"{sc.name}: {len(to_run)} therapy arms in {workers} processes")
             progress.refresh()
-            for arm, frame, message, took in _run_arms_in_processes(sc, to_run, workers):
+            for k, got, error in run_all(_arm_in_worker, [(sc, arm) for arm in to_run], workers):
+                arm = to_run[k]
+                frame, message, took = got if got is not None else (None, f"worker process failed: {error}", 0.0)
                 if frame is not None:
                     th_frames[arm.name] = frame
                 else:
@@ -477,6 +481,15 @@ def run(
                 t_arm = time.perf_counter()
                 _run_arm(tme, sc, arm, th_frames, th_failed)
                 therapy_done(arm, time.perf_counter() - t_arm)
+        # the scenario's arm order in every output, whatever order the workers finished in
+        order = {a.name: k for k, a in enumerate(th_arms)}
+        for d in (th_frames, th_failed, th_recist):
+            items = sorted(d.items(), key=lambda kv: order[kv[0]])
+            d.clear()
+            d.update(items)
+        steps = sorted((k for k in timing if k.startswith("therapy: ")), key=lambda k: order[k[len("therapy: "):]])
+        for k in steps:
+            timing[k] = timing.pop(k)
         if th_arms:
             timing["therapy_arms"] = time.perf_counter() - t_th
 
@@ -624,29 +637,12 @@ def _arm_in_worker(sc, arm) -> tuple[Any, str, float]:
     return frames.get(arm.name), failed.get(arm.name, ""), time.perf_counter() - t0
 
 
-def _run_arms_in_processes(sc, arms: list, workers: int):
-    """Yield (arm, frame or None, message, seconds) as each arm finishes in a pool of
-    ``workers`` fresh ("spawn") processes. Each run is independent of what ran before it in
-    its process (tests/test_engine_tme.py), so the results equal those of a serial run. A
-    worker that dies is recorded as that arm's failure."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_arm_in_worker, sc, arm): arm for arm in arms}
-        for fut in as_completed(futures):
-            arm = futures[fut]
-            try:
-                frame, message, took = fut.result()
-            except Exception as e:  # noqa: BLE001 — a crashed worker fails its arm, not the job
-                frame, message, took = None, f"worker process failed: {type(e).__name__}: {one_line(e)[:300]}", 0.0
-            yield arm, frame, message, took
-
-
 def check_jobs(jobs: int, option: str = "--jobs") -> int:
-    """0 (one process per CPU core) or a positive number of processes, at most 64."""
-    if jobs < 0 or jobs > 64:
-        bad(option, f"must be 0 (one per CPU core) or a number of processes from 1 to 64, got {jobs}")
+    """0 (one process per CPU core) or a positive number of processes, at most MAX_JOBS."""
+    from .._parallel import MAX_JOBS
+
+    if jobs < 0 or jobs > MAX_JOBS:
+        bad(option, f"must be 0 (one per CPU core) or a number of processes from 1 to {MAX_JOBS}, got {jobs}")
     return int(jobs)
 
 
