@@ -487,8 +487,7 @@ def run(
             items = sorted(d.items(), key=lambda kv: order[kv[0]])
             d.clear()
             d.update(items)
-        steps = sorted((k for k in timing if k.startswith("therapy: ")), key=lambda k: order[k[len("therapy: "):]])
-        for k in steps:
+        for k in sorted((k for k in timing if k.startswith("therapy: ")), key=lambda k: order[k[len("therapy: "):]]):
             timing[k] = timing.pop(k)
         if th_arms:
             timing["therapy_arms"] = time.perf_counter() - t_th
