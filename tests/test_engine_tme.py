@@ -397,3 +397,29 @@ def test_a_loose_first_presimulation_window_ends_in_the_same_steady_state(tnbc):
     for bad in (0.0, 1.0, float("nan")):
         with pytest.raises(ValueError, match="presim_rtol"):
             run(presim_rtol=bad)
+
+
+def test_a_failed_loose_presimulation_leaves_the_runs_own_rtol_behind():
+    """If the loose first window fails, the integrator is back at the run's rtol, so the
+    retry at the simulator's own tolerances (and any later run) is not run loose."""
+    b = NetworkBuilder("loose")
+    c = b.compartment("c", 1.0, "pL", "a compartment")
+    a = b.species("A", c, 10.0, "nM", "decays")
+    b.parameter("k", 0.1, "1/min", "rate", "assumed")
+    b.reaction("decay", [a], [], "k*A", c)
+    net = b.build()
+    sim = Simulator(net, cache=False)
+    real = sim.rr.simulate
+    seen = []
+
+    def flaky(*args, **kw):
+        seen.append(sim.rr.integrator.relative_tolerance)
+        if sim.rr.integrator.relative_tolerance == 1e-3:
+            raise RuntimeError("CVODE: too much work")
+        return real(*args, **kw)
+
+    sim.rr.simulate = flaky
+    res = sim.run(net, t_end=10, rtol=1e-6, atol=1e-12, presim_rtol=1e-3)
+    assert res.ok and res.meta["retried_at_tolerances"] == [RTOL, ATOL]
+    assert seen[0] == 1e-3 and all(r != 1e-3 for r in seen[1:])
+    assert sim.rr.integrator.relative_tolerance == RTOL
