@@ -79,7 +79,7 @@ DEFAULT_CELLS: dict[str, float] = {
     "neutrophil": 4.2e6,
     "mdsc": 5.0e6,
     "dc": 7.0e6,
-    "cd8": 6.3e6,
+    "cd8": 4.6e6,
     "cd4": 1.5e7,
     "caf": 2.4e8,
     "mets_bone": 0.0,
