@@ -11,9 +11,12 @@ daily output grid — what ``tme.simulate`` does, on a compiled model that is re
   in a fresh process that finds the model in the disk cache.
 * ``seconds_per_180d_run``: median over ``--runs`` runs of ``Simulator.run`` at the
   population tolerances (``POPULATION_RTOL/ATOL``), pre-simulating as ``tme.simulate``
-  does (first window at ``PRESIM_RTOL``, polished at the run's rtol);
-  ``..._presim_at_run_rtol`` the same with the whole pre-simulation at the run's rtol (the
-  setting before 2026-11-27); ``..._default_tolerances`` at RTOL/ATOL. ``tme_simulate_seconds``: ``tme.simulate(scenario)`` end to end (network
+  does (first window at ``PRESIM_RTOL``, polished at the run's rtol), on the network
+  ``tme.simulate`` runs: always-zero species made constants (``model.reduce``), BDF order
+  capped at ``POPULATION_MAX_ORDER``. Interleaved with it: ``..._unreduced`` (the full
+  network, same order cap), ``..._max_order_5`` (reduced, CVODE's default order 5) and
+  ``..._before_reduction`` (full network, order 5: the setting before 2026-11-27, second
+  session); ``..._default_tolerances`` at RTOL/ATOL. ``tme_simulate_seconds``: ``tme.simulate(scenario)`` end to end (network
   build included, its own tolerances).
 * ``overhead_vs_roadrunner``: our run over plain libRoadRunner on the exported SBML
   doing the same protocol by hand (reset, pop_on = 0, absolute tolerances fixed, the same
@@ -50,8 +53,9 @@ import roadrunner  # noqa: E402
 
 from stat3sim.engine import roadrunner as engine  # noqa: E402
 from stat3sim.engine.roadrunner import (ATOL, FLUSH_BELOW, POPULATION_ATOL, POPULATION_RTOL,  # noqa: E402
-                                        PRESIM_MIN, PRESIM_POLISH_MIN, PRESIM_RTOL, RTOL, STEADY_PROBE_MIN,
-                                        Simulator)
+                                        POPULATION_MAX_ORDER, PRESIM_MIN, PRESIM_POLISH_MIN, PRESIM_RTOL, RTOL,
+                                        STEADY_PROBE_MIN, Simulator)
+from stat3sim.model.reduce import without_zeros  # noqa: E402
 
 KEYS = ("tumor_volume_mm3", "tumor.pSTAT3", "MDSC_count", "CD8_count", "M2_fraction", "serum_IL6_pg_mL")
 GOALS = {"seconds_per_180d_run": 0.25, "compile_seconds": 1.0, "overhead_vs_roadrunner": 1.15}
@@ -61,7 +65,9 @@ import json, sys, time
 from stat3sim.engine.roadrunner import Simulator
 from stat3sim.model import tme
 from stat3sim.scenarios import load_scenario
-net = tme.build(load_scenario(sys.argv[1]))
+from stat3sim.model.reduce import without_zeros
+sc = load_scenario(sys.argv[1])
+net = without_zeros(tme.build(sc), keep={st.species for st in sc.stimuli})
 t0 = time.perf_counter()
 sim = Simulator(net)
 print(json.dumps({"seconds": time.perf_counter() - t0, "origin": sim.origin, "timings": sim.timings}))
@@ -75,8 +81,10 @@ class RawRoadRunner:
     """The same protocol by hand on plain libRoadRunner."""
 
     def __init__(self, sbml: str, selections: list[str], rtol: float, atol: float, windows: int,
-                 parameters: dict[str, float], initial: dict[str, float], presim_rtol: float | None = None):
+                 parameters: dict[str, float], initial: dict[str, float], presim_rtol: float | None = None,
+                 max_order: int = 5):
         self.rr = roadrunner.RoadRunner(sbml)
+        self.rr.integrator.maximum_bdf_order = max_order
         self.rtol, self.presim_rtol = rtol, presim_rtol
         self.rr.integrator.relative_tolerance = rtol
         self.rr.integrator.absolute_tolerance = atol
@@ -149,8 +157,11 @@ def main() -> None:
     from stat3sim.scenarios import load_scenario
 
     sc = load_scenario(args.scenario)
-    t_build, net = _timed(lambda: tme.build(sc))
+    t_build, full = _timed(lambda: tme.build(sc))
     t_build_warm, _ = _timed(lambda: tme.build(sc))
+    keep = {st.species for st in sc.stimuli}
+    t_reduce, net = _timed(lambda: without_zeros(full, keep=keep))
+    t_reduce_warm, _ = _timed(lambda: without_zeros(tme.build(sc), keep=keep))
 
     t_compile, sim = _timed(lambda: Simulator(net))
     assert sim.origin == "compiled", sim.origin
@@ -166,14 +177,19 @@ def main() -> None:
 
     grid = np.unique(np.append(np.arange(int(args.days) + 1, dtype=float), args.days)) * 1440.0
 
-    def ours(rtol, atol, presim_rtol=None):
-        return sim.run(net, t_end=float(grid[-1]), times=grid, parameters={"pop_on": 0.0},
-                       after_presim={"pop_on": 1.0}, rtol=rtol, atol=atol, presim_rtol=presim_rtol)
+    sim_full = Simulator(full)
+
+    def ours(rtol, atol, presim_rtol=None, max_order=POPULATION_MAX_ORDER, s=sim, n=net):
+        return s.run(n, t_end=float(grid[-1]), times=grid, parameters={"pop_on": 0.0},
+                     after_presim={"pop_on": 1.0}, rtol=rtol, atol=atol, presim_rtol=presim_rtol,
+                     max_order=max_order)
 
     # warm-up and the answers; population runs pre-simulate as tme.simulate does (PRESIM_RTOL)
     pop, tight = ours(POPULATION_RTOL, POPULATION_ATOL, PRESIM_RTOL), ours(RTOL, ATOL)
     assert pop.ok and tight.ok, (pop.message, tight.message)
     rel_err = {k: abs(pop[k][-1] - tight[k][-1]) / max(abs(tight[k][-1]), 1e-300) for k in KEYS}
+    unreduced = ours(POPULATION_RTOL, POPULATION_ATOL, PRESIM_RTOL, s=sim_full, n=full)
+    reduced_vs_full = {k: abs(pop[k][-1] - unreduced[k][-1]) / max(abs(unreduced[k][-1]), 1e-300) for k in KEYS}
 
     sbml = sim.sbml
     exact = {p.id: p.value for p in net.parameters if p.id in sim._origin and sim._origin[p.id] != p.value}
@@ -181,17 +197,21 @@ def main() -> None:
     init.update({s.id: float(s.initial) for s in net.species if s.id in init})
     initial = {sim._sel(sid): v for sid, v in sim._initial_overrides(init).items()}
     raw = RawRoadRunner(sbml, list(sim.rr.timeCourseSelections), POPULATION_RTOL, POPULATION_ATOL,
-                        int(round(pop.meta["presimulated_min"] / PRESIM_MIN)), exact, initial, PRESIM_RTOL)
+                        int(round(pop.meta["presimulated_min"] / PRESIM_MIN)), exact, initial, PRESIM_RTOL,
+                        POPULATION_MAX_ORDER)
     raw_out = raw.run(grid.tolist())
     scale = np.maximum(np.max(np.abs(pop.values), axis=0), 1e-300)
     agreement = float(np.max(np.abs(raw_out[:, 1:] - pop.values) / scale))
 
-    t_ours, t_raw, t_tight, t_sim, t_strict = [], [], [], [], []
+    t_ours, t_raw, t_tight, t_sim, t_full, t_o5, t_before = [], [], [], [], [], [], []
+    pr = (POPULATION_RTOL, POPULATION_ATOL, PRESIM_RTOL)
     for _ in range(runs):  # interleaved, so machine load hits all alike
-        t_ours.append(_timed2(lambda: ours(POPULATION_RTOL, POPULATION_ATOL, PRESIM_RTOL)))
+        t_ours.append(_timed2(lambda: ours(*pr)))
         t_raw.append(_timed2(lambda: raw.run(grid.tolist())))
-        t_tight.append(_timed2(lambda: ours(RTOL, ATOL)))
-        t_strict.append(_timed2(lambda: ours(POPULATION_RTOL, POPULATION_ATOL)))
+        t_tight.append(_timed2(lambda: ours(RTOL, ATOL, max_order=5)))
+        t_full.append(_timed2(lambda: ours(*pr, s=sim_full, n=full)))
+        t_o5.append(_timed2(lambda: ours(*pr, max_order=5)))
+        t_before.append(_timed2(lambda: ours(*pr, max_order=5, s=sim_full, n=full)))
     for _ in range(max(3, runs // 2)):
         t_sim.append(_timed2(lambda: tme.simulate(sc, days=args.days)))
 
@@ -213,8 +233,12 @@ def main() -> None:
                      "pre-simulation, compiled model reused",
         "seconds_per_180d_run": med,
         "cpu_seconds_per_180d_run": med_of(t_ours, 1),
-        "seconds_per_180d_run_presim_at_run_rtol": med_of(t_strict),
-        "cpu_seconds_per_180d_run_presim_at_run_rtol": med_of(t_strict, 1),
+        "seconds_per_180d_run_unreduced": med_of(t_full),
+        "cpu_seconds_per_180d_run_unreduced": med_of(t_full, 1),
+        "seconds_per_180d_run_max_order_5": med_of(t_o5),
+        "cpu_seconds_per_180d_run_max_order_5": med_of(t_o5, 1),
+        "seconds_per_180d_run_before_reduction": med_of(t_before),
+        "cpu_seconds_per_180d_run_before_reduction": med_of(t_before, 1),
         "seconds_per_180d_run_default_tolerances": med_of(t_tight),
         "cpu_seconds_per_180d_run_default_tolerances": med_of(t_tight, 1),
         "runs_per_minute": 60.0 / med,
@@ -224,6 +248,8 @@ def main() -> None:
         "compile_parts": {"cold": compile_parts, "cached": warm["timings"]},
         "build_network_seconds": t_build,
         "build_network_seconds_warm": t_build_warm,
+        "reduce_network_seconds": t_reduce,
+        "reduce_network_seconds_warm": t_reduce_warm,
         "tme_simulate_seconds": med_of(t_sim),
         "seconds_per_180d_run_treated": treated,
         "overhead_vs_roadrunner": overhead,
@@ -238,16 +264,20 @@ def main() -> None:
                      "overhead_vs_roadrunner": overhead <= GOALS["overhead_vs_roadrunner"]},
         "tolerances": {"population": [POPULATION_RTOL, POPULATION_ATOL], "default": [RTOL, ATOL],
                        "presim_first_window_rtol": PRESIM_RTOL, "presim_polish_min": PRESIM_POLISH_MIN,
-                       "population_vs_default_rel_err_day_end": rel_err},
+                       "population_vs_default_rel_err_day_end": rel_err,
+                       "population_max_bdf_order": POPULATION_MAX_ORDER,
+                       "reduced_vs_unreduced_rel_err_day_end": reduced_vs_full},
         "agreement": {"max_diff_ours_vs_raw_rel_to_range": agreement,
                       "values_set_exactly": {"parameters": len(exact), "initial_values": len(initial)}},
         "presimulated_min": pop.meta["presimulated_min"],
         "species": len(net.species),
+        "species_unreduced": len(full.species),
         "reactions": len(net.reactions),
         "observables": len(net.observables),
         "output_points": len(grid),
         "runs": runs,
         "all_wall_cpu_s": {"ours": t_ours, "raw_roadrunner": t_raw, "default_tolerances": t_tight,
+                           "unreduced": t_full, "max_order_5": t_o5, "before_reduction": t_before,
                            "tme_simulate": t_sim},
         "machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpu": _cpu_model(),
                     "cpu_count": os.cpu_count(), "roadrunner": roadrunner.__version__,

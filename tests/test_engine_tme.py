@@ -423,3 +423,26 @@ def test_a_failed_loose_presimulation_leaves_the_runs_own_rtol_behind():
     assert res.ok and res.meta["retried_at_tolerances"] == [RTOL, ATOL]
     assert seen[0] == 1e-3 and all(r != 1e-3 for r in seen[1:])
     assert sim.rr.integrator.relative_tolerance == RTOL
+
+
+def test_population_max_order_caps_the_bdf_order_for_that_run_only(tnbc):
+    """max_order (POPULATION_MAX_ORDER for tme.simulate): the 30-day readouts agree with
+    order 5 to the tolerance's own error, the setting is CVODE's for that run only, and a
+    value outside 1..5 is a ValueError before anything runs."""
+    sim = Simulator.for_network(tnbc)
+    times = np.arange(DAYS + 1) * 1440.0
+
+    def run(**kw):
+        return sim.run(tnbc, t_end=times[-1], times=times, parameters={"pop_on": 0.0}, after_presim={"pop_on": 1.0},
+                       rtol=engine.POPULATION_RTOL, atol=engine.POPULATION_ATOL, **kw)
+
+    five, capped = run(), run(max_order=engine.POPULATION_MAX_ORDER)
+    assert sim.rr.integrator.maximum_bdf_order == engine.POPULATION_MAX_ORDER
+    assert five.ok and capped.ok and not np.array_equal(five.values, capped.values)
+    for key in KEY_READOUTS + ("MDSC_count", "CD8_count", "serum_IL6_pg_mL", "M2_fraction"):
+        assert capped[key][-1] == pytest.approx(five[key][-1], rel=1e-4), key
+    assert np.array_equal(run().values, five.values)  # back at order 5
+    assert sim.rr.integrator.maximum_bdf_order == 5
+    for bad in (0, 6, 2.5, True):
+        with pytest.raises(ValueError, match="max_order"):
+            run(max_order=bad)

@@ -66,6 +66,23 @@ ATOL = 1e-12
 #: own. Not for the signaling layer, whose tests compare with SciPy at 2e-7.
 POPULATION_RTOL = 1e-6
 POPULATION_ATOL = 1e-12
+#: highest BDF order for population (TME) runs without doses (``Simulator.run(max_order=…)``;
+#: CVODE's default is 5). Over days to weeks the signaling states sit on a slow manifold;
+#: at order 5 CVODE can take large steps, fail its error test, fall back and start again,
+#: with SOCS3 and the receptor complexes zig-zagging from step to step (seen), the mark
+#: of fast modes near the imaginary axis, where BDF orders 3–5 are not A-stable. In
+#: `tnbc` (reduced network, ``model.reduce``)
+#: 321 to 1,958 steps for rtol 0.9–1.1e-6 where order 3 takes 213–273. CVODE's own
+#: remedy, stability limit detection, is not exposed by libRoadRunner. Instructions
+#: executed in CVODE (callgrind, pre-simulation and 180-day run, rtol 1e-6 and 0.95e-6):
+#: full network at order 5 2.35 / 2.06 G, reduced at order 5 3.46 / 1.88 G, reduced at
+#: order 3 1.73 / 1.70 G. A run whose doses restart the integrator every few hours or
+#: weeks is better off at order 5 (tocilizumab q4w, reduced: 11.3 G at order 5, 12.7 G
+#: at order 3), so ``tme.simulate`` caps the order only when nothing is scheduled after
+#: t = 0.
+POPULATION_MAX_ORDER = 3
+#: CVODE's default highest BDF order
+BDF_MAX_ORDER = 5
 #: pre-equilibration horizon (min): ≥ 10 time constants of the slowest process
 #: (medium ligand loss, 0.001 min⁻¹)
 PRESIM_MIN = 3.0e4
@@ -201,6 +218,7 @@ def structure_key(net: Network) -> str:
     for e in net.events:
         h.update(f"E{e.id}|{e.time}|{e.trigger}|{sorted((k, str(v)) for k, v in e.assignments.items())}".encode())
     h.update("|".join(p.id for p in net.parameters).encode())
+    h.update(f"P{net.pinned}".encode())
     key = h.hexdigest()
     object.__setattr__(net, "_structure_key", key)
     return key
@@ -233,6 +251,7 @@ class Simulator:
         self.rr.integrator.relative_tolerance = self.rtol
         self.rr.integrator.absolute_tolerance = self.atol
         self.rr.integrator.maximum_num_steps = 50000  # a normal run takes < 1,000 steps
+        self._max_order = BDF_MAX_ORDER
         m = self.rr.model
         self.species = list(m.getFloatingSpeciesIds())
         self.observables = [p for p in m.getGlobalParameterIds() if "__obs__" in p]
@@ -387,7 +406,8 @@ class Simulator:
             schedule: tuple[tuple[float, str, float], ...] = (), presimulate: bool = True,
             after_presim: Mapping[str, float] | None = None, times: np.ndarray | None = None,
             rtol: float | None = None, atol: float | None = None,
-            atol_floor: Mapping[str, float] | None = None, presim_rtol: float | None = None) -> Results:
+            atol_floor: Mapping[str, float] | None = None, presim_rtol: float | None = None,
+            max_order: int | None = None) -> Results:
         """Simulate ``t_end`` minutes after the stimuli (default: the Network's own).
 
         ``network`` must have this simulator's structure (same species, reactions,
@@ -403,7 +423,8 @@ class Simulator:
         least that concentration (the therapy layer uses it for absorption depots: see
         ``stat3sim.therapy.pk.tolerance_floors``). ``presim_rtol`` (looser than the run's
         rtol) integrates the first pre-simulation window at that tolerance up to
-        PRESIM_POLISH_MIN before its end, and the rest at the run's own.
+        PRESIM_POLISH_MIN before its end, and the rest at the run's own. ``max_order`` caps
+        CVODE's BDF order (1–5; default 5; population runs use ``POPULATION_MAX_ORDER``).
         """
         params: dict[str, float] = dict(self._origin)
         init: dict[str, float] = dict(self._init_origin)
@@ -418,6 +439,7 @@ class Simulator:
             stim.update(source.stimuli)
             sched.extend(source.schedule)
         params.update(parameters or {})
+        self._check_pinned(source, params, after_presim)
         init.update(initial_values or {})
         stim.update(stimuli or {})
         sched = sorted(sched + list(schedule), key=lambda e: e[0])
@@ -428,6 +450,12 @@ class Simulator:
         if presim_rtol is not None and not (np.isfinite(presim_rtol) and 0 < presim_rtol < 1):
             raise ValueError(f"presim_rtol must be in (0, 1), got {presim_rtol!r}")
         loose = float(presim_rtol) if presim_rtol is not None and presim_rtol > tol[0] else None
+        order = BDF_MAX_ORDER if max_order is None else max_order
+        if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= BDF_MAX_ORDER:
+            raise ValueError(f"max_order must be an integer from 1 to {BDF_MAX_ORDER}, got {max_order!r}")
+        if order != self._max_order:
+            self.rr.integrator.maximum_bdf_order = order
+            self._max_order = order
         res = self._attempt(tol, params, init, stim, sched, grid, t_end, presimulate, after_presim, floor, loose)
         if not res.ok and tol != (self.rtol, self.atol):
             # a looser setting that fails (too much work, non-finite values) is not an
@@ -437,6 +465,21 @@ class Simulator:
             res.meta["retried_at_tolerances"] = [self.rtol, self.atol]
             res.meta["failed_at_tolerances"] = list(tol)
         return res
+
+    @staticmethod
+    def _check_pinned(source: Network | None, params: Mapping[str, float],
+                      after_presim: Mapping[str, float] | None) -> None:
+        """A reduced Network (``model.reduce``) was proved to hold zero species only while
+        the parameters it pinned stay 0 (or > 0): a run that changes one is refused."""
+        if source is None or not source.pinned:
+            return
+        for values in (params, after_presim or {}):
+            for pid, kind in source.pinned:
+                v = values.get(pid)
+                if v is not None and ((kind == "zero" and v != 0) or (kind == "positive" and not v > 0)):
+                    raise ValueError(f"parameter {pid} = {v:g}: this Network was reduced on the condition that it "
+                                     f"stays {'0' if kind == 'zero' else '> 0'} (stat3sim.model.reduce); set it on the "
+                                     "Network before reducing it")
 
     def _attempt(self, tol: tuple[float, float], params: dict[str, float], init: dict[str, float],
                  stim: dict[str, float], sched: list[tuple[float, str, float]], grid: np.ndarray, t_end: float,

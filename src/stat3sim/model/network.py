@@ -255,10 +255,22 @@ class Network:
     rules: tuple[Rule, ...] = ()
     modifiers: tuple[Modifier, ...] = ()
     populations: tuple[Population, ...] = ()
+    #: species turned into constants by ``model.reduce.without_zeros`` (zero at all times)
+    reduced: tuple[str, ...] = ()
+    #: (parameter, "zero" | "positive") pairs that reduction relied on; runs must keep them
+    pinned: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stimuli", MappingProxyType(dict(self.stimuli)))
         self._validate()
+
+    def unchecked_replace(self, **changes) -> "Network":
+        """``dataclasses.replace`` without validation, for transformations that keep a
+        validated Network valid by construction (``model.reduce``)."""
+        new = object.__new__(Network)
+        new.__dict__.update({k: v for k, v in self.__dict__.items() if k != "_structure_key"})
+        new.__dict__.update(changes)
+        return new
 
     # pickling (worker processes): a mappingproxy cannot be pickled, a dict can
     def __getstate__(self) -> dict:
@@ -398,7 +410,7 @@ class Network:
             if unknown:
                 raise NetworkError(f"modifier on {m.target!r} reads unknown symbol(s) {sorted(unknown)}")
         for pop in self.populations:
-            if pop.count not in sids | rule_ids:
+            if pop.count not in sids | rule_ids | params:  # a parameter: a population reduced to 0
                 raise NetworkError(f"population of {pop.cell!r} counts unknown species or rule {pop.count!r}")
             if pop.exchange not in comps:
                 raise NetworkError(f"population of {pop.cell!r} exchanges with unknown compartment {pop.exchange!r}")
@@ -544,6 +556,8 @@ class Network:
             rules=union(self.rules, other.rules),
             modifiers=tuple(dict.fromkeys(self.modifiers + other.modifiers)),
             populations=tuple(dict.fromkeys(self.populations + other.populations)),
+            reduced=tuple(dict.fromkeys(self.reduced + other.reduced)),
+            pinned=tuple(sorted(dict(self.pinned + other.pinned).items())),
         )
 
 

@@ -287,19 +287,25 @@ class TMERun:
 
 
 def simulate(scenario, arm: Arm | None = None, days: float | None = None, readouts=None,
-             all_observables: bool = False) -> TMERun:
+             all_observables: bool = False, reduce: bool = True) -> TMERun:
     """Run a scenario (and arm) for ``days`` (default: the scenario's) with daily output.
 
     Populations are frozen (``pop_on = 0``) while signaling and cytokines settle to their
     steady state for the day-0 cells, then population dynamics run. Stimuli are added
-    to the tumor interstitium at their day. A solver failure is returned as data."""
+    to the tumor interstitium at their day. A solver failure is returned as data.
+
+    ``reduce`` (default): species proved to stay zero in this run (ligands nobody makes,
+    receptor branches of cells that do not express the receptor, absent cells: 40 of 325
+    in `tnbc`) become constants before compiling (:func:`stat3sim.model.reduce.without_zeros`);
+    the trajectories are those of the full model, at lower cost. The returned network is
+    the one that ran."""
     from ...engine import roadrunner as engine
     from ...engine.roadrunner import POPULATION_ATOL, POPULATION_RTOL, Simulator
     from ...scenarios.loader import parse_concentration
+    from ..reduce import without_zeros
 
     net = build(scenario, arm)
     days = float(days if days is not None else scenario.days)
-    sim = Simulator.for_network(net)
     n_days = int(np.floor(days))
     times = np.unique(np.append(np.arange(n_days + 1, dtype=float), days)) * 1440.0
     stim0, sched = {}, []
@@ -323,11 +329,15 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
             stim0[st.species] = stim0.get(st.species, 0.0) + nM
         else:
             sched.append((st.day * 1440.0, st.species, nM))
+    if reduce:  # species that stay zero become constants (model.reduce): same trajectories
+        net = without_zeros(net, keep={*stim0, *(sid for _, sid, _ in sched)})
+    sim = Simulator.for_network(net)
     # population runs use looser tolerances (day-180 readouts within 1e-5 of rtol 1e-8,
     # 2-3x faster; see POPULATION_RTOL); a run that fails there is retried at the default
     res = sim.run(net, t_end=float(times[-1]), times=times, parameters={"pop_on": 0.0},
                   after_presim={"pop_on": net.parameter("pop_on").value}, stimuli=stim0, schedule=tuple(sched),
-                  rtol=POPULATION_RTOL, atol=POPULATION_ATOL, atol_floor=floors, presim_rtol=engine.PRESIM_RTOL)
+                  rtol=POPULATION_RTOL, atol=POPULATION_ATOL, atol_floor=floors, presim_rtol=engine.PRESIM_RTOL,
+                  max_order=None if sched else engine.POPULATION_MAX_ORDER)
     if not res.ok:
         return TMERun(pd.DataFrame({"time_days": []}), False, res.message, net, res.meta)
     wanted = list(readouts or scenario.readouts or DEFAULT_READOUTS)

@@ -1,0 +1,119 @@
+"""Exact model reduction (stat3sim.model.reduce): species proved to stay zero become constants.
+
+The proof is checked on small networks where the answer is known by hand, the reduced
+TME network is validated, and a reduced run is compared with the full model's.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from stat3sim.engine.roadrunner import Simulator, structure_key
+from stat3sim.model import tme
+from stat3sim.model.network import Compartment, Evidence, Network, Parameter, Reaction, Species
+from stat3sim.model.reduce import structural_zeros, without_zeros
+from stat3sim.scenarios.loader import load_scenario
+
+
+def _toy(**params) -> Network:
+    """L (ligand, none made) binds R (receptor, R0 = 0) → LR; X is made from nothing at k_x,
+    Y (initial 0) is consumed at a constant rate (it would go negative: not provably zero),
+    Z is made at k_z*LR, W at k_w*X^n (n > 0), V is a stimulus target."""
+    values = dict(kon=0.1, koff=0.01, R0=0.0, k_x=1.0, k_y=0.5, k_z=2.0, k_w=1.0, n=2.0, k_v=0.3, k_deg=0.1)
+    values.update(params)
+    units = dict(kon="1/(nM*min)", R0="nM", n="dimensionless")
+    p = tuple(Parameter(k, v, units.get(k, "1/min"), Evidence("assumed")) for k, v in values.items())
+    sp = tuple(Species(s, "cell", "R0" if s == "R" else 0.0) for s in ("L", "R", "LR", "X", "Y", "Z", "W", "V"))
+    rx = (Reaction("synth_R", {}, {"R": 1}, "k_deg*R0", "cell"),
+          Reaction("deg_R", {"R": 1}, {}, "k_deg*R", "cell"),
+          Reaction("bind", {"L": 1, "R": 1}, {"LR": 1}, "kon*L*R - koff*LR", "cell"),
+          Reaction("make_X", {}, {"X": 1}, "k_x", "cell"),
+          Reaction("deg_X", {"X": 1}, {}, "k_deg*X", "cell"),
+          Reaction("use_Y", {"Y": 1}, {}, "k_y", "cell"),
+          Reaction("make_Z", {}, {"Z": 1}, "k_z*LR", "cell"),
+          Reaction("make_W", {}, {"W": 1}, "k_w*X^n", "cell"),
+          Reaction("deg_V", {"V": 1}, {}, "k_v*V", "cell"))
+    return Network("toy", (Compartment("cell", 1.0),), sp, p, rx)
+
+
+def test_the_proof_finds_what_is_zero_by_hand():
+    zeros, pinned = structural_zeros(_toy(), keep={"V"})
+    # L: nothing makes it; R: made at k_deg*R0 = 0; LR and Z follow; V is a stimulus target
+    assert zeros == {"L", "R", "LR", "Z"}
+    assert dict(pinned) == {"R0": "zero"}
+
+
+def test_a_live_input_undoes_the_chain():
+    zeros, _ = structural_zeros(_toy(R0=1.0), keep={"V"})
+    assert zeros == {"L", "LR", "Z"}  # R is made now; LR still needs L
+    assert "V" in structural_zeros(_toy())[0]  # without a stimulus, V stays 0 too
+
+
+def test_a_perturbation_is_not_relied_on():
+    """A zero set by with_parameters (a knock-out, an arm, --set) is an override: the proof
+    does not rely on it, so the perturbed network keeps the unperturbed structure."""
+    net = _toy(R0=1.0).with_parameters({"R0": 0.0})
+    zeros, pinned = structural_zeros(net, keep={"V"})
+    assert "R" not in zeros and "R0" not in dict(pinned)
+
+
+def test_the_reduced_network_is_valid_and_records_what_it_did():
+    net = without_zeros(_toy(), keep={"V"})
+    replace(net)  # dataclasses.replace runs the full validation
+    assert set(net.reduced) == {"L", "R", "LR", "Z"}
+    assert {"L", "R", "LR", "Z"} <= set(net.parameter_ids)
+    assert "make_Z" not in {r.id for r in net.reactions}  # its rate reads 0
+    assert dict(net.pinned) == {"R0": "zero"}
+
+
+def test_a_run_that_changes_a_pinned_parameter_is_refused():
+    net = without_zeros(_toy(), keep={"V"})
+    sim = Simulator(net, cache=False)
+    sim.run(net, t_end=10, presimulate=False)
+    with pytest.raises(ValueError, match="R0 = 1: this Network was reduced on the condition"):
+        sim.run(net, t_end=10, presimulate=False, parameters={"R0": 1.0})
+
+
+def test_reduced_and_full_toy_runs_agree():
+    full = _toy()
+    red = without_zeros(full, keep={"V"})
+    a = Simulator(full, cache=False).run(full, t_end=60, presimulate=False, stimuli={"V": 1.0})
+    b = Simulator(red, cache=False).run(red, t_end=60, presimulate=False, stimuli={"V": 1.0})
+    for sid in ("X", "W", "V", "Y"):  # to the solver's tolerance (rtol 1e-6)
+        assert np.max(np.abs(a[sid] - b[sid])) <= 1e-5 * np.max(np.abs(a[sid])), sid
+
+
+@pytest.fixture(scope="module")
+def tnbc():
+    return load_scenario("tnbc")
+
+
+def test_tnbc_reduction_removes_absent_branches_and_keeps_the_live_ones(tnbc):
+    net = tme.build(tnbc, None)
+    red = without_zeros(net)
+    replace(red)  # validates
+    gone = set(red.reduced)
+    # ligands nobody makes in tnbc, the IL-11Rα branch of cells without IL-11Rα, absent adipocytes
+    assert {"LPS", "EGF", "S1P", "macrophage__IL11RA", "cd8__C11_pJAK", "adipocytes"} <= gone
+    assert not gone & {"tumor__IL6R", "tumor__IL11RA", "cd4__IL11RA", "IL6", "IL11", "tumor_cells", "mets_bone"}
+    assert len(red.species) == len(net.species) - len(gone) and len(gone) >= 30
+
+
+def test_arms_that_perturb_parameters_share_the_reduced_structure(tnbc):
+    keys = {structure_key(without_zeros(tme.build(tnbc, arm))) for arm in tme.standard_arms(tnbc)
+            if not arm.cells and not arm.depletions and not arm.therapies}
+    assert len(keys) == 1
+
+
+def test_reduced_tme_run_matches_the_full_model(tnbc):
+    """Day-0 to day-60 trajectories of every observable: within the population tolerances'
+    own error (the full model against itself at rtol 1e-8 differs by ~1e-5)."""
+    a = tme.simulate(tnbc, None, days=60, all_observables=True, reduce=False)
+    b = tme.simulate(tnbc, None, days=60, all_observables=True)
+    assert a.ok and b.ok and list(a.frame.columns) == list(b.frame.columns)
+    assert len(b.network.species) < len(a.network.species)
+    x, y = a.frame.to_numpy(), b.frame.to_numpy()
+    scale = np.maximum(np.abs(x).max(axis=0), 1e-300)
+    assert np.max(np.abs(x - y) / scale) < 1e-4
