@@ -375,18 +375,22 @@ def test_an_absolute_tolerance_floor_raises_only_the_named_species():
         sim.run(net, t_end=10, atol_floor={"A": -1.0})
 
 
+def _population_run(net, **kw):
+    """A DAYS-day run at the population tolerances, populations frozen in the pre-simulation."""
+    times = np.arange(DAYS + 1) * 1440.0
+    return Simulator.for_network(net).run(net, t_end=times[-1], times=times, parameters={"pop_on": 0.0},
+                                          after_presim={"pop_on": 1.0}, rtol=engine.POPULATION_RTOL,
+                                          atol=engine.POPULATION_ATOL, **kw)
+
+
 def test_a_loose_first_presimulation_window_ends_in_the_same_steady_state(tnbc):
     """presim_rtol: the approach to the steady state at a loose tolerance, the last
     PRESIM_POLISH_MIN at the run's own. The 30-day readouts agree with a pre-simulation
     wholly at the run's rtol to 1e-5 (over every scenario and standard arm at day 180 the
     worst key readout moved 3e-5, as much as the reference setting moves against rtol 1e-9);
     a presim_rtol not in (0, 1) is a ValueError."""
-    sim = Simulator.for_network(tnbc)
-    times = np.arange(DAYS + 1) * 1440.0
-
     def run(**kw):
-        return sim.run(tnbc, t_end=times[-1], times=times, parameters={"pop_on": 0.0}, after_presim={"pop_on": 1.0},
-                       rtol=engine.POPULATION_RTOL, atol=engine.POPULATION_ATOL, **kw)
+        return _population_run(tnbc, **kw)
 
     strict, loose = run(), run(presim_rtol=engine.PRESIM_RTOL)
     assert strict.ok and loose.ok and loose.meta["steady_state_reached"]
@@ -429,13 +433,10 @@ def test_population_max_order_caps_the_bdf_order_for_that_run_only(tnbc):
     """max_order (POPULATION_MAX_ORDER for tme.simulate): the 30-day readouts agree with
     order 5 to the tolerance's own error, the setting is CVODE's for that run only, and a
     value outside 1..5 is a ValueError before anything runs."""
-    sim = Simulator.for_network(tnbc)
-    times = np.arange(DAYS + 1) * 1440.0
-
     def run(**kw):
-        return sim.run(tnbc, t_end=times[-1], times=times, parameters={"pop_on": 0.0}, after_presim={"pop_on": 1.0},
-                       rtol=engine.POPULATION_RTOL, atol=engine.POPULATION_ATOL, **kw)
+        return _population_run(tnbc, **kw)
 
+    sim = Simulator.for_network(tnbc)
     five, capped = run(), run(max_order=engine.POPULATION_MAX_ORDER)
     assert sim.rr.integrator.maximum_bdf_order == engine.POPULATION_MAX_ORDER
     assert five.ok and capped.ok and not np.array_equal(five.values, capped.values)
