@@ -74,6 +74,11 @@ def test_a_run_that_changes_a_pinned_parameter_is_refused():
     sim.run(net, t_end=10, presimulate=False)
     with pytest.raises(ValueError, match="R0 = 1: this Network was reduced on the condition"):
         sim.run(net, t_end=10, presimulate=False, parameters={"R0": 1.0})
+    with pytest.raises(ValueError, match="L = 2: this Network was reduced"):  # a reduced species as a parameter
+        sim.run(net, t_end=10, presimulate=False, parameters={"L": 2.0})
+    for kw in ({"stimuli": {"L": 1.0}}, {"schedule": ((5.0, "L", 1.0),)}):
+        with pytest.raises(ValueError, match="L: reduced to a constant 0"):
+            sim.run(net, t_end=10, presimulate=False, **kw)
 
 
 def test_reduced_and_full_toy_runs_agree():

@@ -439,10 +439,10 @@ class Simulator:
             stim.update(source.stimuli)
             sched.extend(source.schedule)
         params.update(parameters or {})
-        self._check_pinned(source, params, after_presim)
         init.update(initial_values or {})
         stim.update(stimuli or {})
         sched = sorted(sched + list(schedule), key=lambda e: e[0])
+        self._check_reduced(source, params, after_presim, stim, sched)
         n = int(n_points or (int(round(t_end)) + 1))
         grid = np.asarray(times, float) if times is not None else np.linspace(0.0, float(t_end), n)
         tol = (self.rtol if rtol is None else float(rtol), self.atol if atol is None else float(atol))
@@ -467,14 +467,21 @@ class Simulator:
         return res
 
     @staticmethod
-    def _check_pinned(source: Network | None, params: Mapping[str, float],
-                      after_presim: Mapping[str, float] | None) -> None:
+    def _check_reduced(source: Network | None, params: Mapping[str, float], after_presim: Mapping[str, float] | None,
+                       stim: Mapping[str, float], sched: list[tuple[float, str, float]]) -> None:
         """A reduced Network (``model.reduce``) was proved to hold zero species only while
-        the parameters it pinned stay 0 (or > 0): a run that changes one is refused."""
-        if source is None or not source.pinned:
+        the parameters it pinned stay 0 (or > 0) and nothing is added to those species: a
+        run that does either is refused."""
+        if source is None or not (source.pinned or source.reduced):
             return
+        gone = set(source.reduced)
+        added = sorted(gone & ({*stim} | {sid for _, sid, _ in sched}))
+        if added:
+            raise ValueError(f"{', '.join(added)}: reduced to a constant 0 in this Network (stat3sim.model.reduce); "
+                             "reduce the Network with these species in `keep`")
+        conditions = [*source.pinned, *((sid, "zero") for sid in source.reduced)]
         for values in (params, after_presim or {}):
-            for pid, kind in source.pinned:
+            for pid, kind in conditions:
                 v = values.get(pid)
                 if v is not None and ((kind == "zero" and v != 0) or (kind == "positive" and not v > 0)):
                     raise ValueError(f"parameter {pid} = {v:g}: this Network was reduced on the condition that it "
