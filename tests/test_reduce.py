@@ -1,4 +1,5 @@
-"""Exact model reduction (stat3sim.model.reduce): species proved to stay zero become constants.
+"""Exact model reduction (stat3sim.model.reduce): species proved to stay zero become
+constants, and copies of a cell module become rules reading the original.
 
 The proof is checked on small networks where the answer is known by hand, the reduced
 TME network is validated, and a reduced run is compared with the full model's.
@@ -13,7 +14,7 @@ import pytest
 from stat3sim.engine.roadrunner import Simulator, structure_key
 from stat3sim.model import tme
 from stat3sim.model.network import Compartment, Evidence, Network, Parameter, Reaction, Species
-from stat3sim.model.reduce import structural_zeros, without_zeros
+from stat3sim.model.reduce import module_copies, reduce_network, structural_zeros, without_copies, without_zeros
 from stat3sim.scenarios.loader import load_scenario
 
 
@@ -77,7 +78,7 @@ def test_a_run_that_changes_a_pinned_parameter_is_refused():
     with pytest.raises(ValueError, match="L = 2: this Network was reduced"):  # a reduced species as a parameter
         sim.run(net, t_end=10, presimulate=False, parameters={"L": 2.0})
     for kw in ({"stimuli": {"L": 1.0}}, {"schedule": ((5.0, "L", 1.0),)}):
-        with pytest.raises(ValueError, match="L: reduced to a constant 0"):
+        with pytest.raises(ValueError, match="L: reduced to a constant"):
             sim.run(net, t_end=10, presimulate=False, **kw)
 
 
@@ -122,3 +123,68 @@ def test_reduced_tme_run_matches_the_full_model(tnbc):
     x, y = a.frame.to_numpy(), b.frame.to_numpy()
     scale = np.maximum(np.abs(x).max(axis=0), 1e-300)
     assert np.max(np.abs(x - y) / scale) < 1e-4
+
+
+# ------------------------------------------------------------------ identical cell modules
+def _two_modules(**params) -> Network:
+    """Cells A and B with the same two-state receptor module, reading ligand L (medium):
+    R → R* at kon·L, back at koff; B's koff may differ. X in B reads B__Rs."""
+    from stat3sim.model.network import Population
+
+    values = {"kon": 0.1, "A__koff": 0.05, "B__koff": 0.05, "A__R0": 1.0, "B__R0": 1.0, "kx": 0.2}
+    values.update(params)
+    p = tuple(Parameter(k, v, "nM" if "R0" in k else ("1/(nM*min)" if k == "kon" else "1/min"), Evidence("assumed"))
+              for k, v in values.items())
+    comps = (Compartment("medium", 10.0), Compartment("A__cytoplasm", 1.0), Compartment("B__cytoplasm", 1.0))
+    sp = (Species("L", "medium", 1.0),
+          Species("A__R", "A__cytoplasm", "A__R0"), Species("A__Rs", "A__cytoplasm", 0.0),
+          Species("B__R", "B__cytoplasm", "B__R0"), Species("B__Rs", "B__cytoplasm", 0.0),
+          Species("B__X", "B__cytoplasm", 0.0))
+    rx = tuple(Reaction(f"{c}__on", {f"{c}__R": 1}, {f"{c}__Rs": 1}, f"kon*L*{c}__R - {c}__koff*{c}__Rs",
+                        f"{c}__cytoplasm") for c in ("A", "B")) + (
+        Reaction("B__make_X", {}, {"B__X": 1}, "kx*B__Rs", "B__cytoplasm"),
+        Reaction("B__deg_X", {"B__X": 1}, {}, "kx*B__X", "B__cytoplasm"))
+    pops = (Population("A", "A__R0", "medium"), Population("B", "B__R0", "medium"))
+    return Network("two", comps, sp, p, rx, populations=pops)
+
+
+def test_a_copy_of_a_module_is_found_and_becomes_rules():
+    net = _two_modules()
+    paired, read = module_copies(net, "A", "B")
+    assert paired == {"R", "Rs"}  # X exists in B only
+    assert read == {"B__koff": "A__koff", "B__R0": "A__R0"}
+    red = without_copies(net)
+    replace(red)  # validates
+    assert dict(red.folded) == {"B__R": "A__R", "B__Rs": "A__Rs"}
+    assert {r.id for r in red.rules} >= {"B__R", "B__Rs"} and "B__on" not in {r.id for r in red.reactions}
+    assert dict(red.pinned)["B__koff"] == "=A__koff"
+    a = Simulator(net, cache=False).run(net, t_end=60, presimulate=False)
+    b = Simulator(red, cache=False).run(red, t_end=60, presimulate=False)
+    for key in ("B__X", "A__Rs"):
+        assert np.max(np.abs(a[key] - b[key])) <= 1e-5 * np.max(np.abs(a[key])), key
+
+
+def test_a_different_value_breaks_the_copy_and_what_reads_it():
+    assert module_copies(_two_modules(B__koff=0.07), "A", "B")[0] == set()  # Rs differs, and R reads Rs
+    assert module_copies(_two_modules(B__R0=2.0), "A", "B")[0] == set()  # another initial value
+
+
+def test_a_run_that_unequalises_a_pinned_pair_is_refused():
+    red = without_copies(_two_modules())
+    sim = Simulator(red, cache=False)
+    with pytest.raises(ValueError, match="B__koff = 0.07: .* stays equal to A__koff"):
+        sim.run(red, t_end=10, presimulate=False, parameters={"B__koff": 0.07})
+    sim.run(red, t_end=10, presimulate=False, parameters={"B__koff": 0.07, "A__koff": 0.07})  # both: still equal
+    with pytest.raises(ValueError, match="B__Rs: reduced to a constant or to another module's copy"):
+        sim.run(red, t_end=10, presimulate=False, stimuli={"B__Rs": 1.0})
+
+
+def test_tnbc_leukocyte_modules_fold_onto_one(tnbc):
+    red = reduce_network(tme.build(tnbc, None))
+    replace(red)  # validates
+    folded = dict(red.folded)
+    for cell in ("neutrophil", "mdsc", "dc", "cd8"):  # the shared leukocyte parameters
+        assert folded[f"{cell}__SOCS3"] == "macrophage__SOCS3" and folded[f"{cell}__STAT3_cyt"] == "macrophage__STAT3_cyt"
+    assert "neutrophil__PTGS2_mRNA" not in folded  # macrophage COX-2 has its own parameters (TME-11)
+    assert not any(f.startswith("cd4__") for f in folded)  # CD4+ T cells carry IL-11Rα
+    assert len(red.species) <= 210

@@ -218,7 +218,7 @@ def structure_key(net: Network) -> str:
     for e in net.events:
         h.update(f"E{e.id}|{e.time}|{e.trigger}|{sorted((k, str(v)) for k, v in e.assignments.items())}".encode())
     h.update("|".join(p.id for p in net.parameters).encode())
-    h.update(f"P{net.pinned}".encode())
+    h.update(f"P{net.pinned}|{net.folded}".encode())
     key = h.hexdigest()
     object.__setattr__(net, "_structure_key", key)
     return key
@@ -472,21 +472,26 @@ class Simulator:
         """A reduced Network (``model.reduce``) was proved to hold zero species only while
         the parameters it pinned stay 0 (or > 0) and nothing is added to those species: a
         run that does either is refused."""
-        if source is None or not (source.pinned or source.reduced):
+        if source is None or not (source.pinned or source.reduced or source.folded):
             return
-        gone = set(source.reduced)
+        gone = set(source.reduced) | {f for f, _ in source.folded}
         added = sorted(gone & ({*stim} | {sid for _, sid, _ in sched}))
         if added:
-            raise ValueError(f"{', '.join(added)}: reduced to a constant 0 in this Network (stat3sim.model.reduce); "
-                             "reduce the Network with these species in `keep`")
+            raise ValueError(f"{', '.join(added)}: reduced to a constant or to another module's copy in this Network "
+                             "(stat3sim.model.reduce); reduce the Network with these species in `keep`")
         conditions = [*source.pinned, *((sid, "zero") for sid in source.reduced)]
-        for values in (params, after_presim or {}):
+        for values in (params, {**params, **(after_presim or {})}):
             for pid, kind in conditions:
                 v = values.get(pid)
-                if v is not None and ((kind == "zero" and v != 0) or (kind == "positive" and not v > 0)):
+                if v is None:
+                    continue
+                if kind.startswith("="):
+                    ok, want = v == values.get(kind[1:], v), f"equal to {kind[1:]}"
+                else:
+                    ok, want = (v == 0, "0") if kind == "zero" else (v > 0, "> 0")
+                if not ok:
                     raise ValueError(f"parameter {pid} = {v:g}: this Network was reduced on the condition that it "
-                                     f"stays {'0' if kind == 'zero' else '> 0'} (stat3sim.model.reduce); set it on the "
-                                     "Network before reducing it")
+                                     f"stays {want} (stat3sim.model.reduce); set it on the Network before reducing it")
 
     def _attempt(self, tol: tuple[float, float], params: dict[str, float], init: dict[str, float],
                  stim: dict[str, float], sched: list[tuple[float, str, float]], grid: np.ndarray, t_end: float,

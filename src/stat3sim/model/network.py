@@ -257,7 +257,11 @@ class Network:
     populations: tuple[Population, ...] = ()
     #: species turned into constants by ``model.reduce.without_zeros`` (zero at all times)
     reduced: tuple[str, ...] = ()
-    #: (parameter, "zero" | "positive") pairs that reduction relied on; runs must keep them
+    #: species turned into assignment rules equal to another cell module's species
+    #: (follower, leader) by ``model.reduce.without_copies``
+    folded: tuple[tuple[str, str], ...] = ()
+    #: (parameter, "zero" | "positive" | "=<parameter>") conditions that reduction relied
+    #: on; runs must keep them
     pinned: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
@@ -557,6 +561,7 @@ class Network:
             modifiers=tuple(dict.fromkeys(self.modifiers + other.modifiers)),
             populations=tuple(dict.fromkeys(self.populations + other.populations)),
             reduced=tuple(dict.fromkeys(self.reduced + other.reduced)),
+            folded=tuple(dict.fromkeys(self.folded + other.folded)),
             pinned=tuple(sorted(dict(self.pinned + other.pinned).items())),
         )
 

@@ -32,11 +32,12 @@ scenario's arms share one compiled model.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import replace
 from functools import lru_cache
 from typing import Iterable
 
-from .network import Evidence, Network, Parameter, symbols
+from .network import Evidence, Network, Parameter, Rule, symbols
 
 #: the source of a parameter set by a perturbation (``Network.with_parameters``)
 _OVERRIDE = "override"
@@ -195,3 +196,139 @@ def without_zeros(net: Network, keep: Iterable[str] = ()) -> Network:
     return net.unchecked_replace(species=tuple(s for s in net.species if s.id not in zeros), parameters=params,
                                  reactions=tuple(reactions), modifiers=tuple(m for m in net.modifiers if m.target in rids),
                                  reduced=tuple(s.id for s in gone), pinned=tuple(sorted(pinned.items())))
+
+
+# ------------------------------------------------------------------ identical cell modules
+class _Index:
+    """What module_copies reads of a Network, computed once per reduction: each cell
+    module's species equations with the module's prefix written as a placeholder."""
+
+    def __init__(self, net: Network):
+        self.species = {s.id: s for s in net.species}
+        self.values = {p.id: p.value for p in net.parameters}
+        self.sizes = {c.id: (c.size, c.size_rule) for c in net.compartments}
+        self.rhs: dict[str, list[tuple[float, str, str]]] = {}
+        for r in net.reactions:
+            for sid in set(r.reactants) | set(r.products):
+                st = r.products.get(sid, 0.0) - r.reactants.get(sid, 0.0)
+                if st:
+                    self.rhs.setdefault(sid, []).append((st, r.rate, r.compartment))
+        self._templates: dict[str, dict] = {}
+
+    def templates(self, cell: str) -> dict[str, tuple]:
+        """{x: (equation template, the module's species it reads, its other module names)}
+        for each species ``cell__x``."""
+        if cell not in self._templates:
+            head = cell + "__"
+            pattern = re.compile(rf"\b{re.escape(head)}")
+            out = {}
+            for sid, sp in self.species.items():
+                if not sid.startswith(head):
+                    continue
+                terms = self.rhs.get(sid, [])
+                names = set(symbols(sp.initial)) if isinstance(sp.initial, str) else set()
+                names.add(sp.compartment)
+                for _, rate, comp in terms:
+                    names |= symbols(rate)
+                    names.add(comp)
+                mine = {n for n in names if n.startswith(head)}
+                own = {n[len(head):] for n in mine if n in self.species}
+                form = (isinstance(sp.initial, str), pattern.sub("@__", str(sp.initial)), sp.unit,
+                        pattern.sub("@__", sp.compartment),
+                        tuple(sorted((st, pattern.sub("@__", rate), pattern.sub("@__", comp)) for st, rate, comp in terms)))
+                out[sid[len(head):]] = (form, own, {n[len(head):] for n in mine} - own)
+            self._templates[cell] = out
+        return self._templates[cell]
+
+
+def module_copies(net: Network, leader: str, follower: str, keep: Iterable[str] = (),
+                  index: _Index | None = None) -> tuple[set[str], dict[str, str]]:
+    """(species ``x`` of cell module ``follower`` whose ``follower__x`` equals the leader's
+    ``leader__x`` at all times, {follower parameter: leader parameter} of equal value the
+    proof read).
+
+    The set is the largest for which each pair starts at the same value and, once the
+    pairs are identified, has the same right-hand side: each reaction's stoichiometry,
+    rate law and compartment are the leader's with ``follower__`` written ``leader__``,
+    and every follower name they read is a paired species or a parameter or compartment
+    of equal value (exact lumping of two copies of one module). The result holds while
+    those values stay equal (``pinned``)."""
+    ix = index or _Index(net)
+    keep = set(keep)
+    fh, lh = follower + "__", leader + "__"
+    lead_t, fol_t = ix.templates(leader), ix.templates(follower)
+    verdict: dict[str, bool] = {}
+
+    def same(n: str) -> bool:  # a follower parameter or compartment equal to the leader's
+        if n not in verdict:
+            ok = False
+            for table in (ix.values, ix.sizes):
+                if fh + n in table:
+                    ok = lh + n in table and table[lh + n] == table[fh + n]
+                    break
+            verdict[n] = ok
+        return verdict[n]
+
+    cand = {x for x, (form, _, others) in fol_t.items()
+            if x in lead_t and lead_t[x][0] == form and fh + x not in keep and lh + x not in keep
+            and all(same(n) for n in others)}
+    while True:
+        bad = {x for x in cand if not fol_t[x][1] <= cand}
+        if not bad:
+            break
+        cand -= bad
+    used = set().union(*(fol_t[x][2] for x in cand)) if cand else set()
+    return cand, {fh + n: lh + n for n in used if fh + n in ix.values}
+
+
+def without_copies(net: Network, keep: Iterable[str] = ()) -> Network:
+    """The Network with each cell module's species that equal another module's at all
+    times (:func:`module_copies`; in `tnbc` the MDSC, DC, macrophage and CD8+ T-cell
+    signaling modules copy the neutrophil's, as they share the leukocyte parameters)
+    turned into assignment rules that read the leader's species. Readouts and the
+    population-weighted exchange read them as before; the integrator no longer carries
+    them. The equal parameters the proof read are pinned (``"=<leader parameter>"``)."""
+    keep = set(keep) | set(net.stimuli) | {sid for _, sid, _ in net.schedule}
+    cells = list(dict.fromkeys(p.cell for p in net.populations))
+    leaders: list[str] = []
+    folds: dict[str, tuple[str, set[str], dict[str, str]]] = {}
+    index = _Index(net)
+    for cell in cells:
+        best = max(((lead, *module_copies(net, lead, cell, keep, index)) for lead in leaders),
+                   key=lambda t: len(t[1]), default=None)
+        if best is not None and best[1]:
+            folds[cell] = best
+        else:
+            leaders.append(cell)
+    if not folds:
+        return net
+    species = {s.id: s for s in net.species}
+    gone: dict[str, str] = {}
+    pinned = dict(net.pinned)
+    for cell, (lead, xs, same) in folds.items():
+        gone.update({f"{cell}__{x}": f"{lead}__{x}" for x in xs})
+        for k, other in same.items():
+            pinned.setdefault(k, f"={other}")
+    reactions = []
+    for r in net.reactions:
+        moved = set(r.reactants) | set(r.products)
+        if moved and moved <= gone.keys():
+            continue  # the follower's own dynamics: the leader's species carry them
+        if moved & gone.keys():
+            r = replace(r, reactants={k: v for k, v in r.reactants.items() if k not in gone},
+                        products={k: v for k, v in r.products.items() if k not in gone})
+        reactions.append(r)
+    rules = tuple(net.rules) + tuple(
+        Rule(sid, lead_sid, species[sid].unit, species[sid].name,
+             f"equal to {lead_sid} at all times (identical module; stat3sim.model.reduce)")
+        for sid, lead_sid in gone.items())
+    rids = {r.id for r in reactions}
+    return net.unchecked_replace(species=tuple(s for s in net.species if s.id not in gone), reactions=tuple(reactions),
+                                 rules=rules, modifiers=tuple(m for m in net.modifiers if m.target in rids),
+                                 folded=tuple(gone.items()), pinned=tuple(sorted(pinned.items())))
+
+
+def reduce_network(net: Network, keep: Iterable[str] = ()) -> Network:
+    """Both exact reductions: always-zero species (:func:`without_zeros`), then copies of
+    a cell module (:func:`without_copies`)."""
+    return without_copies(without_zeros(net, keep), keep)

@@ -302,7 +302,7 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     from ...engine import roadrunner as engine
     from ...engine.roadrunner import POPULATION_ATOL, POPULATION_RTOL, Simulator
     from ...scenarios.loader import parse_concentration
-    from ..reduce import without_zeros
+    from ..reduce import reduce_network
 
     net = build(scenario, arm)
     days = float(days if days is not None else scenario.days)
@@ -329,8 +329,8 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
             stim0[st.species] = stim0.get(st.species, 0.0) + nM
         else:
             sched.append((st.day * 1440.0, st.species, nM))
-    if reduce:  # species that stay zero become constants (model.reduce): same trajectories
-        net = without_zeros(net, keep={*stim0, *(sid for _, sid, _ in sched)})
+    if reduce:  # species that stay zero, and copies of a cell module, leave the state (model.reduce)
+        net = reduce_network(net, keep={*stim0, *(sid for _, sid, _ in sched)})
     sim = Simulator.for_network(net)
     # population runs use looser tolerances (day-180 readouts within 1e-5 of rtol 1e-8,
     # 2-3x faster; see POPULATION_RTOL); a run that fails there is retried at the default
