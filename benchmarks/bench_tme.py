@@ -12,8 +12,9 @@ daily output grid — what ``tme.simulate`` does, on a compiled model that is re
 * ``seconds_per_180d_run``: median over ``--runs`` runs of ``Simulator.run`` at the
   population tolerances (``POPULATION_RTOL/ATOL``), pre-simulating as ``tme.simulate``
   does (first window at ``PRESIM_RTOL``, polished at the run's rtol), on the network
-  ``tme.simulate`` runs: always-zero species made constants (``model.reduce``), BDF order
-  capped at ``POPULATION_MAX_ORDER``. Interleaved with it: ``..._unreduced`` (the full
+  ``tme.simulate`` runs: always-zero species made constants and copies of a cell module
+  made rules (``model.reduce.reduce_network``), BDF order capped at
+  ``POPULATION_MAX_ORDER``. Interleaved with it: ``..._unreduced`` (the full
   network, same order cap), ``..._max_order_5`` (reduced, CVODE's default order 5) and
   ``..._before_reduction`` (full network, order 5: the setting before 2026-11-27, second
   session); ``..._default_tolerances`` at RTOL/ATOL. ``tme_simulate_seconds``: ``tme.simulate(scenario)`` end to end (network
@@ -55,7 +56,7 @@ from stat3sim.engine import roadrunner as engine  # noqa: E402
 from stat3sim.engine.roadrunner import (ATOL, FLUSH_BELOW, POPULATION_ATOL, POPULATION_RTOL,  # noqa: E402
                                         POPULATION_MAX_ORDER, PRESIM_MIN, PRESIM_POLISH_MIN, PRESIM_RTOL, RTOL,
                                         STEADY_PROBE_MIN, Simulator)
-from stat3sim.model.reduce import without_zeros  # noqa: E402
+from stat3sim.model.reduce import reduce_network  # noqa: E402
 
 KEYS = ("tumor_volume_mm3", "tumor.pSTAT3", "MDSC_count", "CD8_count", "M2_fraction", "serum_IL6_pg_mL")
 GOALS = {"seconds_per_180d_run": 0.25, "compile_seconds": 1.0, "overhead_vs_roadrunner": 1.15}
@@ -65,9 +66,9 @@ import json, sys, time
 from stat3sim.engine.roadrunner import Simulator
 from stat3sim.model import tme
 from stat3sim.scenarios import load_scenario
-from stat3sim.model.reduce import without_zeros
+from stat3sim.model.reduce import reduce_network
 sc = load_scenario(sys.argv[1])
-net = without_zeros(tme.build(sc), keep={st.species for st in sc.stimuli})
+net = reduce_network(tme.build(sc), keep={st.species for st in sc.stimuli})
 t0 = time.perf_counter()
 sim = Simulator(net)
 print(json.dumps({"seconds": time.perf_counter() - t0, "origin": sim.origin, "timings": sim.timings}))
@@ -160,8 +161,8 @@ def main() -> None:
     t_build, full = _timed(lambda: tme.build(sc))
     t_build_warm, _ = _timed(lambda: tme.build(sc))
     keep = {st.species for st in sc.stimuli}
-    t_reduce, net = _timed(lambda: without_zeros(full, keep=keep))
-    t_reduce_warm, _ = _timed(lambda: without_zeros(tme.build(sc), keep=keep))
+    t_reduce, net = _timed(lambda: reduce_network(full, keep=keep))
+    t_reduce_warm, _ = _timed(lambda: reduce_network(tme.build(sc), keep=keep))
 
     t_compile, sim = _timed(lambda: Simulator(net))
     assert sim.origin == "compiled", sim.origin
@@ -249,6 +250,7 @@ def main() -> None:
         "build_network_seconds": t_build,
         "build_network_seconds_warm": t_build_warm,
         "reduce_network_seconds": t_reduce,
+        "reduced_species": {"zero": len(net.reduced), "module_copies": len(net.folded)},
         "reduce_network_seconds_warm": t_reduce_warm,
         "tme_simulate_seconds": med_of(t_sim),
         "seconds_per_180d_run_treated": treated,

@@ -188,3 +188,18 @@ def test_tnbc_leukocyte_modules_fold_onto_one(tnbc):
     assert "neutrophil__PTGS2_mRNA" not in folded  # macrophage COX-2 has its own parameters (TME-11)
     assert not any(f.startswith("cd4__") for f in folded)  # CD4+ T cells carry IL-11Rα
     assert len(red.species) <= 210
+
+
+def test_the_reduced_network_is_the_same_in_every_process():
+    """Its structure key (and so the disk cache and the exported SBML) must not depend on
+    the per-process order in which Python iterates sets of strings."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from stat3sim.model import tme; from stat3sim.model.reduce import reduce_network; "
+            "from stat3sim.engine.roadrunner import structure_key; from stat3sim.scenarios import load_scenario; "
+            "print(structure_key(reduce_network(tme.build(load_scenario('tnbc')))))")
+    keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2", "3")}
+    assert len(keys) == 1

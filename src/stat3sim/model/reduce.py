@@ -306,9 +306,12 @@ def without_copies(net: Network, keep: Iterable[str] = ()) -> Network:
     gone: dict[str, str] = {}
     pinned = dict(net.pinned)
     for cell, (lead, xs, same) in folds.items():
-        gone.update({f"{cell}__{x}": f"{lead}__{x}" for x in xs})
         for k, other in same.items():
             pinned.setdefault(k, f"={other}")
+    # in the Network's species order (sets iterate in a per-process order; the structure
+    # key, the disk cache and the exported SBML must not depend on it)
+    follower = {f"{cell}__{x}": f"{lead}__{x}" for cell, (lead, xs, _) in folds.items() for x in xs}
+    gone.update((s.id, follower[s.id]) for s in net.species if s.id in follower)
     reactions = []
     for r in net.reactions:
         moved = set(r.reactants) | set(r.products)
