@@ -207,6 +207,7 @@ class _Index:
         self.species = {s.id: s for s in net.species}
         self.values = {p.id: p.value for p in net.parameters}
         self.sizes = {c.id: (c.size, c.size_rule) for c in net.compartments}
+        self.rules = {r.id: r for r in net.rules}
         self.rhs: dict[str, list[tuple[float, str, str]]] = {}
         for r in net.reactions:
             for sid in set(r.reactants) | set(r.products):
@@ -216,12 +217,19 @@ class _Index:
         self._templates: dict[str, dict] = {}
 
     def templates(self, cell: str) -> dict[str, tuple]:
-        """{x: (equation template, the module's species it reads, its other module names)}
-        for each species ``cell__x``."""
+        """{x: (equation template, the module's species and rules it reads, its other
+        module names)} for each species and each rule ``cell__x`` (a rule's equation is
+        its expression)."""
         if cell not in self._templates:
             head = cell + "__"
             pattern = re.compile(rf"\b{re.escape(head)}")
             out = {}
+
+            def entry(names: set[str], form: tuple) -> tuple:
+                mine = {n for n in names if n.startswith(head)}
+                own = {n[len(head):] for n in mine if n in self.species or n in self.rules}
+                return form, own, {n[len(head):] for n in mine} - own
+
             for sid, sp in self.species.items():
                 if not sid.startswith(head):
                     continue
@@ -231,12 +239,14 @@ class _Index:
                 for _, rate, comp in terms:
                     names |= symbols(rate)
                     names.add(comp)
-                mine = {n for n in names if n.startswith(head)}
-                own = {n[len(head):] for n in mine if n in self.species}
-                form = (isinstance(sp.initial, str), pattern.sub("@__", str(sp.initial)), sp.unit,
+                form = ("species", isinstance(sp.initial, str), pattern.sub("@__", str(sp.initial)), sp.unit,
                         pattern.sub("@__", sp.compartment),
                         tuple(sorted((st, pattern.sub("@__", rate), pattern.sub("@__", comp)) for st, rate, comp in terms)))
-                out[sid[len(head):]] = (form, own, {n[len(head):] for n in mine} - own)
+                out[sid[len(head):]] = entry(names, form)
+            for rid, ru in self.rules.items():
+                if rid.startswith(head):
+                    out[rid[len(head):]] = entry(set(symbols(ru.expression)),
+                                                 ("rule", pattern.sub("@__", ru.expression), ru.unit))
             self._templates[cell] = out
         return self._templates[cell]
 
@@ -250,8 +260,9 @@ def module_copies(net: Network, leader: str, follower: str, keep: Iterable[str] 
     The set is the largest for which each pair starts at the same value and, once the
     pairs are identified, has the same right-hand side: each reaction's stoichiometry,
     rate law and compartment are the leader's with ``follower__`` written ``leader__``,
-    and every follower name they read is a paired species or a parameter or compartment
-    of equal value (exact lumping of two copies of one module). The result holds while
+    and every follower name they read is a paired species, a rule paired the same way
+    (same expression, reading only paired names) or a parameter or compartment of equal
+    value (exact lumping of two copies of one module). The result holds while
     those values stay equal (``pinned``)."""
     ix = index or _Index(net)
     keep = set(keep)
@@ -278,7 +289,7 @@ def module_copies(net: Network, leader: str, follower: str, keep: Iterable[str] 
             break
         cand -= bad
     used = set().union(*(fol_t[x][2] for x in cand)) if cand else set()
-    return cand, {fh + n: lh + n for n in used if fh + n in ix.values}
+    return {x for x in cand if fh + x in ix.species}, {fh + n: lh + n for n in used if fh + n in ix.values}
 
 
 def without_copies(net: Network, keep: Iterable[str] = ()) -> Network:
@@ -298,8 +309,9 @@ def without_copies(net: Network, keep: Iterable[str] = ()) -> Network:
                    key=lambda t: len(t[1]), default=None)
         if best is not None and best[1]:
             folds[cell] = best
-        else:
-            leaders.append(cell)
+        # a follower stays a leader for later modules: its species that were not folded
+        # are its own, and a folded one reads as its leader's (equality is transitive)
+        leaders.append(cell)
     if not folds:
         return net
     species = {s.id: s for s in net.species}
