@@ -76,7 +76,9 @@ POPULATION_ATOL = 1e-12
 #: remedy, stability limit detection, is not exposed by libRoadRunner. Instructions
 #: executed in CVODE (callgrind, pre-simulation and 180-day run, rtol 1e-6 and 0.95e-6):
 #: full network at order 5 2.35 / 2.06 G, reduced at order 5 3.46 / 1.88 G, reduced at
-#: order 3 1.73 / 1.70 G. A run whose doses restart the integrator every few hours or
+#: order 3 1.73 / 1.70 G. With the module copies folded too (202 states), the median CPU of
+#: the 180-day run over rtol 0.9–1.1e-6 was lower at order 3 in all five scenarios tried
+#: (README, speed). A run whose doses restart the integrator every few hours or
 #: weeks is better off at order 5 (tocilizumab q4w, reduced: 11.3 G at order 5, 12.7 G
 #: at order 3), so ``tme.simulate`` caps the order only when nothing is scheduled after
 #: t = 0.

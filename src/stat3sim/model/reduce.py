@@ -1,4 +1,5 @@
-"""Exact model reduction: species that are zero at all times become constants.
+"""Exact model reduction: species that are zero at all times become constants, and
+species equal at all times to another cell module's become rules (:func:`reduce_network`).
 
 A scenario's Network carries every module of every cell type, whether or not the
 scenario uses it. In the `tnbc` tumor-microenvironment model 40 of its 325 species are
@@ -28,6 +29,14 @@ that sets one otherwise. Only zeros that are part of the model's definition coun
 a parameter set by a perturbation (``Network.with_parameters`` marks its source
 "override": knock-outs, an arm's or the user's ``--set``) is not relied on, so a
 scenario's arms share one compiled model.
+
+:func:`without_copies` then finds, by partition refinement, the species of one cell
+module that equal another module's at all times (same start, same right-hand side once
+the pairs are identified, every other name read of equal value: exact lumping) and makes
+them assignment rules reading the leader's species. In `tnbc` the MDSC, DC, neutrophil
+and CD8+ T-cell modules copy 83 species; the network goes from 325 to 202 states and a
+180-day run costs ~40 % of the full model's. Equal parameters the proof read are pinned
+as ``"=<leader parameter>"``.
 """
 from __future__ import annotations
 
