@@ -299,7 +299,8 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     in `tnbc`) become constants, and species proved equal to another cell module's at all
     times (leukocyte modules sharing parameters: 83) become rules reading them, before
     compiling (:func:`stat3sim.model.reduce.reduce_network`); the trajectories are those
-    of the full model, at ~40 % of the cost. The returned network is the one that ran."""
+    of the full model, at ~40 % of the cost. The returned network is the model as built;
+    ``meta["reduction"]`` gives the states the solver carried and what was reduced."""
     from ...engine import roadrunner as engine
     from ...engine.roadrunner import POPULATION_ATOL, POPULATION_RTOL, Simulator
     from ...scenarios.loader import parse_concentration
@@ -330,6 +331,7 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
             stim0[st.species] = stim0.get(st.species, 0.0) + nM
         else:
             sched.append((st.day * 1440.0, st.species, nM))
+    model = net  # what the run documents (parameters, observables): the network as built
     if reduce:  # species that stay zero, and copies of a cell module, leave the state (model.reduce)
         net = reduce_network(net, keep={*stim0, *(sid for _, sid, _ in sched)})
     sim = Simulator.for_network(net)
@@ -339,8 +341,10 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
                   after_presim={"pop_on": net.parameter("pop_on").value}, stimuli=stim0, schedule=tuple(sched),
                   rtol=POPULATION_RTOL, atol=POPULATION_ATOL, atol_floor=floors, presim_rtol=engine.PRESIM_RTOL,
                   max_order=None if sched else engine.POPULATION_MAX_ORDER)
+    res.meta["reduction"] = {"states": len(net.species), "species": len(model.species),
+                             "zero": len(net.reduced), "module_copies": len(net.folded)}
     if not res.ok:
-        return TMERun(pd.DataFrame({"time_days": []}), False, res.message, net, res.meta)
+        return TMERun(pd.DataFrame({"time_days": []}), False, res.message, model, res.meta)
     wanted = list(readouts or scenario.readouts or DEFAULT_READOUTS)
     if therapies and not readouts:  # drug concentrations and PD readouts of the treated run
         prefixes = {t.pk.prefix for t in therapies}
@@ -351,7 +355,7 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     data = {"time_days": res.time / 1440.0}
     for key in wanted:
         data[key] = res[key]
-    return TMERun(pd.DataFrame(data), True, "", net, res.meta)
+    return TMERun(pd.DataFrame(data), True, "", model, res.meta)
 
 
 def parameters_table(net: Network) -> pd.DataFrame:
