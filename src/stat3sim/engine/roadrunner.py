@@ -471,9 +471,9 @@ class Simulator:
     @staticmethod
     def _check_reduced(source: Network | None, params: Mapping[str, float], after_presim: Mapping[str, float] | None,
                        stim: Mapping[str, float], sched: list[tuple[float, str, float]]) -> None:
-        """A reduced Network (``model.reduce``) was proved to hold zero species only while
-        the parameters it pinned stay 0 (or > 0) and nothing is added to those species: a
-        run that does either is refused."""
+        """A reduced Network (``model.reduce``) is exact only while the parameters it pinned
+        stay 0, > 0 or equal to their leader's, and nothing is added to a reduced or folded
+        species: a run that breaks either is refused."""
         if source is None or not (source.pinned or source.reduced or source.folded):
             return
         gone = set(source.reduced) | {f for f, _ in source.folded}
