@@ -46,7 +46,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Iterable
 
-from .network import Evidence, Network, Parameter, Rule, symbols
+from .network import Evidence, Network, Parameter, Reaction, Rule, symbols
 
 #: the source of a parameter set by a perturbation (``Network.with_parameters``)
 _OVERRIDE = "override"
@@ -170,6 +170,14 @@ def structural_zeros(net: Network, keep: Iterable[str] = ()) -> tuple[set[str], 
     return cand, pinned
 
 
+def _without_species(r: Reaction, gone) -> Reaction:
+    """The reaction no longer moving ``gone`` species (constants or rules now)."""
+    if gone.isdisjoint(r.reactants) and gone.isdisjoint(r.products):
+        return r
+    return replace(r, reactants={k: v for k, v in r.reactants.items() if k not in gone},
+                   products={k: v for k, v in r.products.items() if k not in gone})
+
+
 def without_zeros(net: Network, keep: Iterable[str] = ()) -> Network:
     """The Network with its always-zero species (:func:`structural_zeros`) turned into
     parameters fixed at 0 and the reactions whose rate is then zero removed. The result
@@ -190,11 +198,7 @@ def without_zeros(net: Network, keep: Iterable[str] = ()) -> Network:
     for r in net.reactions:
         if test.text(r.rate) and r.id not in read:
             continue
-        if zeros.isdisjoint(r.reactants) and zeros.isdisjoint(r.products):
-            reactions.append(r)
-        else:
-            reactions.append(replace(r, reactants={k: v for k, v in r.reactants.items() if k not in zeros},
-                                     products={k: v for k, v in r.products.items() if k not in zeros}))
+        reactions.append(_without_species(r, zeros))
     rids = {r.id for r in reactions}
     gone = [s for s in net.species if s.id in zeros]
     params = tuple(net.parameters) + tuple(
@@ -338,10 +342,7 @@ def without_copies(net: Network, keep: Iterable[str] = ()) -> Network:
         moved = set(r.reactants) | set(r.products)
         if moved and moved <= gone.keys():
             continue  # the follower's own dynamics: the leader's species carry them
-        if moved & gone.keys():
-            r = replace(r, reactants={k: v for k, v in r.reactants.items() if k not in gone},
-                        products={k: v for k, v in r.products.items() if k not in gone})
-        reactions.append(r)
+        reactions.append(_without_species(r, gone.keys()))
     rules = tuple(net.rules) + tuple(
         Rule(sid, lead_sid, species[sid].unit, species[sid].name,
              f"equal to {lead_sid} at all times (identical module; stat3sim.model.reduce)")
