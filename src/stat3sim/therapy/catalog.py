@@ -59,7 +59,7 @@ _UNITS: dict[str, tuple[str, float, str]] = {
 _FIELD_UNITS = {"CL": "L/day", "Q": "L/day", "V1": "L", "V2": "L", "Vmax": "mg/day", "Km": "ug/mL",
                 "half_life": "h", "mw": "g/mol", "fu": "dimensionless", "max_single_dose": "mg",
                 "infusion_h": "h", "iiv_cv": "dimensionless", "kp_tumor": "dimensionless",
-                "kp_bone": "dimensionless", "CL_formation": "L/day", "V": "L"}
+                "kp_bone": "dimensionless", "CL_formation": "L/day", "V": "L", "Q_hepatic": "L/day"}
 
 
 class _Strict(BaseModel):
@@ -179,13 +179,31 @@ class PD(_Strict):
 
 
 class Metabolite(_Strict):
+    """An active metabolite formed from the parent at ``CL_formation``, with its own ``CL``
+    and ``V``. Without ``Q_hepatic`` it is formed from the central compartment and the
+    parent's ``CL`` includes its formation. With ``Q_hepatic`` (Ter Heine 2014's structure)
+    it is formed in a liver at quasi-steady state that takes the absorbed dose and exchanges
+    with the central compartment at ``Q_hepatic``: ``C_liver = (ka·A_gut + Q·C)/(Q + CL_f)``,
+    so part of each dose is converted on its first pass; the parent's ``CL`` is then its
+    elimination other than this formation."""
+
     name: str
     mw: Quantity
     CL_formation: Quantity
     CL: Quantity
     V: Quantity
     fu: Quantity
+    Q_hepatic: Optional[Quantity] = None
     active: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> "Metabolite":
+        for name in ("CL_formation", "CL", "V", "Q_hepatic"):
+            q = getattr(self, name)
+            want = _FIELD_UNITS[name]
+            if q is not None and q.canonical_unit != want:
+                raise ValueError(f"metabolite {name} must be in a unit convertible to {want}, got {q.unit!r}")
+        return self
 
 
 class PK(_Strict):

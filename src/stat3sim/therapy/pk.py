@@ -13,6 +13,12 @@ Structure (per drug)::
                       |-- CL (linear) ; Vmax·C/(Km + C) (target-mediated, where published)
                       '-- CL_formation --> metabolite (V) -- CL_metabolite
 
+With a liver flow ``Q_hepatic`` (tamoxifen, Ter Heine 2014) the metabolite is formed in a
+quasi-steady-state liver between gut and circulation: of the absorbed flux ka·A_gut the
+fraction Q/(Q + CL_f) reaches the central compartment and CL_f/(Q + CL_f) becomes metabolite
+on the first pass, and formation from the circulation runs at CL_f·Q/(Q + CL_f)·C
+(``catalog.Metabolite``).
+
 Conventions follow :mod:`stat3sim.model.network` and ``tme.model.add_blood``: volumes in pL,
 concentrations nM, time min; a reaction's rate is nM/min in its named compartment (the
 engine multiplies by that volume), so transfer between compartments of different volume
@@ -157,12 +163,19 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
     CL = par("CL", pk.CL, "mL/day", 1e3, "linear clearance")
     met = pk.metabolite
     out_of_central = f"{CL}"
+    to_central = ""  # the fraction of an absorbed dose that reaches the central compartment
     if met is not None:
         CLf = b.parameter(f"{p}__CL_formation", val(met.CL_formation) * 1e3, "mL/day", met.CL_formation.source,
                           f"formation clearance of {met.name}")
-        out_of_central = f"({CL} - {CLf})"
+        if met.Q_hepatic is None:
+            out_of_central = f"({CL} - {CLf})"
+        else:  # formed in a quasi-steady-state liver (see catalog.Metabolite)
+            Qh = b.parameter(f"{p}__Q_hepatic", val(met.Q_hepatic) * 1e3, "mL/day", met.Q_hepatic.source,
+                             "flow between the liver and the central compartment (apparent)")
+            to_central = f"*{Qh}/({Qh} + {CLf})"
     b.reaction(f"{p}__elimination", [C], [], f"{out_of_central}*pk_pL_min_per_mL_day/{c1}*{C}", c1,
-               f"{drug.name}: linear elimination", pk.CL.source)
+               f"{drug.name}: linear elimination" + (f" (other than {met.name} formation)" if to_central else ""),
+               pk.CL.source)
     if pk.Vmax is not None:
         mw = val(pk.mw)
         Km_nM = val(pk.Km) * 1e6 / mw  # µg/mL -> nM
@@ -186,8 +199,9 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
                            "assumed — nominal 1 L; only its amount matters")
         depot = b.species(f"{p}__depot", cd, 0.0, "nM", f"{drug.name}: {regimen.route} depot")
         ka = par(f"ka_{regimen.route}", pk.ka[regimen.route], "1/day", 1.0, f"{regimen.route} absorption rate")
-        b.reaction(f"{p}__absorption", [depot], [C], f"{ka}/pk_min_per_day*{depot}", cd,
-                   f"{drug.name}: first-order absorption", pk.ka[regimen.route].source)
+        b.reaction(f"{p}__absorption", [depot], [C], f"{ka}/pk_min_per_day*{depot}{to_central}", cd,
+                   f"{drug.name}: first-order absorption" + (" (past the liver)" if to_central else ""),
+                   pk.ka[regimen.route].source)
         F = val(pk.F[regimen.route])
         b.parameter(f"{p}__F_{regimen.route}", F, "dimensionless", pk.F[regimen.route].source,
                     "bioavailability (applied to the amount put into the depot)")
@@ -228,8 +242,14 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
         cm = b.compartment(f"{p}__Vm", val(met.V) * 1e12, "pL", f"{met.name}: volume", met.V.source)
         M = b.species(f"{p}__{met.name}", cm, 0.0, "nM", f"{met.name} (metabolite of {drug.name}): plasma")
         CLm = b.parameter(f"{p}__CL_{met.name}", val(met.CL) * 1e3, "mL/day", met.CL.source, f"{met.name} clearance")
-        b.reaction(f"{p}__formation_{met.name}", [C], [M], f"{p}__CL_formation*pk_pL_min_per_mL_day/{c1}*{C}", c1,
-                   f"{drug.name} -> {met.name}", met.CL_formation.source)
+        b.reaction(f"{p}__formation_{met.name}", [C], [M], f"{p}__CL_formation*pk_pL_min_per_mL_day/{c1}*{C}{to_central}",
+                   c1, f"{drug.name} -> {met.name}" + (" (in the liver, from the circulation)" if to_central else ""),
+                   met.CL_formation.source)
+        if to_central and depot is not None:
+            Qh, CLf = f"{p}__Q_hepatic", f"{p}__CL_formation"
+            b.reaction(f"{p}__first_pass_{met.name}", [depot], [M],
+                       f"{p}__ka_{regimen.route}/pk_min_per_day*{depot}*{CLf}/({Qh} + {CLf})", cd,
+                       f"{drug.name} -> {met.name} on the first pass through the liver", met.Q_hepatic.source)
         b.reaction(f"{p}__elimination_{met.name}", [M], [], f"{CLm}*pk_pL_min_per_mL_day/{cm}*{M}", cm,
                    f"{met.name}: elimination", met.CL.source)
         fum = b.parameter(f"{p}__fu_{met.name}", met.fu.value, "dimensionless", met.fu.source,
@@ -443,7 +463,8 @@ def measure(drug: Drug, pub: Published, patient: Patient | None = None) -> float
       after the dose to the trough);
     * ``Cmax``: peak after a single dose; ``Cmax_ss``/``Cmin_ss``: peak and pre-dose trough
       of the last of enough intervals to reach steady state (≥ 10 intervals and ≥ 6 slowest
-      half-lives); ``Cmax_ss_metabolite``: the active metabolite's peak there.
+      half-lives; ≥ 10 of the parent's or metabolite's, whichever is slower, with a
+      metabolite); ``Cmax_ss_metabolite``: the active metabolite's peak there.
     """
     reg = parse_regimen(pub.regimen)
     unit = pub.unit
@@ -463,7 +484,17 @@ def measure(drug: Drug, pub: Published, patient: Patient | None = None) -> float
         df = simulate_pk(reg, days=days, patient=patient, times_days=np.linspace(0, days, 2001))
         return float(np.max(_conc(df, drug, unit)))
     th = linear_terminal_half_life_h(drug, reg.route, patient) / 24.0
-    n = max(10, math.ceil(6 * th / tau))
+    met = drug.pk.metabolite
+    if met is None:
+        n = max(10, math.ceil(6 * th / tau))
+    else:
+        # parent -> metabolite is a chain: with equal half-lives (tamoxifen -> endoxifen,
+        # both ~2.3 days) it is still (1 + λt)·e^(−λt) = 8 % short of steady state after 6
+        # half-lives, 0.8 % after 10
+        p_ = patient or Patient()
+        th_m = math.log(2) * met.V.canonical(weight_kg=p_.weight_kg, bsa_m2=p_.bsa_m2) / \
+            met.CL.canonical(weight_kg=p_.weight_kg, bsa_m2=p_.bsa_m2)
+        n = max(10, math.ceil(10 * max(th, th_m) / tau))
     days = n * tau
     grid = np.concatenate([np.linspace(0, (n - 1) * tau, 200, endpoint=False),
                            np.linspace((n - 1) * tau, days, 1001)])
