@@ -248,3 +248,27 @@ def test_intermittent_cycles_and_duration():
     assert len(t) == 56 and t[27] == 13.5 and t[28] == 28.0 and max(t) == 41.5
     assert parse_regimen("ruxolitinib 20 mg po bid for 3d").dose_times_days(10) == [0.5 * k for k in range(6)]
     assert parse_regimen("tocilizumab 8 mg/kg iv q4w for 8w").dose_times_days(200) == [0.0, 28.0]
+
+
+def test_a_malformed_nonlinear_pk_block_names_the_fields():
+    """Saturable distribution and the second peripheral come in complete sets; a drug whose
+    only clearance is CL 0 cannot be dosed; a metabolite's liver flow is a flow."""
+    head = ("defaults: {}\ndrugs:\n  - name: x\n    class: small_molecule\n    target: STAT3\n"
+            "    mechanism: sh2_dimerisation_inhibition\n    status: s\n    pk:\n      routes: [iv]\n      regimen: r\n"
+            "      mw: {value: 500, unit: g/mol, source: s}\n      V1: {value: 10, unit: L, source: s}\n")
+    q = "{value: 1, unit: %s, source: s}"
+    ok = head + f"      CL: {q % 'L/h'}\n"
+    parse_catalog(ok)
+    with pytest.raises(TherapyError, match="Vmax_transfer, Km_transfer and k_return"):
+        parse_catalog(ok + f"      Vmax_transfer: {q % 'mg/h'}\n      k_return: {q % '1/h'}\n")
+    with pytest.raises(TherapyError, match="replaces V2"):
+        parse_catalog(ok + f"      Vmax_transfer: {q % 'mg/h'}\n      Km_transfer: {q % 'ug/mL'}\n"
+                      f"      k_return: {q % '1/h'}\n      V2: {q % 'L'}\n      Q: {q % 'L/h'}\n")
+    with pytest.raises(TherapyError, match="Q3 and V3"):
+        parse_catalog(ok + f"      V3: {q % 'L'}\n")
+    with pytest.raises(TherapyError, match="needs a clearance"):
+        parse_catalog(head + "      CL: {value: 0, unit: L/h, source: s}\n")
+    with pytest.raises(TherapyError, match="Q_hepatic"):
+        parse_catalog(ok + "      metabolite:\n        name: m\n" + "".join(
+            f"        {k}: {q % u}\n" for k, u in (("mw", "g/mol"), ("CL_formation", "L/h"), ("CL", "L/h"), ("V", "L"),
+                                                   ("fu", "dimensionless"), ("Q_hepatic", "L"))))

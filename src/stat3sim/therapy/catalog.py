@@ -57,6 +57,7 @@ _UNITS: dict[str, tuple[str, float, str]] = {
 }
 #: the canonical unit each PK field must convert to
 _FIELD_UNITS = {"CL": "L/day", "Q": "L/day", "V1": "L", "V2": "L", "Vmax": "mg/day", "Km": "ug/mL",
+                "Vmax_transfer": "mg/day", "Km_transfer": "ug/mL", "k_return": "1/day", "Q3": "L/day", "V3": "L",
                 "half_life": "h", "mw": "g/mol", "fu": "dimensionless", "max_single_dose": "mg",
                 "infusion_h": "h", "iiv_cv": "dimensionless", "kp_tumor": "dimensionless",
                 "kp_bone": "dimensionless", "CL_formation": "L/day", "V": "L", "Q_hepatic": "L/day"}
@@ -209,7 +210,11 @@ class Metabolite(_Strict):
 class PK(_Strict):
     """Human PK of the standard patient. Structure: optional depot (first-order ``ka`` with
     bioavailability ``F`` per route), central ``V1`` with linear ``CL`` and, where given,
-    Michaelis–Menten ``Vmax``/``Km``; peripheral ``V2`` with ``Q``; optional metabolite."""
+    Michaelis–Menten ``Vmax``/``Km``; peripheral ``V2`` with ``Q``; optional metabolite.
+    Paclitaxel-type models (Henningsson 2001, Crombag 2019) add a saturable transfer into
+    a first peripheral compartment (``Vmax_transfer``/``Km_transfer``, amount back at
+    ``k_return``; it replaces ``V2``/``Q``) and a second, linear peripheral ``V3`` with
+    ``Q3``."""
 
     routes: tuple[str, ...]
     regimen: str
@@ -220,6 +225,11 @@ class PK(_Strict):
     V2: Optional[Quantity] = None
     Vmax: Optional[Quantity] = None
     Km: Optional[Quantity] = None
+    Vmax_transfer: Optional[Quantity] = None
+    Km_transfer: Optional[Quantity] = None
+    k_return: Optional[Quantity] = None
+    Q3: Optional[Quantity] = None
+    V3: Optional[Quantity] = None
     F: dict[str, Quantity] = Field(default_factory=dict)
     ka: dict[str, Quantity] = Field(default_factory=dict)
     fu: Optional[Quantity] = None
@@ -250,6 +260,15 @@ class PK(_Strict):
             raise ValueError("Q and V2 go together (a peripheral compartment needs both)")
         if (self.Vmax is None) != (self.Km is None):
             raise ValueError("Vmax and Km go together")
+        saturable = (self.Vmax_transfer, self.Km_transfer, self.k_return)
+        if any(q is None for q in saturable) != all(q is None for q in saturable):
+            raise ValueError("Vmax_transfer, Km_transfer and k_return go together (a saturable peripheral compartment)")
+        if self.Vmax_transfer is not None and self.V2 is not None:
+            raise ValueError("a saturable peripheral compartment (Vmax_transfer) replaces V2/Q; give one or the other")
+        if (self.Q3 is None) != (self.V3 is None):
+            raise ValueError("Q3 and V3 go together (a second peripheral compartment needs both)")
+        if self.dosable and self.CL.value == 0 and self.Vmax is None:
+            raise ValueError("a drug needs a clearance: CL > 0, or Vmax/Km")
         if self.dosable:
             for r in self.routes:
                 if r != "iv" and (r not in self.F or r not in self.ka):

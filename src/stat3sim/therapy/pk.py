@@ -11,6 +11,9 @@ Structure (per drug)::
 
     depot --ka·F--> central (V1) <--Q--> peripheral (V2)
                       |-- CL (linear) ; Vmax·C/(Km + C) (target-mediated, where published)
+                      |-- Vmax_transfer·C/(Km_transfer + C) --> peripheral, back at k_return
+                      |   (saturable distribution, in place of V2/Q: paclitaxel)
+                      |<--Q3--> second peripheral (V3)
                       '-- CL_formation --> metabolite (V) -- CL_metabolite
 
 With a liver flow ``Q_hepatic`` (tamoxifen, Ter Heine 2014) the metabolite is formed in a
@@ -191,6 +194,27 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
         Q = par("Q", pk.Q, "mL/day", 1e3, "inter-compartmental clearance")
         b.reaction(f"{p}__distribution", [C], [P], f"{Q}*pk_pL_min_per_mL_day/{c1}*({C} - {P})", c1,
                    f"{drug.name}: central <-> peripheral", pk.Q.source)
+    if pk.Vmax_transfer is not None:  # saturable transfer into an amount compartment (Crombag 2019)
+        mw = val(pk.mw)
+        c2 = b.compartment(f"{p}__V2", DEPOT_L * 1e12, "pL", f"{drug.name}: saturable peripheral compartment "
+                           "(nominal volume; only its amount matters)", "assumed — nominal 1 L")
+        P = b.species(f"{p}__peripheral", c2, 0.0, "nM", f"{drug.name}: saturable peripheral (amount / 1 L)")
+        Kt = b.parameter(f"{p}__Km_transfer", val(pk.Km_transfer) * 1e6 / mw, "nM", pk.Km_transfer.source,
+                         f"Km of the transfer {pk.Km_transfer.value:g} {pk.Km_transfer.unit} at MW {mw:g} g/mol")
+        CLt = b.parameter(f"{p}__CLmax_transfer", val(pk.Vmax_transfer) / val(pk.Km_transfer) * 1e3, "mL/day",
+                          f"Vmax_transfer/Km_transfer: {pk.Vmax_transfer.source}",
+                          f"Vmax_transfer {pk.Vmax_transfer.value:g} {pk.Vmax_transfer.unit} / Km_transfer")
+        kr = par("k_return", pk.k_return, "1/day", 1.0, "first-order return from the saturable peripheral")
+        b.reaction(f"{p}__transfer", [C], [P], f"{CLt}*pk_pL_min_per_mL_day/{c1}*{C}/(1 + {C}/{Kt})", c1,
+                   f"{drug.name}: saturable transfer central -> peripheral", pk.Vmax_transfer.source)
+        b.reaction(f"{p}__return", [P], [C], f"{kr}/pk_min_per_day*{P}", c2,
+                   f"{drug.name}: return peripheral -> central", pk.k_return.source)
+    if pk.V3 is not None:
+        c3 = b.compartment(f"{p}__V3", val(pk.V3) * 1e12, "pL", f"{drug.name}: second peripheral volume", pk.V3.source)
+        P3 = b.species(f"{p}__peripheral2", c3, 0.0, "nM", f"{drug.name}: second peripheral")
+        Q3 = par("Q3", pk.Q3, "mL/day", 1e3, "clearance to the second peripheral compartment")
+        b.reaction(f"{p}__distribution2", [C], [P3], f"{Q3}*pk_pL_min_per_mL_day/{c1}*({C} - {P3})", c1,
+                   f"{drug.name}: central <-> second peripheral", pk.Q3.source)
     depot = None
     F = 1.0
     if regimen.route != "iv":
@@ -444,12 +468,24 @@ def linear_terminal_half_life_h(drug: Drug, route: str = "iv", patient: Patient 
     pk = drug.pk
     v = lambda q: q.canonical(weight_kg=p.weight_kg, bsa_m2=p.bsa_m2)
     V1, CL = v(pk.V1), v(pk.CL)
+    if CL == 0 and pk.Vmax is not None:  # elimination only saturable: its low-concentration limit
+        CL = v(pk.Vmax) / v(pk.Km)
+    # rate constants (1/day) of the linear (low-concentration) limit: central, peripherals
+    A = [[-CL / V1]]
+    def add(k_out: float, k_back: float) -> None:
+        for row in A:
+            row.append(0.0)
+        A[0][0] -= k_out
+        A[0][-1] = k_back
+        A.append([0.0] * len(A[0]))
+        A[-1][0], A[-1][-1] = k_out, -k_back
     if pk.V2 is not None:
-        V2, Q = v(pk.V2), v(pk.Q)
-        A = np.array([[-(CL + Q) / V1, Q / V1], [Q / V2, -Q / V2]])
-        lam = min(abs(np.linalg.eigvals(A)))
-    else:
-        lam = CL / V1
+        add(v(pk.Q) / V1, v(pk.Q) / v(pk.V2))
+    if pk.Vmax_transfer is not None:
+        add(v(pk.Vmax_transfer) / v(pk.Km_transfer) / V1, v(pk.k_return))
+    if pk.V3 is not None:
+        add(v(pk.Q3) / V1, v(pk.Q3) / v(pk.V3))
+    lam = min(abs(np.linalg.eigvals(np.array(A))))
     if route != "iv":
         lam = min(lam, v(pk.ka[route]))
     return math.log(2) / lam * 24.0
