@@ -44,7 +44,7 @@ def test_tocilizumab_label_steady_state_and_single_dose():
     assert hi / lo > 4
 
 
-@pytest.mark.xfail(strict=True, reason="model effective t½ over a SS interval (~6 d, from day 2 to trough) is below "
+@pytest.mark.xfail(strict=True, reason="model effective t½ over a SS interval (7.0 d, from day 2 to trough) is below "
                                        "the label's 8–14 d; the Frey model's terminal phase at SS is not reproduced "
                                        "by this measure (see docs/pharmacokinetics.md)")
 def test_tocilizumab_effective_half_life_at_steady_state():
