@@ -401,3 +401,16 @@ def test_metastasis_note_names_the_runs_detection_threshold(tmp_path):
     params["value"] = 9.0e6
     text = write_report(tmp_path / "default", **{**inputs, "parameters": params}).read_text(encoding="utf-8")
     assert "a ~5 mm lesion (9 × 10⁶ cells, assumed)" in _section(text, "metastasis")
+
+
+def test_cell_types_with_the_same_pstat3_share_one_labelled_line():
+    """Leukocytes that share their signaling parameters have the same pSTAT3 curve: one line,
+    named for all of them, instead of lines drawn over each other."""
+    t = np.linspace(0.0, 10.0, 11)
+    df = pd.DataFrame({"time_days": t, "tumor.pSTAT3": 1 + 0.1 * t, "macrophage.pSTAT3": 0.5 + 0.01 * t,
+                       "cd8.pSTAT3": 0.5 + 0.01 * t, "cd4.pSTAT3": 0.4 + 0.0 * t})
+    ax = tf.signaling_by_cell({"untreated": df}, Figure().add_subplot())
+    labels = [ln.get_label() for ln in ax.get_lines()]
+    assert len(labels) == 3
+    shared = [lab for lab in labels if "identical" in lab]
+    assert len(shared) == 1 and tf.CELL_TYPES["macrophage"] in shared[0] and tf.CELL_TYPES["cd8"] in shared[0]

@@ -221,20 +221,29 @@ def _wrap(text: str, width: int) -> str:
 def signaling_by_cell(arms: Mapping[str, pd.DataFrame], ax: Axes | None = None, *,
                       arm: str | None = None) -> Axes:
     """``<cell>.pSTAT3`` against days for every cell type of one arm (the reference arm
-    unless ``arm`` names another), one line per cell type."""
+    unless ``arm`` names another), one line per cell type. Cell types whose curves are the
+    same (leukocytes that share the signaling parameters) share one line, labelled with
+    all their names, so that no line hides another."""
     ax = ax if ax is not None else _new_ax((12, 5.2))
     ref = _one_arm(arms, arm, ax, "STAT3 activity per cell type")
     if ref is None:
         return _empty(ax, "arms")
     name, df = ref
     t = _time(df)
-    drawn = 0
+    groups: list[tuple[str, np.ndarray, list[str]]] = []
     for cell, label in CELL_TYPES.items():
         y = _values(df, f"{cell}.pSTAT3")
         if y is None:
             continue
-        ax.plot(t, y, color=_CELL_COLORS[cell], ls=_CELL_STYLES[cell], lw=1.9, label=label)
-        drawn += 1
+        same = next((g for g in groups if np.allclose(g[1], y, rtol=1e-9, atol=0.0)), None)
+        if same is None:
+            groups.append((cell, y, [label]))
+        else:
+            same[2].append(label)
+    for cell, y, labels in groups:
+        label = labels[0] if len(labels) == 1 else " = ".join(labels) + " (identical)"
+        ax.plot(t, y, color=_CELL_COLORS[cell], ls=_CELL_STYLES[cell], lw=1.9, label=_wrap(label, 60))
+    drawn = len(groups)
     if not drawn:
         return _empty(ax, "pSTAT3 readouts")
     _days_axis(ax, [t])
