@@ -25,7 +25,7 @@ def test_drugs_table_and_json():
     data = json.loads(r.stdout)
     toci = next(d for d in data if d["name"] == "tocilizumab")
     assert toci["class"] == "antibody" and toci["dosable"] is True
-    assert toci["pk"]["CL"] == {"value": 0.3, "unit": "L/day", "source": toci["pk"]["CL"]["source"]}
+    assert toci["pk"]["CL"] == {"value": 0.252, "unit": "L/day", "source": toci["pk"]["CL"]["source"]}
 
 
 @pytest.mark.parametrize("args,words", [
