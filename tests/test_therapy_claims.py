@@ -35,9 +35,9 @@ FAILING = {
     "THx-7": "pyrimethamine at 50 mg qd (free trough ~0.9 µM vs its assumed 3 µM potency) cuts proliferation "
              "~10 % and raises CD8+ density ~12 %; LLY17/TTI-101 (−46 %, apoptosis 1.6×) and the STAT1 part pass",
     "THx-10": "with ERα degradation, fulvestrant lowers tumor ERα activity 71 % (protein −60 %) by day 180 and the "
-              "combination is 26 % smaller than fulvestrant and 21 % smaller than tocilizumab, but tocilizumab cuts "
-              "tumor pSTAT3 only ~13 % in this scenario, so pSTAT3/Notch3/CD133 fall 14 %/7 %/11 % vs fulvestrant, "
-              "not 20 %",
+              "combination is 27 % smaller than fulvestrant and 21 % smaller than tocilizumab, but anti-IL-6 agents "
+              "meet a ceiling in this scenario (IL-6 knocked out everywhere lowers tumor pSTAT3 31 %, THx-2), so "
+              "pSTAT3/Notch3/CD133 fall 15 %/7 %/11 % vs fulvestrant, not 20 %",
     "THx-11": "galunisertib's free trough occupies ~18 % of TGFBR1 and the model's TGF-β acts on killing only "
               "(no TGF-β T-cell exclusion, [95]): the combination has +36 % CD8+ against galunisertib alone but "
               "+0.8 % against atezolizumab alone, and metastatic burden falls 8 % and 11 %, not 20 %; JAK2 + GLI1 "
