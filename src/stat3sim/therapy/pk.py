@@ -179,42 +179,43 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
     b.reaction(f"{p}__elimination", [C], [], f"{out_of_central}*pk_pL_min_per_mL_day/{c1}*{C}", c1,
                f"{drug.name}: linear elimination" + (f" (other than {met.name} formation)" if to_central else ""),
                pk.CL.source)
-    if pk.Vmax is not None:
+    def saturable(tag: str, vmax, km, what: str) -> tuple[str, str]:
+        """(CLmax = Vmax/Km in mL/day, Km in nM) parameter ids of a Michaelis-Menten term."""
         mw = val(pk.mw)
-        Km_nM = val(pk.Km) * 1e6 / mw  # µg/mL -> nM
-        Km = b.parameter(f"{p}__Km", Km_nM, "nM", pk.Km.source, f"Km {pk.Km.value:g} {pk.Km.unit} at MW {mw:g} g/mol")
-        CLmax = b.parameter(f"{p}__CLmax", val(pk.Vmax) / val(pk.Km) * 1e3, "mL/day",
-                            f"Vmax/Km: {pk.Vmax.source}", f"Vmax {pk.Vmax.value:g} {pk.Vmax.unit} / Km")
+        Km = b.parameter(f"{p}__Km{tag}", val(km) * 1e6 / mw, "nM", km.source,  # µg/mL -> nM
+                         f"Km{tag} {km.value:g} {km.unit} at MW {mw:g} g/mol")
+        CLmax = b.parameter(f"{p}__CLmax{tag}", val(vmax) / val(km) * 1e3, "mL/day", f"Vmax/Km: {vmax.source}",
+                            f"{what}: Vmax {vmax.value:g} {vmax.unit} / Km")
+        return CLmax, Km
+
+    def linear_peripheral(tag: str, V, Q, what: str) -> str:
+        """A peripheral compartment exchanging with the central one at clearance Q."""
+        c = b.compartment(f"{p}__V{tag}", val(V) * 1e12, "pL", f"{drug.name}: {what} volume", V.source)
+        X = b.species(f"{p}__peripheral{'' if tag == '2' else '2'}", c, 0.0, "nM", f"{drug.name}: {what}")
+        q = par(f"Q{'' if tag == '2' else tag}", Q, "mL/day", 1e3, f"clearance central <-> {what}")
+        b.reaction(f"{p}__distribution{'' if tag == '2' else '2'}", [C], [X],
+                   f"{q}*pk_pL_min_per_mL_day/{c1}*({C} - {X})", c1, f"{drug.name}: central <-> {what}", Q.source)
+        return X
+
+    if pk.Vmax is not None:
+        CLmax, Km = saturable("", pk.Vmax, pk.Km, "target-mediated elimination")
         b.reaction(f"{p}__tmdd", [C], [], f"{CLmax}*pk_pL_min_per_mL_day/{c1}*{C}/(1 + {C}/{Km})", c1,
                    f"{drug.name}: target-mediated (Michaelis-Menten) elimination", pk.Vmax.source)
     P = None
     if pk.V2 is not None:
-        c2 = b.compartment(f"{p}__V2", val(pk.V2) * 1e12, "pL", f"{drug.name}: peripheral volume", pk.V2.source)
-        P = b.species(f"{p}__peripheral", c2, 0.0, "nM", f"{drug.name}: peripheral")
-        Q = par("Q", pk.Q, "mL/day", 1e3, "inter-compartmental clearance")
-        b.reaction(f"{p}__distribution", [C], [P], f"{Q}*pk_pL_min_per_mL_day/{c1}*({C} - {P})", c1,
-                   f"{drug.name}: central <-> peripheral", pk.Q.source)
+        P = linear_peripheral("2", pk.V2, pk.Q, "peripheral")
     if pk.Vmax_transfer is not None:  # saturable transfer into an amount compartment (Crombag 2019)
-        mw = val(pk.mw)
         c2 = b.compartment(f"{p}__V2", DEPOT_L * 1e12, "pL", f"{drug.name}: saturable peripheral compartment "
                            "(nominal volume; only its amount matters)", "assumed — nominal 1 L")
         P = b.species(f"{p}__peripheral", c2, 0.0, "nM", f"{drug.name}: saturable peripheral (amount / 1 L)")
-        Kt = b.parameter(f"{p}__Km_transfer", val(pk.Km_transfer) * 1e6 / mw, "nM", pk.Km_transfer.source,
-                         f"Km of the transfer {pk.Km_transfer.value:g} {pk.Km_transfer.unit} at MW {mw:g} g/mol")
-        CLt = b.parameter(f"{p}__CLmax_transfer", val(pk.Vmax_transfer) / val(pk.Km_transfer) * 1e3, "mL/day",
-                          f"Vmax_transfer/Km_transfer: {pk.Vmax_transfer.source}",
-                          f"Vmax_transfer {pk.Vmax_transfer.value:g} {pk.Vmax_transfer.unit} / Km_transfer")
+        CLt, Kt = saturable("_transfer", pk.Vmax_transfer, pk.Km_transfer, "saturable distribution")
         kr = par("k_return", pk.k_return, "1/day", 1.0, "first-order return from the saturable peripheral")
         b.reaction(f"{p}__transfer", [C], [P], f"{CLt}*pk_pL_min_per_mL_day/{c1}*{C}/(1 + {C}/{Kt})", c1,
                    f"{drug.name}: saturable transfer central -> peripheral", pk.Vmax_transfer.source)
         b.reaction(f"{p}__return", [P], [C], f"{kr}/pk_min_per_day*{P}", c2,
                    f"{drug.name}: return peripheral -> central", pk.k_return.source)
     if pk.V3 is not None:
-        c3 = b.compartment(f"{p}__V3", val(pk.V3) * 1e12, "pL", f"{drug.name}: second peripheral volume", pk.V3.source)
-        P3 = b.species(f"{p}__peripheral2", c3, 0.0, "nM", f"{drug.name}: second peripheral")
-        Q3 = par("Q3", pk.Q3, "mL/day", 1e3, "clearance to the second peripheral compartment")
-        b.reaction(f"{p}__distribution2", [C], [P3], f"{Q3}*pk_pL_min_per_mL_day/{c1}*({C} - {P3})", c1,
-                   f"{drug.name}: central <-> second peripheral", pk.Q3.source)
+        linear_peripheral("3", pk.V3, pk.Q3, "second peripheral")
     depot = None
     F = 1.0
     if regimen.route != "iv":
