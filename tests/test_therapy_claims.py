@@ -38,9 +38,10 @@ FAILING = {
               "combination is 27 % smaller than fulvestrant and 21 % smaller than tocilizumab, but anti-IL-6 agents "
               "meet a ceiling in this scenario (IL-6 knocked out everywhere lowers tumor pSTAT3 31 %, THx-2), so "
               "pSTAT3/Notch3/CD133 fall 15 %/7 %/11 % vs fulvestrant, not 20 %",
-    "THx-11": "galunisertib's free trough occupies ~18 % of TGFBR1 and the model's TGF-β acts on killing only "
-              "(no TGF-β T-cell exclusion, [95]): the combination has +36 % CD8+ against galunisertib alone but "
-              "+0.8 % against atezolizumab alone, and metastatic burden falls 8 % and 11 %, not 20 %; JAK2 + GLI1 "
+    "THx-11": "galunisertib's free trough occupies ~18 % of TGFBR1 on its clinical 14-days-on/14-off schedule and "
+              "the model's TGF-β acts on killing only (no TGF-β T-cell exclusion, [95]): the combination has +36 % "
+              "CD8+ against galunisertib alone but +0.9 % against atezolizumab alone, and metastatic burden falls 8 % "
+              "and 6 %, not 20 %; JAK2 + GLI1 "
               "inhibition gives a Bliss excess of 0.055 (0.086 at 3× potency each), not 0.1",
 }
 

@@ -319,7 +319,7 @@ def thx10(ctx):
 
 @claim("THx-11", "therapy", "Galunisertib + anti-PD-L1 beats either alone on CD8+ T cells and metastasis; JAK2 + "
        "SMO/GLI1 inhibition is synergistic", (95, 43),
-       {"gal": "tnbc + galunisertib 150 mg po bid", "pdl1": "+ atezolizumab 1200 mg iv q3w", "both": "both",
+       {"gal": "tnbc + galunisertib 150 mg po bid 14d on 14d off", "pdl1": "+ atezolizumab 1200 mg iv q3w", "both": "both",
         "JAK2+GLI1": "ruxolitinib and GANT61 at their cellular potency (constant exposures), alone and together"},
        "CD8_per_mL, metastatic_burden at day 180; tumor.proliferation_per_day at day 30",
        "combination CD8 +≥ 20 % and metastatic burden −≥ 20 % vs each; Bliss excess ≥ 0.1 on proliferation")

@@ -111,7 +111,7 @@ THERAPY_ARMS = {
          ["SD-36 30 nM continuous"]),
         ("atezolizumab", "anti-PD-L1, label regimen", ["atezolizumab 1200 mg iv q3w"]),
         ("atezolizumab + galunisertib", "anti-PD-L1 with TGFBR1 inhibition",
-         ["atezolizumab 1200 mg iv q3w", "galunisertib 150 mg po bid"]),
+         ["atezolizumab 1200 mg iv q3w", "galunisertib 150 mg po bid 14d on 14d off"]),
     ],
 }
 
