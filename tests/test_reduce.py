@@ -219,3 +219,41 @@ def test_the_reduced_network_is_the_same_in_every_process():
     keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2", "3")}
     assert len(keys) == 1
+
+
+def _clear_reduction_caches():
+    from stat3sim.model import reduce as R
+
+    R._ZERO_PLANS.clear()
+    R._TEMPLATES.clear()
+
+
+def _same_reduction(a: Network, b: Network) -> bool:
+    return (structure_key(a) == structure_key(b) and a.reduced == b.reduced and a.folded == b.folded
+            and a.pinned == b.pinned and [(p.id, p.value) for p in a.parameters] == [(p.id, p.value) for p in b.parameters])
+
+
+def test_kept_proofs_give_the_reduction_computed_afresh():
+    """The proofs are kept per process under what they read (structure, which parameters
+    are 0 or > 0, numeric initial values). A network built again, one whose positive values
+    changed (a cohort's patient, including a follower module's own parameter, which breaks
+    that copy), and one whose zero became positive must each reduce exactly as with empty
+    caches."""
+    sc = load_scenario("tnbc")
+    base = tme.build(sc)
+    follower = next(p.id for p in base.parameters if p.id.startswith("mdsc__") and p.value > 0)
+    zero = "macrophage__R0_IL11RA"  # pinned zero: the IL-11Rα branch of macrophages goes with it
+    variants = [tme.build(sc),
+                base.unchecked_replace(parameters=tuple(
+                    replace(p, value=p.value * 1.1) if p.id in (follower, "k_tumor_prolif") else p
+                    for p in base.parameters)),
+                base.unchecked_replace(parameters=tuple(
+                    replace(p, value=1.0) if p.id == zero else p for p in base.parameters))]
+    assert (zero, "zero") in reduce_network(base).pinned  # and this fills the caches
+    kept = [reduce_network(v) for v in variants]
+    for v, k in zip(variants, kept):
+        _clear_reduction_caches()
+        fresh = reduce_network(v.unchecked_replace())  # a new object: nothing kept on it either
+        assert _same_reduction(k, fresh)
+    assert kept[1].folded != kept[0].folded  # the changed follower parameter did break a copy
+    assert set(kept[2].reduced) < set(kept[0].reduced)  # and the zero made positive a proof

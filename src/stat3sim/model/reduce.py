@@ -37,10 +37,18 @@ them assignment rules reading the leader's species. In `tnbc` the MDSC, DC, neut
 and CD8+ T-cell modules copy 83 species; the network goes from 325 to 202 states and a
 180-day run costs ~40 % of the full model's. Equal parameters the proof read are pinned
 as ``"=<leader parameter>"``.
+
+Both proofs are kept per process (64 of each) under exactly what they read: the zero proof
+under the structure, which parameters are 0 and which > 0 by definition, and which species
+start at 0; the module templates under the structure and the numeric initial values. A
+network built again, or a cohort's patient whose positive values differ, reuses them; the
+value comparisons of the copy proof are redone each time (test: the kept proofs give the
+reduction computed afresh).
 """
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from dataclasses import replace
 from functools import lru_cache
@@ -50,6 +58,45 @@ from .network import Evidence, Network, Parameter, Reaction, Rule, symbols
 
 #: the source of a parameter set by a perturbation (``Network.with_parameters``)
 _OVERRIDE = "override"
+
+#: proofs kept per process, keyed by everything they read (:func:`_fingerprint` and the
+#: inputs named at each use); a cohort's patients share their model's structure
+_CACHE_SIZE = 64
+_ZERO_PLANS: dict[tuple, tuple] = {}
+_TEMPLATES: dict[tuple, dict] = {}
+
+
+def _remember(cache: dict, key: tuple, value):
+    if len(cache) >= _CACHE_SIZE:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+    return value
+
+
+def _fingerprint(net: Network) -> str:
+    """Hash of what the proofs read of a Network's structure: species (ids, compartments,
+    units, initial expressions), reactions (stoichiometry, rate laws, compartments), rules,
+    observables, events and the parameter ids. Numeric initial values and parameter values
+    are not in it; each use adds the ones it reads. Kept on the (immutable) Network."""
+    cached = net.__dict__.get("_reduce_fingerprint")
+    if cached is not None:
+        return cached
+    h = hashlib.sha1()
+    for sp in net.species:
+        h.update(f"S{sp.id}|{sp.compartment}|{sp.unit}|{sp.initial if isinstance(sp.initial, str) else ''}".encode())
+    for r in net.reactions:
+        h.update(f"R{r.id}|{sorted(r.reactants.items())}|{sorted(r.products.items())}|{r.rate}|{r.compartment}".encode())
+    for ru in net.rules:
+        h.update(f"U{ru.id}|{ru.expression}|{ru.unit}".encode())
+    for o in net.observables:
+        h.update(f"O{o.id}|{o.expression}".encode())
+    for e in net.events:
+        h.update(f"E{e.id}|{sorted(e.assignments)}".encode())
+    h.update("|".join(p.id for p in net.parameters).encode())
+    h.update("|".join(c.id for c in net.compartments).encode())
+    key = h.hexdigest()
+    object.__setattr__(net, "_reduce_fingerprint", key)
+    return key
 
 
 @lru_cache(maxsize=None)
@@ -122,6 +169,15 @@ def _zero_text(expr: str, zero: frozenset[str], positive: frozenset[str]) -> tup
 def structural_zeros(net: Network, keep: Iterable[str] = ()) -> tuple[set[str], dict[str, str]]:
     """(species that are zero at all times, {parameter: "zero" | "positive"} the proof
     relied on). ``keep``: species a protocol sets (stimuli, doses), never counted zero."""
+    zeros, pinned, _ = _zero_plan(net, keep)
+    return set(zeros), dict(pinned)
+
+
+def _zero_plan(net: Network, keep: Iterable[str]) -> tuple[frozenset, tuple, frozenset]:
+    """(zero species, pinned items, ids of the reactions then dropped). The proof reads the
+    structure, which parameters are 0 and which > 0 by definition, and which species start
+    at 0: it is kept under that key, so networks that differ only in positive values (a
+    cohort's patients) share it."""
     keep = set(keep) | set(net.stimuli) | {sid for _, sid, _ in net.schedule}
     event_targets = {t for ev in net.events for t in ev.assignments}
     keep |= event_targets
@@ -129,6 +185,17 @@ def structural_zeros(net: Network, keep: Iterable[str] = ()) -> tuple[set[str], 
                      if p.id not in event_targets and not str(p.evidence).startswith(_OVERRIDE)]
     zero_params = {p.id for p in by_definition if p.value == 0}
     positive = {p.id: p.value for p in by_definition if p.value > 0}
+    key = (_fingerprint(net), frozenset(keep), frozenset(zero_params), frozenset(positive),
+           frozenset(s.id for s in net.species if not isinstance(s.initial, str) and s.initial == 0))
+    if key in _ZERO_PLANS:
+        return _ZERO_PLANS[key]
+    zeros, pinned = _prove_zeros(net, keep, zero_params, positive)
+    return _remember(_ZERO_PLANS, key, (frozenset(zeros), tuple(sorted(pinned.items())),
+                                        _dropped_reactions(net, zeros, pinned)))
+
+
+def _prove_zeros(net: Network, keep: set[str], zero_params: set[str],
+                 positive: dict[str, float]) -> tuple[set[str], dict[str, str]]:
     start = _Zero(set(zero_params), positive)
     cand = {s.id for s in net.species if s.id not in keep and
             (start.text(s.initial) if isinstance(s.initial, str) else s.initial == 0)}
@@ -170,6 +237,23 @@ def structural_zeros(net: Network, keep: Iterable[str] = ()) -> tuple[set[str], 
     return cand, pinned
 
 
+def _dropped_reactions(net: Network, zeros: set[str], pinned: dict[str, str]) -> frozenset:
+    """Reactions whose rate is zero once the zero species and parameters are 0 (and that
+    no rate law reads by name)."""
+    if not zeros:
+        return frozenset()
+    zero_syms = zeros | {pid for pid, kind in pinned.items() if kind == "zero"}
+    test = _Zero(set(zero_syms), {})
+    for ru in net.rules_in_order():
+        if test.text(ru.expression):
+            test.zero.add(ru.id)
+    read = set()
+    for e in [*(r.rate for r in net.reactions), *(o.expression for o in net.observables),
+              *(ru.expression for ru in net.rules)]:
+        read |= symbols(e)
+    return frozenset(r.id for r in net.reactions if test.text(r.rate) and r.id not in read)
+
+
 def _without_species(r: Reaction, gone) -> Reaction:
     """The reaction no longer moving ``gone`` species (constants or rules now)."""
     if gone.isdisjoint(r.reactants) and gone.isdisjoint(r.products):
@@ -182,23 +266,11 @@ def without_zeros(net: Network, keep: Iterable[str] = ()) -> Network:
     """The Network with its always-zero species (:func:`structural_zeros`) turned into
     parameters fixed at 0 and the reactions whose rate is then zero removed. The result
     records them in ``reduced`` and the parameters the proof relied on in ``pinned``."""
-    zeros, pinned = structural_zeros(net, keep)
+    zeros, pinned, dropped = _zero_plan(net, keep)
     if not zeros:
         return net
-    zero_syms = zeros | {pid for pid, kind in pinned.items() if kind == "zero"}
-    test = _Zero(set(zero_syms), {})
-    for ru in net.rules_in_order():
-        if test.text(ru.expression):
-            test.zero.add(ru.id)
-    read = set()
-    for e in [*(r.rate for r in net.reactions), *(o.expression for o in net.observables),
-              *(ru.expression for ru in net.rules)]:
-        read |= symbols(e)
-    reactions = []
-    for r in net.reactions:
-        if test.text(r.rate) and r.id not in read:
-            continue
-        reactions.append(_without_species(r, zeros))
+    pinned = dict(pinned)
+    reactions = [_without_species(r, zeros) for r in net.reactions if r.id not in dropped]
     rids = {r.id for r in reactions}
     gone = [s for s in net.species if s.id in zeros]
     params = tuple(net.parameters) + tuple(
@@ -217,17 +289,27 @@ class _Index:
     module's species equations with the module's prefix written as a placeholder."""
 
     def __init__(self, net: Network):
+        self.net = net
         self.species = {s.id: s for s in net.species}
         self.values = {p.id: p.value for p in net.parameters}
         self.sizes = {c.id: (c.size, c.size_rule) for c in net.compartments}
         self.rules = {r.id: r for r in net.rules}
-        self.rhs: dict[str, list[tuple[float, str, str]]] = {}
-        for r in net.reactions:
-            for sid in set(r.reactants) | set(r.products):
-                st = r.products.get(sid, 0.0) - r.reactants.get(sid, 0.0)
-                if st:
-                    self.rhs.setdefault(sid, []).append((st, r.rate, r.compartment))
-        self._templates: dict[str, dict] = {}
+        self._rhs: dict[str, list[tuple[float, str, str]]] | None = None
+        # the templates read the structure and the numeric initial values only: kept
+        # across calls (a cohort's patients differ in parameter values)
+        key = (_fingerprint(net), tuple(None if isinstance(s.initial, str) else s.initial for s in net.species))
+        self._templates: dict[str, dict] = _TEMPLATES.get(key) or _remember(_TEMPLATES, key, {})
+
+    @property
+    def rhs(self) -> dict[str, list[tuple[float, str, str]]]:
+        if self._rhs is None:
+            self._rhs = {}
+            for r in self.net.reactions:
+                for sid in set(r.reactants) | set(r.products):
+                    st = r.products.get(sid, 0.0) - r.reactants.get(sid, 0.0)
+                    if st:
+                        self._rhs.setdefault(sid, []).append((st, r.rate, r.compartment))
+        return self._rhs
 
     def templates(self, cell: str) -> dict[str, tuple]:
         """{x: (equation template, the module's species and rules it reads, its other
