@@ -179,6 +179,7 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
     b.reaction(f"{p}__elimination", [C], [], f"{out_of_central}*pk_pL_min_per_mL_day/{c1}*{C}", c1,
                f"{drug.name}: linear elimination" + (f" (other than {met.name} formation)" if to_central else ""),
                pk.CL.source)
+
     def saturable(tag: str, vmax, km, what: str) -> tuple[str, str]:
         """(CLmax = Vmax/Km in mL/day, Km in nM) parameter ids of a Michaelis-Menten term."""
         mw = val(pk.mw)
@@ -473,6 +474,7 @@ def linear_terminal_half_life_h(drug: Drug, route: str = "iv", patient: Patient 
         CL = v(pk.Vmax) / v(pk.Km)
     # rate constants (1/day) of the linear (low-concentration) limit: central, peripherals
     A = [[-CL / V1]]
+
     def add(k_out: float, k_back: float) -> None:
         for row in A:
             row.append(0.0)
