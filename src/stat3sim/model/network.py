@@ -40,6 +40,7 @@ Population models (the tumor-microenvironment layer) add these declared features
 from __future__ import annotations
 
 import ast
+import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -739,3 +740,33 @@ def hill(x: str, K: str, n: str | int = 1) -> str:
     if str(n) == "1":
         return f"({x}/({K} + {x}))"
     return f"(({x})^{n}/(({K})^{n} + ({x})^{n}))"
+
+
+def structure_key(net: Network) -> str:
+    """Hash of everything that needs a recompile (not parameter values or stimuli). A
+    Network is immutable, so the key is kept on it after the first call (~7 ms for the TME
+    model, asked twice per ``tme.simulate``; ``unchecked_replace`` drops it). The engine
+    keys compiled models by it, ``model.reduce`` its kept proofs."""
+    cached = net.__dict__.get("_structure_key")
+    if cached is not None:
+        return cached
+    h = hashlib.sha1()
+    for s in net.species:
+        h.update(f"S{s.id}|{s.compartment}|{s.initial if isinstance(s.initial, str) else ''}".encode())
+    for r in net.reactions:
+        h.update(f"R{r.id}|{sorted(r.reactants.items())}|{sorted(r.products.items())}|{r.rate}|{r.compartment}".encode())
+    for o in net.observables:
+        h.update(f"O{o.id}|{o.expression}".encode())
+    for c in net.compartments:
+        h.update(f"C{c.id}|{c.size}|{c.size_rule}".encode())
+    for ru in net.rules:
+        h.update(f"U{ru.id}|{ru.expression}".encode())
+    for s in net.species:
+        h.update(f"A{s.id}|{s.unit}".encode())
+    for e in net.events:
+        h.update(f"E{e.id}|{e.time}|{e.trigger}|{sorted((k, str(v)) for k, v in e.assignments.items())}".encode())
+    h.update("|".join(p.id for p in net.parameters).encode())
+    h.update(f"P{net.pinned}|{net.folded}".encode())
+    key = h.hexdigest()
+    object.__setattr__(net, "_structure_key", key)
+    return key

@@ -48,13 +48,12 @@ reduction computed afresh).
 from __future__ import annotations
 
 import ast
-import hashlib
 import re
 from dataclasses import replace
 from functools import lru_cache
 from typing import Iterable
 
-from .network import Evidence, Network, Parameter, Reaction, Rule, symbols
+from .network import Evidence, Network, Parameter, Reaction, Rule, structure_key, symbols
 
 #: the source of a parameter set by a perturbation (``Network.with_parameters``)
 _OVERRIDE = "override"
@@ -73,30 +72,11 @@ def _remember(cache: dict, key: tuple, value):
     return value
 
 
-def _fingerprint(net: Network) -> str:
-    """Hash of what the proofs read of a Network's structure: species (ids, compartments,
-    units, initial expressions), reactions (stoichiometry, rate laws, compartments), rules,
-    observables, events and the parameter ids. Numeric initial values and parameter values
-    are not in it; each use adds the ones it reads. Kept on the (immutable) Network."""
-    cached = net.__dict__.get("_reduce_fingerprint")
-    if cached is not None:
-        return cached
-    h = hashlib.sha1()
-    for sp in net.species:
-        h.update(f"S{sp.id}|{sp.compartment}|{sp.unit}|{sp.initial if isinstance(sp.initial, str) else ''}".encode())
-    for r in net.reactions:
-        h.update(f"R{r.id}|{sorted(r.reactants.items())}|{sorted(r.products.items())}|{r.rate}|{r.compartment}".encode())
-    for ru in net.rules:
-        h.update(f"U{ru.id}|{ru.expression}|{ru.unit}".encode())
-    for o in net.observables:
-        h.update(f"O{o.id}|{o.expression}".encode())
-    for e in net.events:
-        h.update(f"E{e.id}|{sorted(e.assignments)}".encode())
-    h.update("|".join(p.id for p in net.parameters).encode())
-    h.update("|".join(c.id for c in net.compartments).encode())
-    key = h.hexdigest()
-    object.__setattr__(net, "_reduce_fingerprint", key)
-    return key
+def _fingerprint(net: Network) -> tuple:
+    """What the proofs read of a Network's structure: its structure key (species,
+    reactions, rules, observables, events, parameter ids; not parameter values or numeric
+    initial values, which each use adds as it reads them) and its rules' units."""
+    return structure_key(net), tuple(ru.unit for ru in net.rules)
 
 
 @lru_cache(maxsize=None)
