@@ -179,6 +179,14 @@ class PD(_Strict):
         return self
 
 
+def _check_units(obj, what: str = "") -> None:
+    """Each of ``obj``'s quantities named in _FIELD_UNITS converts to its canonical unit."""
+    for name, want in _FIELD_UNITS.items():
+        q = getattr(obj, name, None)
+        if isinstance(q, Quantity) and q.canonical_unit != want:
+            raise ValueError(f"{what}{name} must be in a unit convertible to {want}, got {q.unit!r}")
+
+
 class Metabolite(_Strict):
     """An active metabolite formed from the parent at ``CL_formation``, with its own ``CL``
     and ``V``. Without ``Q_hepatic`` it is formed from the central compartment and the
@@ -199,11 +207,7 @@ class Metabolite(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> "Metabolite":
-        for name in ("CL_formation", "CL", "V", "Q_hepatic"):
-            q = getattr(self, name)
-            want = _FIELD_UNITS[name]
-            if q is not None and q.canonical_unit != want:
-                raise ValueError(f"metabolite {name} must be in a unit convertible to {want}, got {q.unit!r}")
+        _check_units(self, "metabolite ")
         return self
 
 
@@ -246,10 +250,7 @@ class PK(_Strict):
         for r in self.routes:
             if r not in ROUTES:
                 raise ValueError(f"unknown route {r!r}; allowed: {', '.join(ROUTES)}")
-        for name, want in _FIELD_UNITS.items():
-            q = getattr(self, name, None)
-            if isinstance(q, Quantity) and q.canonical_unit != want:
-                raise ValueError(f"{name} must be in a unit convertible to {want}, got {q.unit!r}")
+        _check_units(self)
         for table, want in ((self.F, "dimensionless"), (self.ka, "1/day")):
             for route, q in table.items():
                 if route not in self.routes:
