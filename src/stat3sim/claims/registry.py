@@ -30,6 +30,45 @@ class Claim:
     check: Callable[["Context"], tuple[dict, bool]] = field(repr=False, compare=False)
 
 
+#: the statuses of one half of a therapy claim
+STATUSES = ("pass", "fail", "reported")
+
+
+@dataclass
+class Half:
+    """One half of a therapy claim (../shared/CLAIMS.md, "Therapy"): **mechanism** (the
+    drug at the exposure of the study behind the claim) or **clinic** (the labelled human
+    regimen with the catalog's PK).
+
+    ``status`` is ``pass`` or ``fail`` where the half is judged, ``reported`` where it is
+    not (a clinic half without clinical evidence is a prediction); ``numbers`` are the
+    model's; ``exposure`` says, per drug, what was given (for the clinic half also the free
+    tumor concentration and target occupancy at trough and peak, repeated in
+    ``occupancy``); ``reason`` is the model's reason for a ``fail`` (computed from its
+    numbers) or why a half is only reported; ``evidence`` the clinical evidence a judged
+    clinic half is held against."""
+    status: str
+    numbers: dict
+    exposure: dict
+    expected: str = ""
+    reason: str = ""
+    evidence: str = ""
+    occupancy: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.status not in STATUSES:
+            raise ValueError(f"status {self.status!r}: allowed {', '.join(STATUSES)}")
+
+    def as_dict(self) -> dict:
+        d = {"status": self.status, "numbers": _clean(self.numbers), "exposure": _clean(self.exposure)}
+        for k in ("expected", "reason", "evidence"):
+            if getattr(self, k):
+                d[k] = getattr(self, k)
+        if self.occupancy:
+            d["occupancy"] = _clean(self.occupancy)
+        return d
+
+
 @dataclass
 class ClaimResult:
     id: str
@@ -40,12 +79,26 @@ class ClaimResult:
     observed: dict
     passed: bool
     error: str = ""
+    mechanism: dict | None = None
+    clinic: dict | None = None
 
     def as_dict(self) -> dict:
         d = asdict(self)
         if not d["error"]:
             d.pop("error")
+        for k in ("mechanism", "clinic"):
+            if d[k] is None:
+                d.pop(k)
         return d
+
+    @property
+    def failures(self) -> list[str]:
+        """One line per failing part: the error, or each failing half with its reason."""
+        if self.error:
+            return [self.error]
+        out = [f"{k}: {h.get('reason', '')}".rstrip(": ") for k in ("mechanism", "clinic")
+               if (h := getattr(self, k)) and h.get("status") == "fail"]
+        return out or ([] if self.passed else ["its check does not hold (see observed)"])
 
 
 class Context:
@@ -118,6 +171,13 @@ def run_claims(area: str | None = None, ids: list[str] | None = None) -> list[Cl
             continue
         try:
             observed, passed = c.check(ctx)
+            halves = {k: observed[k] for k in ("mechanism", "clinic") if isinstance(observed.get(k), Half)}
+            if halves:  # a therapy claim in two halves: observed holds each half's numbers
+                out.append(ClaimResult(c.id, c.area, c.statement, list(c.refs), c.expected,
+                                       {k: _clean(h.numbers) for k, h in halves.items()}, bool(passed),
+                                       mechanism=halves["mechanism"].as_dict() if "mechanism" in halves else None,
+                                       clinic=halves["clinic"].as_dict() if "clinic" in halves else None))
+                continue
             out.append(ClaimResult(c.id, c.area, c.statement, list(c.refs), c.expected, _clean(observed), bool(passed)))
         except Exception as e:  # a failing simulation fails the claim, it does not stop the table
             out.append(ClaimResult(c.id, c.area, c.statement, list(c.refs), c.expected, {}, False, f"{type(e).__name__}: {e}"))

@@ -42,6 +42,34 @@ def _observed_text(observed: dict) -> str:
 
 
 
+_HALF_NAMES = {"mechanism": "M (study exposure)", "clinic": "C (labelled regimen)"}
+
+
+def _halves_text(r) -> str:
+    """A therapy claim's two halves: status, exposure, numbers, and why where not a pass."""
+    lines = []
+    for k in ("mechanism", "clinic"):
+        h = getattr(r, k)
+        if not h:
+            continue
+        exp = []
+        for drug, e in h["exposure"].items():
+            if k == "mechanism":
+                exp.append(f"{drug} {e.get('concentration_nM', float('nan')):.3g} nM")
+            elif e.get("regimen"):
+                exp.append(f"{e['regimen']} (free tumor {fmt(e['free_tumor_trough_nM'])}–{fmt(e['free_tumor_peak_nM'])}"
+                           f" nM, occupancy {100 * e['occupancy_trough']:.0f}–{100 * e['occupancy_peak']:.0f} %)")
+            else:
+                exp.append(f"{drug}: no labelled regimen")
+        lines.append(f"{_HALF_NAMES[k]}: {h['status'].upper()} — " + "; ".join(exp))
+        lines.extend(f"  {line}" for line in _observed_text(h["numbers"]).splitlines())
+        if h.get("reason") and h["status"] != "pass":
+            lines.append(f"  why: {h['reason']}")
+        if h.get("evidence"):
+            lines.append(f"  evidence: {h['evidence']}")
+    return "\n".join(lines)
+
+
 def _summary_table(res, keys: list[str], title: str):
     from rich.markup import escape
     from rich.table import Table
@@ -275,7 +303,7 @@ def validate(
             t.add_column(name, overflow="fold", ratio=1)
         t.add_column("result", no_wrap=True)
         for r in results:
-            observed = _observed_text(r.observed)
+            observed = _halves_text(r) if r.mechanism or r.clinic else _observed_text(r.observed)
             if getattr(r, "error", ""):
                 observed = (observed + "\n" if observed else "") + f"error: {r.error}"
             refs = f" [review {', '.join(map(str, r.refs))}]" if r.refs else ""
@@ -285,6 +313,9 @@ def validate(
         con.print(t)
         if failed:
             con.print(f"[bold red]{len(failed)} of {len(results)} claims failed:[/bold red] {', '.join(failed)}")
+            for r in results:
+                if not r.passed:
+                    con.print(f"[red]{escape(r.id)} failed:[/red] {escape('; '.join(r.failures))}")
         else:
             con.print(f"all {len(results)} claims pass")
     if failed:

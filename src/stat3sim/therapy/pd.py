@@ -223,10 +223,19 @@ def _potency_par(b: NetworkBuilder, th: Therapy, kinds=("IC50", "Ki", "Kd", "EC5
     return _par(b, th, "IC50_cell", v, "nM", src, "potency at the cell (free drug)")
 
 
-def _clearance_rate(th: Therapy) -> str:
-    """The antibody's linear elimination rate constant (1/min): CL/V1."""
+def _clearance_rate(th: Therapy, b: NetworkBuilder | None = None) -> str:
+    """The antibody's linear elimination rate constant (1/min): CL/V1. A constant exposure
+    has no PK compartments, so the rate is the catalog's CL/V1 (70-kg patient) as a number."""
     p = th.pk.prefix
-    return f"{p}__CL*pk_pL_min_per_mL_day/{p}__V1"
+    if not getattr(th.regimen, "is_exposure", False):
+        return f"{p}__CL*pk_pL_min_per_mL_day/{p}__V1"
+    pk = th.regimen.drug.pk
+    if pk is None or pk.CL is None or pk.V1 is None:
+        raise TherapyError("drug", f"{th.regimen.drug.name}: a constant exposure of a ligand- or receptor-binding "
+                                   "drug needs the catalog's CL and V1 to clear its complexes in blood")
+    k = pk.CL.canonical(weight_kg=70.0, bsa_m2=1.8) / pk.V1.canonical(weight_kg=70.0, bsa_m2=1.8) / 1440.0
+    return b.parameter(f"{p}__k_complex_clear", k, "1/min", f"CL/V1 of the catalog ({pk.CL.source}; {pk.V1.source}), "
+                       "70-kg patient", "clearance of drug·target complexes in blood (the antibody's CL/V1)")
 
 
 def _kon_koff(b: NetworkBuilder, th: Therapy, soluble: bool = False) -> tuple[str, str]:
@@ -264,7 +273,7 @@ def _soluble_complexes(b: NetworkBuilder, th: Therapy, target: str, blood_target
     _bind(b, th, f"{p}__bind_{target}_blood", blood_target, cb, th.pk.free_plasma, "blood", kon, koff, f"{what} (blood)")
     b.reaction(f"{p}__exchange_{target}", [cm], [cb], f"k_exchange*({cm} - {cb})", "medium",
                f"{th.regimen.drug.name}·{what} exchange interstitium ⇄ blood", E("as the free ligand (k_exchange)"))
-    b.reaction(f"{p}__clear_{target}", [cb], [], f"{_clearance_rate(th)}*{cb}", "blood",
+    b.reaction(f"{p}__clear_{target}", [cb], [], f"{_clearance_rate(th, b)}*{cb}", "blood",
                f"{th.regimen.drug.name}·{what} cleared with the antibody (CL/V1)",
                E("immune complexes of a ligand with an IgG follow the IgG's clearance (assumed)"))
     if bone_target is not None:

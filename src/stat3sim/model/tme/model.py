@@ -518,6 +518,17 @@ def add_tgfb(b: NetworkBuilder, P: _P) -> None:
     b.contribute("TGFBR1_inhibition", "0")
     b.rule("H_TGFb_Teff", f"TGFb/(TGFb + {P('TGFb_50_Teff')})/(1 + TGFBR1_inhibition)", "dimensionless",
            "TGF-β signaling in effector T cells (0..1), less what TGFBR1 inhibitors block")
+    # TGF-β signaling in CAFs keeps CD8+ T cells out of the tumor parenchyma, in the
+    # peritumoral stroma (Mariathasan 2018; Tauriello 2018 [95]): CD8+ entry falls with
+    # the CAFs' SMAD activity, which TGFBR1 inhibitors lower (therapy/pd._tgfbr1)
+    if b.has("caf__SMAD_active_nuc") and b.has("cd8_recruitment"):
+        b.rule("H_TGFb_stroma", hill("caf__SMAD_active_nuc", "caf__K_SMAD", "caf__n_hill_SMAD"), "dimensionless",
+               "TGF-β/SMAD signaling in CAFs: SMAD target-promoter activity (0..1)")
+        b.modifier("cd8_recruitment", f"1/(1 + {P('w_TGFb_excl')}*H_TGFb_stroma)",
+                   E("TGF-β signaling in fibroblasts excludes CD8+ T cells from the tumor parenchyma; TGF-β blockade "
+                     "with anti-PD-L1 lets them into the tumor centre (Mariathasan 2018 Nature 554:544, EMT6 mammary "
+                     "tumors; Tauriello 2018 [95]); strength assumed", (95,)),
+                   "CD8+ exclusion by stromal TGF-β")
     b.modifier("tumor_killing", "(1 - H_TGFb_Teff)",
                E("TGF-β suppresses effector T-cell killing (QSP-IO Teff_module.m, TGFb_50_Teff from Robertson-Tessi "
                  "2012); TGF-β drives immune evasion and its blockade unleashes T cells against metastases [95]", (95,)),

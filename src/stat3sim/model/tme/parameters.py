@@ -97,7 +97,8 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "K_STAT3_dc": (4.0, "nM", E("assumed"), "DC STAT3 activity of half-maximal suppression"),
     "w_PGE2_dc": (1.0, "dimensionless", E("assumed: PGE2 inhibits DC maturation"), "suppression of DC maturation by PGE2"),
     # --- T cells
-    "k_cd8_rec": (1.0e5, "cell/mL/day", E("assumed: effector CD8+ influx per mL tumor (QSP-IO plausible 1e5–1e9 cells/mL)"), "CD8+ recruitment per mL tumor"),
+    "k_cd8_rec": (2.42e5, "cell/mL/day", E("assumed: effector CD8+ influx per mL tumor without stromal TGF-β exclusion (QSP-IO plausible 1e5–1e9 cells/mL); 1e5 × (1 + w_TGFb_excl × 0.71), 0.71 being the CAF SMAD promoter activity of untreated tnbc, so the untreated CD8+ density is that of an influx of 1e5 cells/mL/day"), "CD8+ recruitment per mL tumor (no TGF-β exclusion)"),
+    "w_TGFb_excl": (2.0, "dimensionless", E("assumed (no number found; Mariathasan 2018 and Tauriello 2018 [95] show the exclusion and its reversal qualitatively): full CAF TGF-β/SMAD signaling cuts CD8+ entry into the tumor to 1/3", (95,)), "CD8+ exclusion by stromal TGF-β signaling at full CAF SMAD activity"),
     "K_dcm": (5.0e4, "cell/mL", E("assumed: priming half-maximal at 5e4 mature DC/mL"), "mature-DC density of half-maximal priming"),
     "b_prime": (0.2, "dimensionless", E("assumed: DC-independent CD8+ influx relative to full priming"), "basal priming"),
     "k_cd8_death": (0.05, "1/day", E("assumed: effector CD8+ death in tumor (QSP-IO 0.01 d⁻¹ for T cells plus activation-induced death)"), "effector CD8+ death"),
