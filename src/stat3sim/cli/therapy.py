@@ -9,6 +9,8 @@ Examples::
 
     stat3sim drugs
     stat3sim drugs --json
+    stat3sim drugs --translation --plot translation.png
+    stat3sim drugs --translation --json
     stat3sim pk --therapy "tocilizumab 8 mg/kg iv q4w" --days 168 --out toci.csv --plot toci.png
     stat3sim pk --therapy "ruxolitinib 20 mg po bid" --therapy "celecoxib 200 mg po bid" --days 7 --out rc.csv
     stat3sim pk --therapy "SD-36 1 uM continuous @day7" --therapy "galunisertib 150 mg po bid 14d on 14d off" --days 56
@@ -22,7 +24,8 @@ from typing import List, Optional
 import typer
 
 from . import app
-from ._common import CSV_SUFFIXES, PLOT_SUFFIXES, bad, check_output, console, emit, write_file, writing
+from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, bad, check_output, console, emit, solver_output_hidden, write_file,
+                      writing)
 
 
 def _potency_text(d) -> str:
@@ -44,9 +47,65 @@ def _half_life_text(d) -> str:
     return "—"
 
 
+def translation_rows(quick: bool = False) -> list[dict]:
+    """The translation table's rows, with the therapy claims' M and C effects (``quick``:
+    exposures and occupancies only, no claim or bisection runs)."""
+    from ..analysis.translation import translation_table
+
+    if quick:
+        return translation_table(claims=None, needed=False)
+    from ..claims.registry import run_claims
+
+    with solver_output_hidden():
+        claims = [r.as_dict() for r in run_claims(area="therapy")]
+        return translation_table(claims=claims, needed=True)
+
+
+def _translation(as_json: bool, quick: bool, plot: Optional[Path]) -> None:
+    from ..analysis import translation as tr
+
+    if not as_json:
+        console().print("[dim]translation: the labelled regimens' PK" + ("" if quick else
+                        ", the therapy claims and the exposure each mechanism needs (a few minutes)") + "…[/dim]")
+    rows = translation_rows(quick)
+    if plot is not None:
+        write_file(plot, lambda tmp: tr.figure(rows, tmp))
+    if as_json:
+        emit(json.dumps(rows, indent=2, ensure_ascii=False, default=str) + "\n", None)
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title="Translation: each agent at the exposure of its claim's studies (M: 10 × cellular potency) and at "
+                    "its labelled regimen (C); occupancy = C/(C + potency); 'needed': the lowest constant exposure "
+                    "at which the claim's criterion holds", title_justify="left", show_lines=True)
+    for col in tr.COLUMNS:
+        t.add_column(col, overflow="fold")
+    for cells in tr.table_rows(rows):
+        t.add_row(*(escape(c) for c in cells))
+    console().print(t)
+
+
 @app.command()
-def drugs(as_json: bool = typer.Option(False, "--json", help="the whole catalog as JSON")) -> None:
-    """The drug catalog: class, target, mechanism, potency, half-life, status (every number sourced)."""
+def drugs(as_json: bool = typer.Option(False, "--json", help="the whole catalog as JSON (with --translation: the "
+                                       "translation table)"),
+          translation: bool = typer.Option(False, "--translation", help="per agent: potency, free tumor concentration "
+                                           "and target occupancy at trough and peak of its labelled regimen, the "
+                                           "occupancy its mechanism needs, its claim's M and C effects, the "
+                                           "clinical evidence"),
+          quick: bool = typer.Option(False, "--quick", help="with --translation: exposures and occupancies only "
+                                     "(seconds; no claim runs)"),
+          plot: Optional[Path] = typer.Option(None, "--plot", help="with --translation: the occupancy figure "
+                                              "(.png, .svg or .pdf)")) -> None:
+    """The drug catalog: class, target, mechanism, potency, half-life, status (every number sourced);
+    with --translation, the translation table of the therapy claims' agents."""
+    if (quick or plot is not None) and not translation:
+        bad("--quick" if quick else "--plot", "only goes with --translation")
+    if plot is not None:
+        check_output(plot, "--plot", PLOT_SUFFIXES)
+    if translation:
+        _translation(as_json, quick, plot)
+        return
     from ..therapy import load_catalog
 
     cat = load_catalog()

@@ -419,8 +419,10 @@ def run(
     timing: dict[str, float] = {}
     claim_dicts: list[dict] = []
     claims_error = ""
+    translation: list[dict] = []
+    translation_error = ""
     err = Console(stderr=True, highlight=False)
-    steps = len(arms) + len(th_arms) + 2 + (1 if claims else 0)
+    steps = len(arms) + len(th_arms) + 2 + (1 if claims else 0) + (1 if th_arms else 0)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, auto_refresh=False, transient=False)
     with progress:
@@ -533,6 +535,30 @@ def run(
             timing["claims"] = time.perf_counter() - t_claims
             progress.advance(task)
 
+        if th_arms:
+            # the translation table: with the claims, the therapy claims' halves and the exposure
+            # each mechanism needs (minutes); without, the labelled regimens' exposures only
+            progress.update(task, description=f"{sc.name}: therapy claims and the translation table"
+                            if claims else f"{sc.name}: translation table (exposures)")
+            progress.refresh()
+            t_tr = time.perf_counter()
+            try:
+                from ..analysis.translation import translation_table
+
+                with solver_output_hidden():
+                    if claims:
+                        from ..claims.registry import run_claims
+
+                        th_claims = [r.as_dict() for r in run_claims(area="therapy")]
+                        claim_dicts = [*claim_dicts, *th_claims]
+                        translation = translation_table(claims=th_claims, needed=True)
+                    else:
+                        translation = translation_table(claims=None, needed=False)
+            except Exception as e:  # noqa: BLE001 — a section of the report, not the job
+                translation_error = f"{type(e).__name__}: {one_line(e)[:300]}"
+            timing["translation"] = time.perf_counter() - t_tr
+            progress.advance(task)
+
         progress.update(task, description=f"{sc.name}: figures and report")
         progress.refresh()
         t_report = time.perf_counter()
@@ -550,7 +576,8 @@ def run(
                 therapy_arms={"arms": {a.name: th_frames[a.name] for a in th_arms if a.name in th_frames},
                               "failed": th_failed,
                               "regimens": {a.name: list(a.therapies) for a in th_arms},
-                              "descriptions": {a.name: a.description for a in th_arms}} if th_arms else None)
+                              "descriptions": {a.name: a.description for a in th_arms},
+                              "translation": translation} if th_arms else None)
         timing["report"] = time.perf_counter() - t_report
         progress.update(task, description=f"{sc.name}: done")
         progress.advance(task)
@@ -558,6 +585,8 @@ def run(
 
     if claims_error:
         warn(f"the TME claims could not be checked ({claims_error}); the report has no claims")
+    if translation_error:
+        warn(f"the translation table could not be made ({translation_error}); the report has none")
     timing["total"] = time.perf_counter() - t0
     figures = sorted((out_dir / "figures").glob("*.png"))
     summary = {
@@ -576,6 +605,7 @@ def run(
                           **({"day_end": _key_readouts(th_frames[a.name]),
                               "recist": th_recist[a.name]} if a.name in th_frames else
                              {"error": th_failed.get(a.name, "")})} for a in th_arms],
+        "translation": translation or None,
         "claims": None if not claims else {
             "checked": len(claim_dicts), "passed": sum(bool(c.get("passed")) for c in claim_dicts),
             "failed": [c.get("id") for c in claim_dicts if not c.get("passed")],
@@ -599,6 +629,11 @@ def run(
     if claims and not claims_error:
         con.print(f"claims: {summary['claims']['passed']} of {len(claim_dicts)} passed"
                   if claim_dicts else "claims: none registered for the TME area")
+        for c in claim_dicts:
+            if not c.get("passed"):
+                why = [f"{k}: {c[k].get('reason', '')}" for k in ("mechanism", "clinic")
+                       if c.get(k) and c[k].get("status") == "fail"] or [c.get("error") or "see the report"]
+                con.print(f"  {c.get('id')} failed: {one_line('; '.join(why))[:400]}", soft_wrap=True)
     # paths are printed whole (never wrapped), so they can be copied and parsed
     con.print(f"wrote {out_dir}/", soft_wrap=True)
     for name in ("report.html", "timecourses.parquet", "timecourses.csv",

@@ -75,6 +75,8 @@ tr.assumed td { background: #fffaf0 !important; }
 div.warning { background: #fff4e5; border: 1px solid #f0b35a; padding: 0.5rem 0.8rem; border-radius: 4px; }
 details summary { cursor: pointer; font-weight: 600; margin: 0.5rem 0; }
 td.error { color: #8a1010; font-size: 0.8rem; }
+span.reported { background: #e8eef8; color: #23426e; }
+div.half { margin-bottom: 0.5rem; }
 """.strip()
 
 _e = html.escape
@@ -310,6 +312,38 @@ def _observed(observed: Any) -> str:
     return _e(fmt(observed)) if observed is not None else "—"
 
 
+_HALF = {"mechanism": "M — study exposure", "clinic": "C — labelled regimen"}
+
+
+def _halves(c: Mapping[str, Any]) -> str:
+    """A therapy claim's mechanism and clinic halves: status, exposure (C: free tumor
+    concentration and occupancy at trough–peak), numbers, reason or evidence."""
+    out = []
+    for k in ("mechanism", "clinic"):
+        h = c.get(k)
+        if not h:
+            continue
+        status = str(h.get("status", ""))
+        badge = {"pass": "pass", "fail": "fail"}.get(status, "reported")
+        exp = []
+        for drug, e in (h.get("exposure") or {}).items():
+            if k == "mechanism":
+                exp.append(f"{_e(drug)} {_e(fmt(e.get('concentration_nM')))} nM")
+            elif e.get("regimen"):
+                exp.append(f"{_e(e['regimen'])}: free tumor {_e(fmt(e['free_tumor_trough_nM']))}–"
+                           f"{_e(fmt(e['free_tumor_peak_nM']))} nM, occupancy {100 * e['occupancy_trough']:.3g}–"
+                           f"{100 * e['occupancy_peak']:.3g} %")
+            else:
+                exp.append(f"{_e(drug)}: no labelled regimen")
+        why = h.get("reason") if status != "pass" else ""
+        out.append(f'<div class="half"><strong>{_HALF[k]}</strong> <span class="badge {badge}">{_e(status)}</span>'
+                   f'<br><span class="desc">{"; ".join(exp)}</span><br>{_observed(h.get("numbers"))}'
+                   + (f'<br><span class="desc">why: {_e(str(why))}</span>' if why else "")
+                   + (f'<br><span class="desc">evidence: {_e(str(h["evidence"]))}</span>' if h.get("evidence") else "")
+                   + "</div>")
+    return "".join(out)
+
+
 def _claims_table(claims: Sequence[Mapping[str, Any]]) -> str:
     if not claims:
         return '<p class="note">No claims were checked.</p>'
@@ -323,7 +357,8 @@ def _claims_table(claims: Sequence[Mapping[str, Any]]) -> str:
                   + (f'<br><span class="desc">{_e(str(err))}</span>' if err else "") + "</td>")
         rows.append("<tr>" + f"<td><code>{_e(str(c.get('id', '')))}</code></td>"
                     f"<td>{_e(str(c.get('statement', '')))}</td><td>{_e(refs_text)}</td>"
-                    f"<td>{_e(str(c.get('expected', '')))}</td><td>{_observed(c.get('observed'))}</td>"
+                    f"<td>{_e(str(c.get('expected', '')))}</td>"
+                    f"<td>{_halves(c) if c.get('mechanism') or c.get('clinic') else _observed(c.get('observed'))}</td>"
                     + result + "</tr>")
     return _table(["id", "statement", "refs", "expected", "observed", "result"], rows, "claims")
 
@@ -465,7 +500,7 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
 
     def put(section: str) -> None:
         for i, f in numbered:
-            if (f.section if f.section in ("metastasis", "therapy") else "figures") == section:
+            if (f.section if f.section in ("metastasis", "therapy", "translation") else "figures") == section:
                 out.append(f'<figure id="fig-{_e(f.name)}">' + _img(f.png, f.title)
                            + f"<figcaption><strong>Figure {i}. {_e(f.title)}.</strong> {_e(f.caption)}"
                            "</figcaption></figure>")
@@ -494,6 +529,16 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
                    "summed. The other columns: value on the last day, in parentheses the fold change to the "
                    "untreated arm.</p>")
         out.append(_therapy_table(therapy_arms))
+        if therapy_arms.get("translation"):
+            out.append('<h3 id="translation">Translation: the study exposure and the clinic</h3>')
+            out.append('<p class="note">Each agent of the therapy claims: its cellular potency, the free '
+                       "tumor-interstitial concentration of its labelled regimen at steady-state trough and peak "
+                       "(days 150–180 of the PK model), the target occupancy C/(C + potency) there, the occupancy its "
+                       "mechanism needs (the lowest constant exposure at which its claim's criterion holds), and its "
+                       "claim's headline number in the mechanism half (M: 10 × potency, constant) and the clinic "
+                       "half (C: the labelled regimen), with the clinical evidence where there is some.</p>")
+            put("translation")
+            out.append(_translation_table(therapy_arms["translation"]))
 
     out.append('<h2 id="readouts">End-of-run readouts</h2>')
     out.append('<p class="note">Value of each readout on the last simulated day; in parentheses, the fold '
@@ -547,6 +592,22 @@ def therapy_report_figures(arms: Mapping[str, pd.DataFrame],
     ]
 
 
+def translation_figure(rows: Sequence[Mapping[str, Any]]) -> ReportFigure:
+    """The translation figure (section ``translation``)."""
+    import io
+
+    from ..analysis.translation import figure
+
+    buf = io.BytesIO()
+    figure(rows, buf)
+    return ReportFigure("translation", "Translation",
+                        "Target occupancy at the labelled regimen (steady-state trough, bar to the peak) against the "
+                        "occupancy each agent's mechanism needs for its claim (lowest constant exposure at which the "
+                        "criterion holds; ▸ at the right edge: not reached even at 1000 × potency). Below the diagonal "
+                        "the clinic does not reach what the mechanism needs: the translation gap.",
+                        buf.getvalue(), "translation")
+
+
 def _therapy_intro(th: Mapping[str, Any]) -> str:
     regs = th.get("regimens") or {}
     desc = th.get("descriptions") or {}
@@ -558,6 +619,13 @@ def _therapy_intro(th: Mapping[str, Any]) -> str:
     return ('<p class="note">The scenario with each standard regimen (written as a clinician writes it; doses '
             "exact in time, human PK from the drug catalog, reference adult 70 kg / 1.8 m² unless the scenario "
             "says otherwise). The first arm is the untreated reference.</p>" + f"<ul>{items}</ul>")
+
+
+def _translation_table(rows: Sequence[Mapping[str, Any]]) -> str:
+    from ..analysis.translation import COLUMNS, table_rows
+
+    return _table(list(COLUMNS), ["<tr>" + "".join(f"<td>{_e(c)}</td>" for c in cells) + "</tr>"
+                                  for cells in table_rows(rows)], "translation")
 
 
 def _therapy_table(th: Mapping[str, Any]) -> str:
@@ -606,6 +674,8 @@ def write_report(out_dir: Path, *, scenario: Mapping[str, Any], arms: Mapping[st
     if therapy_arms:
         figures = list(figures) + therapy_report_figures(therapy_arms.get("arms") or {},
                                                          therapy_arms.get("regimens"))
+        if therapy_arms.get("translation"):
+            figures.append(translation_figure(therapy_arms["translation"]))
     for f in figures:
         atomic_write(out_dir / "figures" / f"{f.name}.png", lambda tmp, data=f.png: Path(tmp).write_bytes(data))
     page = render_report(scenario=scenario, arms=arms, observables=observables, parameters=parameters,
