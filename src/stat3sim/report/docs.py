@@ -117,7 +117,7 @@ def drug_catalog_table(docs: Path | None = None) -> str:
 
 def _fmt(v) -> str:
     if isinstance(v, bool):
-        return "yes" if v else "**no**"
+        return "yes" if v else "no"
     if isinstance(v, float):
         return f"{v:.3g}"
     if isinstance(v, dict):
