@@ -39,9 +39,10 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_signaling.py
 	$(BIN)/python benchmarks/bench_tme.py
 
+## the generated pages of docs/ (model.md, tme-parameters.md, observables.md, pharmacokinetics.md)
+## and the generated blocks of claims.md, drugs.md, performance.md
 docs: $(STAMP)
-	$(BIN)/stat3sim describe --cell tumor --format md --out docs/model.md
-	$(BIN)/python -m stat3sim.report.observables docs/observables.md
+	$(BIN)/python -m stat3sim.report.docs docs/
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
