@@ -26,8 +26,9 @@ def _copy_written(tmp: Path) -> Path:
     out.mkdir()
     for page in gen.block_pages():
         shutil.copy(DOCS / page, out / page)
-    if (DOCS / gen.BENCH_DIR).is_dir():
-        shutil.copytree(DOCS / gen.BENCH_DIR, out / gen.BENCH_DIR)
+    for d in (gen.BENCH_DIR, gen.RESULTS_DIR):
+        if (DOCS / d).is_dir():
+            shutil.copytree(DOCS / d, out / d)
     return out
 
 

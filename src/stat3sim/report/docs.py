@@ -162,11 +162,83 @@ def _bench_block(name: str) -> Callable[[Path], str]:
     return lambda docs: benchmark_table(name, docs)
 
 
+#: the JSON results ``claims.md`` and the README render (made by the commands each block names)
+RESULTS_DIR = "results"
+TRANSLATION_JSON = "translation.json"
+THERAPY_CLAIMS_JSON = "claims-therapy.json"
+TRANSLATION_CMD = (f"stat3sim drugs --translation --json --plot docs/figures/translation.png > "
+                   f"docs/{RESULTS_DIR}/{TRANSLATION_JSON}")
+THERAPY_CMD = f"stat3sim validate --area therapy --json > docs/{RESULTS_DIR}/{THERAPY_CLAIMS_JSON}"
+
+
+def _results(docs: Path, name: str, cmd: str):
+    path = docs / RESULTS_DIR / name
+    if not path.exists():
+        return None, f"No `{RESULTS_DIR}/{name}` yet: `{cmd}` (a few minutes), then `make docs`."
+    return json.loads(path.read_text(encoding="utf-8")), ""
+
+
+def translation_block(docs: Path, figure: str = "figures/translation.png") -> str:
+    """The translation table (``docs/results/translation.json``) and its figure."""
+    from ..analysis.translation import COLUMNS, table_rows
+
+    rows, missing = _results(docs, TRANSLATION_JSON, TRANSLATION_CMD)
+    if rows is None:
+        return missing
+    cells = [[Cell(c) for c in r] for r in table_rows(rows)]
+    text = md_table(COLUMNS, cells)
+    return (text + f"\n\n![Translation figure]({figure})\n\nRegenerate: `{TRANSLATION_CMD}`, then "
+            "`make docs`. Occupancy = C/(C + potency), C the free tumor-interstitial concentration at steady-state "
+            "trough or peak (days 150–180 of the PK model); *needed*: the lowest constant free exposure at which "
+            "the agent's claim criterion holds (combination partners at their mechanism exposure); M and C: the "
+            "claim's headline number in its mechanism and clinic halves, with the half's status.")
+
+
+def _half_cell(h: dict | None, clinic: bool) -> str:
+    if not h:
+        return "—"
+    parts = []
+    for drug, e in (h.get("exposure") or {}).items():
+        if not clinic:
+            parts.append(f"{drug} {_fmt(e.get('concentration_nM'))} nM")
+        elif e.get("regimen"):
+            parts.append(f"{e['regimen']}: occupancy {100 * e['occupancy_trough']:.3g}–{100 * e['occupancy_peak']:.3g} %")
+        else:
+            parts.append(f"{drug}: no labelled regimen")
+    text = f"**{h['status']}** ({'; '.join(parts)})"
+    if h["status"] != "pass" and h.get("reason"):
+        text += f" — {h['reason']}"
+    return text
+
+
+def therapy_results_table(docs: Path, readme: bool = False) -> str:
+    """Each therapy claim's two halves as the model reports them (``docs/results/claims-therapy.json``)."""
+    claims, missing = _results(docs, THERAPY_CLAIMS_JSON, THERAPY_CMD)
+    if claims is None:
+        return missing
+    if readme:
+        rows = [(Cell(c["id"]), Cell(c["statement"]), Cell(c["mechanism"]["status"]), Cell(c["clinic"]["status"]),
+                 Cell("yes" if c["passed"] else "no")) for c in claims]
+        return (md_table(("claim", "statement", "M: study exposure", "C: labelled regimen", "passes"), rows)
+                + f"\n\nFrom `{THERAPY_CMD}`; the numbers, exposures and reasons: "
+                  "[docs/claims.md](docs/claims.md#therapy-claims-as-the-model-reports-them).")
+    rows = [(Cell(c["id"]), Cell(_half_cell(c.get("mechanism"), False)), Cell(_half_cell(c.get("clinic"), True)),
+             Cell(c["clinic"].get("evidence") or "—")) for c in claims]
+    return (md_table(("claim", "M: mechanism at 10 × cellular potency (constant)",
+                      "C: labelled regimen (occupancy trough–peak)", "clinical evidence (C judged)"), rows)
+            + f"\n\nFrom `{THERAPY_CMD}`, then `make docs`.")
+
+
 #: block name -> (page, function of the docs folder returning the block's content)
 BLOCKS: dict[str, tuple[str, Callable[[Path], str]]] = {
     "claims-signaling": ("claims.md", _claims_block("signaling")),
     "claims-tme": ("claims.md", _claims_block("tme")),
     "therapy-claims": ("claims.md", _claims_block("therapy")),
+    "therapy-results": ("claims.md", therapy_results_table),
+    "translation-table": ("claims.md", translation_block),
+    "readme-therapy-claims": ("../README.md", lambda docs: therapy_results_table(docs, readme=True)),
+    "readme-translation-table": ("../README.md", lambda docs: translation_block(docs, "docs/figures/translation.png")
+                                 .replace("`make docs`", "`make docs`")),
     "drug-catalog": ("drugs.md", drug_catalog_table),
     "benchmark-signaling": ("performance.md", _bench_block("bench_signaling.json")),
     "benchmark-tme": ("performance.md", _bench_block("bench_tme.json")),
