@@ -137,8 +137,9 @@ def _parse_sets(texts: list[str]) -> dict[str, float]:
             bad("--set", f"malformed {text!r}; expected PARAM=VALUE, e.g. k_tumor_prolif=0.01 "
                          "(ids: `stat3sim describe --scenario NAME`)")
         value = float(m[2])
-        if not math.isfinite(value) or value < 0:
-            bad("--set", f"value of {m[1]} must be a finite number ≥ 0, got {m[2]}")
+        if not math.isfinite(value):
+            bad("--set", f"value of {m[1]} must be a finite number, got {m[2]}")
+        # its range (≥ 0; ≤ 1 for fractions) is checked with the scenario, as for a file's parameters:
         if m[1] in out:
             bad("--set", f"{m[1]} is given twice; give each parameter once")
         out[m[1]] = value

@@ -225,6 +225,10 @@ def build(scenario, arm: Arm | None = None) -> Network:
         for pid in RECRUITMENT[c]:
             params[pid] = 0.0
     if params:
+        from ..bounds import parameter_problems
+
+        if problems := parameter_problems(net, params):  # the CLI checked already; a Scenario built in Python not
+            raise NetworkError("; ".join(problems))
         net = net.with_parameters(params)
     for ko in list(scenario.knockouts) + (list(arm.knockouts) if arm else []):
         lineage, _, gene = ko.partition(":")
@@ -264,9 +268,12 @@ def vocabulary():
     # the host's serum IL-6 production (``host:IL6``, part of the IL-6 KO arm)
     genes["host"] = frozenset({"IL6"})
     lineages["host"] = ("host",)
+    from ..bounds import parameter_range
+
     return Vocabulary(tuple(CELL_TYPES) + METASTASIS_SITES, lineages, tuple(SUBTYPES), genes,
                       frozenset(net.parameter_ids), obs, stim,
-                      sites=tuple(m.removeprefix("mets_") for m in METASTASIS_SITES), niches=("bone", "host"))
+                      sites=tuple(m.removeprefix("mets_") for m in METASTASIS_SITES), niches=("bone", "host"),
+                      parameter_ranges={p.id: parameter_range(p) for p in net.parameters})
 
 
 @dataclass
