@@ -275,6 +275,10 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
                        mimics=mimics, detect_cells=detect_cells)
     if therapies:
         sc = _with_therapies(sc, therapies)
+    from ..scenarios import dose_warnings
+
+    for note in dose_warnings(sc):  # valid, but far below the labelled dose: said, and the run goes on
+        warn(note)
 
     from ..model import tme
 
@@ -411,6 +415,11 @@ def run(
 
     arms = tme.standard_arms(sc)
     th_arms = [] if no_therapy else tme.therapy_arms(sc)
+    from ..scenarios import dose_warnings
+
+    notes = dose_warnings(sc, th_arms)  # on stderr now, and in summary.json ("warnings")
+    for note in notes:
+        warn(note)
     th_frames: dict[str, pd.DataFrame] = {}
     th_failed: dict[str, str] = {}
     th_recist: dict[str, Any] = {}  # each therapy arm's RECIST reading (console line and summary.json)
@@ -558,7 +567,8 @@ def run(
         progress.refresh()
 
     if claims_error:
-        warn(f"the TME claims could not be checked ({claims_error}); the report has no claims")
+        notes.append(f"the TME claims could not be checked ({claims_error}); the report has no claims")
+        warn(notes[-1])
     timing["total"] = time.perf_counter() - t0
     figures = sorted((out_dir / "figures").glob("*.png"))
     summary = {
@@ -585,6 +595,7 @@ def run(
                     *(["therapy_timecourses.parquet", "therapy_timecourses.csv"] if th_frames else []),
                     "report.html", "summary.json",
                     *[f"figures/{f.name}" for f in figures]],
+        "warnings": notes,
         "seconds": round(timing["total"], 2),
         "seconds_by_step": {k: round(v, 2) for k, v in timing.items() if k != "total"},
     }

@@ -6,9 +6,9 @@
   (``pk_network``) and its time course (``simulate_pk``).
 """
 from .catalog import Drug, TherapyError, get_drug, load_catalog
-from .regimen import Patient, Regimen, parse_regimen
+from .regimen import Patient, Regimen, low_dose_warning, parse_regimen
 
-__all__ = ["Drug", "TherapyError", "get_drug", "load_catalog", "Patient", "Regimen", "parse_regimen",
+__all__ = ["Drug", "TherapyError", "get_drug", "load_catalog", "Patient", "Regimen", "parse_regimen", "low_dose_warning",
            "PKSpecies", "add_pk", "pk_network", "simulate_pk", "dosing_schedule"]
 
 

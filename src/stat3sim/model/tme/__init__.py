@@ -321,11 +321,13 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     texts = _therapy_texts(scenario, arm)
     therapies = therapy_network(texts, *_patient(scenario))[1] if texts else ()
     floors: dict[str, float] = {}
+    notes: list[str] = []  # doses far below the label (therapy.regimen.low_dose_warning): meta["warnings"]
     if therapies:  # the doses: exact in time, the solver restarts at each
         from ...therapy.pk import dosing_schedule, tolerance_floors
-        from ...therapy.regimen import Patient
+        from ...therapy.regimen import Patient, low_dose_warning
 
         patient = Patient(*_patient(scenario))
+        notes = [w for th in therapies if (w := low_dose_warning(th.regimen, patient))]
         for th in therapies:
             s0, later = dosing_schedule(th.regimen, th.pk, days, patient)
             for sid, v in s0.items():
@@ -350,6 +352,7 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
                   max_order=None if sched else engine.POPULATION_MAX_ORDER)
     res.meta["reduction"] = {"states": len(net.species), "species": len(model.species),
                              "zero": len(net.reduced), "module_copies": len(net.folded)}
+    res.meta["warnings"] = notes
     if not res.ok:
         return TMERun(pd.DataFrame({"time_days": []}), False, res.message, model, res.meta)
     wanted = list(readouts or scenario.readouts or DEFAULT_READOUTS)
