@@ -112,6 +112,9 @@ def simulate(
     therapy: list[str] = typer.Option([], "--therapy", metavar="REGIMEN",
                                       help='with --scenario: a regimen, e.g. "tocilizumab 8 mg/kg iv q4w" or '
                                            '"SD-36 1 uM continuous"; repeat for combinations'),
+    points_per_day: Optional[int] = typer.Option(None, "--points-per-day", metavar="N",
+                                                 help="with --scenario: output points per day, 1–1440 (default 1; "
+                                                      "24 shows a drug's infusion peaks)"),
 ) -> None:
     """Simulate a time course: wide CSV (time_min, one column per readout), optional figure.
     With --scenario, the tumor-microenvironment model in days."""
@@ -125,7 +128,8 @@ def simulate(
         from .tme import simulate_scenario
 
         return simulate_scenario(scenario, days=days, knockouts=knockout, sets=set_, out=out, plot=plot,
-                                 mimics=mimic, detect_cells=detect_cells, therapies=therapy)
+                                 mimics=mimic, detect_cells=detect_cells, therapies=therapy,
+                                 points_per_day=points_per_day)
     if days is not None:
         bad("--days", "needs --scenario (the signaling model takes --minutes)")
     if mimic:
@@ -136,6 +140,8 @@ def simulate(
         bad("--set", "needs --scenario (the signaling model takes --gene-level GENE=FACTOR)")
     if therapy:
         bad("--therapy", "needs --scenario (for one cell in culture use stat3sim dose-response --drug NAME)")
+    if points_per_day is not None:
+        bad("--points-per-day", "needs --scenario (the signaling model writes one point a minute)")
     minutes = check_minutes(minutes)
     check_output(out, "--out", CSV_SUFFIXES)
     check_output(plot, "--plot", PLOT_SUFFIXES)

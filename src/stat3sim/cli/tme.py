@@ -259,12 +259,26 @@ def _day_end_table(frame, units: dict[str, str], title: str):
     return t
 
 
+def check_points_per_day(n: Optional[int], option: str = "--points-per-day") -> int:
+    """Output points per day: a whole number from 1 to 1440 (None: 1, daily output)."""
+    from ..model.tme import MAX_POINTS_PER_DAY
+
+    if n is None:
+        return 1
+    if not (1 <= n <= MAX_POINTS_PER_DAY):
+        bad(option, f"must be a whole number of points per day from 1 to {MAX_POINTS_PER_DAY}, got {n}")
+    return int(n)
+
+
 def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[str], sets: list[str],
                       out: Optional[Path], plot: Optional[Path], mimics: list[str] = (),
-                      detect_cells: Optional[float] = None, therapies: list[str] = ()) -> None:
+                      detect_cells: Optional[float] = None, therapies: list[str] = (),
+                      points_per_day: Optional[int] = None) -> None:
     """``stat3sim simulate --scenario``: the scenario as written (no comparison arms), with
-    ``--therapy`` regimens added to the scenario's own; daily output: ``time_days`` then the
-    scenario's readouts (and, with therapies, each drug's concentrations)."""
+    ``--therapy`` regimens added to the scenario's own; output ``points_per_day`` times a day
+    (default daily): ``time_days`` then the scenario's readouts (and, with therapies, each
+    drug's concentrations)."""
+    points_per_day = check_points_per_day(points_per_day)
     days = check_days(days)
     therapies = check_therapies(therapies)
     detect_cells = check_detect_cells(detect_cells)
@@ -284,7 +298,7 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
 
     try:
         with solver_output_hidden():
-            run = tme.simulate(sc)
+            run = tme.simulate(sc, points_per_day=points_per_day)
     except Exception as e:  # the model could not be built or run: the work failed, not the input
         fail(f"simulation failed: {type(e).__name__}: {one_line(e)[:300]}")
     if not run.ok:
@@ -303,7 +317,7 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
             write_file(out, lambda tmp: frame.to_parquet(tmp, index=False))
         else:
             write_file(out, lambda tmp: frame.to_csv(tmp, index=False))
-        con.print(f"wrote {out} ({len(frame)} days × {frame.shape[1] - 1} readouts)", soft_wrap=True)
+        con.print(f"wrote {out} ({len(frame)} time points × {frame.shape[1] - 1} readouts)", soft_wrap=True)
     if plot is not None:
         from ..report.figures import save_figure
         from ..report.tme_figures import main_figure
@@ -398,11 +412,15 @@ def run(
     jobs: int = typer.Option(0, "--jobs", "-j",
                              help="processes for the therapy arms: 0 = one per CPU core (at most one per arm), "
                                   "1 = all in this process; results are the same either way"),
+    points_per_day: Optional[int] = typer.Option(None, "--points-per-day", metavar="N",
+                                                 help="output points per day in the time courses, 1–1440 "
+                                                      "(default 1; 24 shows a drug's infusion peaks)"),
 ) -> None:
     """Run a scenario with every standard arm (and its therapy arms); write time courses, figures,
     report.html, summary.json."""
     t0 = time.perf_counter()
     jobs = check_jobs(jobs)
+    points_per_day = check_points_per_day(points_per_day)
     days = check_days(days)
     sc = with_overlays(load_checked(scenario, "SCENARIO"), days=days)
     out_dir = check_out_dir(out if out is not None else Path("results") / sc.name)
@@ -441,7 +459,7 @@ def run(
             progress.update(task, description=f"{sc.name}: arm {i + 1}/{len(arms)} {arm.name}{note}")
             progress.refresh()
             t_arm = time.perf_counter()
-            network = _run_arm(tme, sc, arm, frames, failed)
+            network = _run_arm(tme, sc, arm, frames, failed, points_per_day)
             if network is not None:
                 networks[arm.name] = network
             took = time.perf_counter() - t_arm
@@ -476,7 +494,7 @@ def run(
         if workers > 1:
             progress.update(task, description=f"{sc.name}: {len(to_run)} therapy arms in {workers} processes")
             progress.refresh()
-            for k, got, error in run_all(_arm_in_worker, [(sc, arm) for arm in to_run], workers):
+            for k, got, error in run_all(_arm_in_worker, [(sc, arm, points_per_day) for arm in to_run], workers):
                 arm = to_run[k]
                 frame, message, took = got if got is not None else (None, f"worker process failed: {error}", 0.0)
                 if frame is not None:
@@ -489,7 +507,7 @@ def run(
                 progress.update(task, description=f"{sc.name}: therapy arm {i + 1}/{len(to_run)} {arm.name}")
                 progress.refresh()
                 t_arm = time.perf_counter()
-                _run_arm(tme, sc, arm, th_frames, th_failed)
+                _run_arm(tme, sc, arm, th_frames, th_failed, points_per_day)
                 therapy_done(arm, time.perf_counter() - t_arm)
         # the scenario's arm order in every output, whatever order the workers finished in
         order = {a.name: k for k, a in enumerate(th_arms)}
@@ -577,6 +595,7 @@ def run(
         "subtype": sc.subtype,
         "source": sc.source,
         "days": sc.days,
+        "points_per_day": points_per_day,
         "reference_arm": reference,
         "arms": [{"name": a.name, "description": a.description, "ok": a.name in frames,
                   **({"day_end": _key_readouts(frames[a.name])} if a.name in frames else
@@ -621,12 +640,12 @@ def run(
         fail(f"the reference arm '{reference}' failed: {failed[reference]}")
 
 
-def _run_arm(tme, sc, arm, frames: dict, failed: dict):
+def _run_arm(tme, sc, arm, frames: dict, failed: dict, points_per_day: int = 1):
     """Simulate one arm; its frame goes to ``frames`` or its error to ``failed`` (a failed
     arm is data: recorded, and the job goes on). Returns the arm's Network, if built."""
     try:
         with solver_output_hidden():  # no refresh runs in here (auto_refresh is off)
-            result = tme.simulate(sc, arm)
+            result = tme.simulate(sc, arm, points_per_day=points_per_day)
     except Exception as e:  # noqa: BLE001
         failed[arm.name] = f"{type(e).__name__}: {one_line(e)[:500]}"
         return None
@@ -637,14 +656,14 @@ def _run_arm(tme, sc, arm, frames: dict, failed: dict):
     return result.network
 
 
-def _arm_in_worker(sc, arm) -> tuple[Any, str, float]:
+def _arm_in_worker(sc, arm, points_per_day: int = 1) -> tuple[Any, str, float]:
     """One arm in a worker process: (frame or None, failure message, seconds)."""
     from ..model import tme
 
     t0 = time.perf_counter()
     frames: dict = {}
     failed: dict = {}
-    _run_arm(tme, sc, arm, frames, failed)
+    _run_arm(tme, sc, arm, frames, failed, points_per_day)
     return frames.get(arm.name), failed.get(arm.name, ""), time.perf_counter() - t0
 
 

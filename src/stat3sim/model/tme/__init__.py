@@ -38,7 +38,7 @@ METASTASIS_SITES = ("mets_bone", "mets_lung", "mets_liver")
 
 #: the readouts of a TME run, in order (``<cell>.pSTAT3`` for every cell type follow)
 DEFAULT_READOUTS = (
-    "tumor_volume_mm3", "tumor_diameter_mm", "tumor_cells", "tumor.pSTAT3", "tumor.EMT_index", "tumor.invasion",
+    "tumor_volume_mm3", "tumor_diameter_mm", "tumor_cells", "tumor.pSTAT3", "tumor.pSTAT3_nuclear_nM", "tumor.EMT_index", "tumor.invasion",
     "tumor.PDL1", "M2_fraction", "macrophage_count", "MDSC_count", "neutrophil_count", "CD8_count",
     "CD8_effector_count", "CD8_exhausted_fraction", "CD8_per_mL", "CD4_count", "Th17_fraction", "DC_mature_fraction",
     "adipocyte_count", "serum_IL6_pg_mL", "serum_IL11_pg_mL", "serum_TNFa_pg_mL", "tumor_IL6_pg_mL",
@@ -293,9 +293,24 @@ class TMERun:
         return float(np.interp(day, self.frame["time_days"].to_numpy(), col))
 
 
+#: the most output points per day ``simulate`` takes (one a minute)
+MAX_POINTS_PER_DAY = 1440
+
+
+def output_days(days: float, points_per_day: int = 1) -> np.ndarray:
+    """Output times in days: every ``1/points_per_day`` day from 0, and ``days`` itself."""
+    if isinstance(points_per_day, bool) or int(points_per_day) != points_per_day \
+            or not (1 <= points_per_day <= MAX_POINTS_PER_DAY):
+        raise ValueError(f"points_per_day must be a whole number from 1 to {MAX_POINTS_PER_DAY}, got {points_per_day!r}")
+    n = int(np.floor(days * points_per_day + 1e-9))
+    return np.unique(np.append(np.arange(n + 1, dtype=float) / int(points_per_day), days))
+
+
 def simulate(scenario, arm: Arm | None = None, days: float | None = None, readouts=None,
-             all_observables: bool = False, reduce: bool = True) -> TMERun:
-    """Run a scenario (and arm) for ``days`` (default: the scenario's) with daily output.
+             all_observables: bool = False, reduce: bool = True, points_per_day: int = 1) -> TMERun:
+    """Run a scenario (and arm) for ``days`` (default: the scenario's) with daily output
+    (``points_per_day`` > 1: that many points a day, e.g. 24 to see a drug's infusion peaks;
+    doses are exact in time whatever the output grid).
 
     Populations are frozen (``pop_on = 0``) while signaling and cytokines settle to their
     steady state for the day-0 cells, then population dynamics run. Stimuli are added
@@ -313,10 +328,9 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     from ...scenarios.loader import parse_concentration
     from ..reduce import reduce_network
 
-    net = build(scenario, arm)
     days = float(days if days is not None else scenario.days)
-    n_days = int(np.floor(days))
-    times = np.unique(np.append(np.arange(n_days + 1, dtype=float), days)) * 1440.0
+    times = output_days(days, points_per_day) * 1440.0
+    net = build(scenario, arm)
     stim0, sched = {}, []
     texts = _therapy_texts(scenario, arm)
     therapies = therapy_network(texts, *_patient(scenario))[1] if texts else ()
@@ -374,6 +388,6 @@ def parameters_table(net: Network) -> pd.DataFrame:
                           "description": p.description} for p in net.parameters])
 
 
-__all__ = ["Arm", "TMERun", "build", "simulate", "standard_arms", "therapy_arms", "THERAPY_ARMS", "knockout", "vocabulary", "parameters_table",
+__all__ = ["Arm", "TMERun", "build", "simulate", "output_days", "MAX_POINTS_PER_DAY", "standard_arms", "therapy_arms", "THERAPY_ARMS", "knockout", "vocabulary", "parameters_table",
            "tme_network", "DEFAULT_READOUTS", "SERUM_RANGES", "CELL_TYPES", "LINEAGES", "SUBTYPES", "MODULES",
            "IL6_KO_ALL"]
