@@ -17,8 +17,8 @@ from ..model.cells import CELL_TYPES
 from ..model.signaling.parameters import LIGANDS
 from . import app
 from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, allowed, bad, check_cell, check_format, check_minutes,
-                      check_output, console, emit, fail, fmt, one_line, solver_output_hidden, warn, write_file,
-                      writing)
+                      check_output, console, emit, fail, failed_claim_lines, fmt, one_line, solver_output_hidden,
+                      warn, write_file, writing)
 from ._parse import (STIMULUS_UNITS, check_gene_levels, check_knockouts, check_sbml, check_sbml_stimuli,
                      check_stimuli)
 
@@ -235,6 +235,9 @@ def export(
     scenario: Optional[str] = typer.Option(None, "--scenario",
                                            help="export the tumor-microenvironment model of this scenario "
                                                 "(a shipped name or a YAML file) instead"),
+    therapy: list[str] = typer.Option([], "--therapy", metavar="REGIMEN",
+                                      help='with --scenario: export the treated model, e.g. "tocilizumab 8 mg/kg '
+                                           'iv q4w" (the drug\'s PK and PD, each dose an SBML event); repeatable'),
 ) -> None:
     """Export the signaling model of one cell type (or, with --scenario, the TME model) as SBML L3V2 or Antimony."""
     kind = check_format(format, EXPORT_FORMATS)
@@ -243,7 +246,9 @@ def export(
             bad("--cell", "cannot be combined with --scenario (the scenario's model has every cell type)")
         from .tme import export_scenario
 
-        return export_scenario(scenario, kind, out)
+        return export_scenario(scenario, kind, out, therapies=therapy)
+    if therapy:
+        bad("--therapy", "needs --scenario (drugs act in the tumor-microenvironment model)")
     cell = check_cell(cell)
     check_output(out, "--out")
     from ..engine.sbml import to_antimony, to_sbml
@@ -271,6 +276,8 @@ def validate(
         sys.stdout.write(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False) + "\n")
         if failed:
             print(f"{len(failed)} of {len(results)} claims failed: {', '.join(failed)}", file=sys.stderr)
+            for line in failed_claim_lines(results):
+                print(line, file=sys.stderr)
     else:
         from rich.markup import escape
         from rich.table import Table
@@ -291,6 +298,8 @@ def validate(
         con.print(t)
         if failed:
             con.print(f"[bold red]{len(failed)} of {len(results)} claims failed:[/bold red] {', '.join(failed)}")
+            for line in failed_claim_lines(results):
+                con.print(line, soft_wrap=True, markup=False, highlight=False)
         else:
             con.print(f"all {len(results)} claims pass")
     if failed:

@@ -38,8 +38,9 @@ from typing import Any, Optional
 import typer
 
 from . import app
-from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, allowed, bad, check_output, console, emit, fail, fmt,
-                      one_line, solver_output_hidden, warn, write_file, write_text, writing)
+from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, allowed, bad, check_output, console, emit, fail,
+                      failed_claim_lines, fmt, one_line, solver_output_hidden, warn, write_file, write_text,
+                      writing)
 
 #: what ``simulate --scenario --out`` writes, by suffix
 TABLE_SUFFIXES = CSV_SUFFIXES + (".parquet",)
@@ -215,9 +216,22 @@ def _finite(x: Any) -> Any:
 
 
 @app.command()
-def scenarios(as_json: bool = typer.Option(False, "--json", help="print a JSON list of {name, description}")) -> None:
+def scenarios(as_json: bool = typer.Option(False, "--json", help="print a JSON list of {name, description}"),
+              show: Optional[str] = typer.Option(None, "--show", metavar="NAME",
+                                                 help="print the YAML file of a shipped scenario (a start for "
+                                                      "your own: save it, edit it, pass its path)")) -> None:
     """List the shipped scenarios (for run, simulate --scenario, export, describe)."""
-    from ..scenarios import ScenarioError, list_scenarios
+    from ..scenarios import ScenarioError, list_scenarios, scenario_text
+
+    if show is not None:
+        if as_json:
+            bad("--json", "cannot be combined with --show (which prints the YAML file)")
+        try:
+            text = scenario_text(show)
+        except ScenarioError as e:
+            bad("--show", e.message)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
 
     try:
         items = list_scenarios()
@@ -334,7 +348,12 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
         con.print(f"primary tumor, RECIST 1.1 on 8-weekly scans: best response {resp['best_response']} "
                   f"({100 * resp['best_diameter_change']:+.0f} % diameter from day 0), "
                   + (f"progression at day {fmt(prog)}" if prog is not None else "no progression")
-                  + f" ({len(resp['scans'])} scans)", soft_wrap=True)
+                  + f" ({_n(len(resp['scans']), 'scan')})", soft_wrap=True)
+
+
+def _n(count: int, what: str) -> str:
+    """``1 scan``, ``2 scans``."""
+    return f"{count} {what}{'' if count == 1 else 's'}"
 
 
 def check_therapies(texts: list[str], option: str = "--therapy") -> list[str]:
@@ -630,6 +649,8 @@ def run(
     if claims and not claims_error:
         con.print(f"claims: {summary['claims']['passed']} of {len(claim_dicts)} passed"
                   if claim_dicts else "claims: none registered for the TME area")
+        for line in failed_claim_lines(claim_dicts):
+            con.print(f"  {line}", soft_wrap=True, markup=False)
     # paths are printed whole (never wrapped), so they can be copied and parsed
     con.print(f"wrote {out_dir}/", soft_wrap=True)
     for name in ("report.html", "timecourses.parquet", "timecourses.csv",
@@ -682,17 +703,53 @@ def _unchanged(arm) -> bool:
 
 
 # ------------------------------------------------------ export / describe
-def export_scenario(scenario: str, kind: str, out: Optional[Path]) -> None:
-    """``stat3sim export --scenario``: the scenario's Network (as written, no arms)."""
+def export_scenario(scenario: str, kind: str, out: Optional[Path], therapies: list[str] = ()) -> None:
+    """``stat3sim export --scenario``: the scenario's Network (as written, no arms); with
+    ``therapies`` (``--therapy``, added to the scenario's own) or therapies in the scenario,
+    the treated model: each drug's PK and PD, and every dose of the scenario's days as an
+    SBML event (:func:`_with_dose_events`)."""
+    therapies = check_therapies(therapies)
     check_output(out, "--out")
     sc = load_checked(scenario, "--scenario")
+    if therapies:
+        sc = _with_therapies(sc, therapies)
+    from ..scenarios import dose_warnings
+
+    for note in dose_warnings(sc):
+        warn(note)
     from ..engine.sbml import to_antimony, to_sbml
     from ..model import tme
 
-    text = to_sbml(tme.build(sc))
+    text = to_sbml(_with_dose_events(tme.build(sc), sc))
     if kind == "antimony":
         text = to_antimony(text)
     emit(text, out)
+
+
+def _with_dose_events(net, sc):
+    """``net`` with each dose of ``sc``'s regimens over ``sc.days`` as an event: at the dose
+    time (minutes from the start of the run; day-0 doses at time 0) the dose (nM in the
+    dose compartment, as ``therapy.pk.dosing_schedule`` gives it to the engine) is added to
+    its species. What ``stat3sim simulate`` does besides (the pre-simulation that settles
+    signaling with populations frozen) is not in the file."""
+    from dataclasses import replace
+
+    from ..model import tme
+    from ..model.network import Event
+    from ..therapy.pk import dosing_schedule
+    from ..therapy.regimen import Patient
+
+    texts = tuple(getattr(sc, "therapies", ()) or ())
+    if not texts:
+        return net
+    patient = tme._patient(sc)
+    doses = []
+    for th in tme.therapy_network(texts, *patient)[1]:
+        at0, later = dosing_schedule(th.regimen, th.pk, float(sc.days), Patient(*patient))
+        doses += [(0.0, sid, v) for sid, v in at0.items()] + list(later)
+    events = tuple(Event(f"dose_{k + 1}_{sid}", t, {sid: f"{sid} + {v!r}"})
+                   for k, (t, sid, v) in enumerate(sorted(doses, key=lambda d: d[0])))
+    return replace(net, events=tuple(net.events) + events)
 
 
 def _sections(net, sc) -> list:

@@ -206,6 +206,15 @@ def _form_problems(sc: Scenario) -> Iterator[tuple[str, str]]:
                                             " not both (they are the same threshold)")
 
 
+def scenario_text(name: str) -> str:
+    """The YAML text of the shipped scenario ``name`` (``stat3sim scenarios --show NAME``);
+    an unknown name raises :class:`ScenarioError` naming the closest and every shipped one."""
+    names = _shipped_names()
+    if name not in names:
+        raise ScenarioError(name, "scenario", _unknown("scenario", name, names))
+    return (_shipped() / f"{name}.yaml").read_text(encoding="utf-8")
+
+
 def list_scenarios() -> list[tuple[str, str]]:
     """(name, description) of every shipped scenario, sorted by name."""
     return [(name, load_scenario(name).description) for name in _shipped_names()]
