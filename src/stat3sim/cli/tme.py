@@ -284,6 +284,11 @@ def check_points_per_day(n: Optional[int], option: str = "--points-per-day") -> 
     return int(n)
 
 
+def _grid(points_per_day: int) -> dict[str, int]:
+    """``tme.simulate``'s keyword for the output grid; none for the default daily grid."""
+    return {} if points_per_day == 1 else {"points_per_day": points_per_day}
+
+
 def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[str], sets: list[str],
                       out: Optional[Path], plot: Optional[Path], mimics: list[str] = (),
                       detect_cells: Optional[float] = None, therapies: list[str] = (),
@@ -312,7 +317,7 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
 
     try:
         with solver_output_hidden():
-            run = tme.simulate(sc, points_per_day=points_per_day)
+            run = tme.simulate(sc, **_grid(points_per_day))
     except Exception as e:  # the model could not be built or run: the work failed, not the input
         fail(f"simulation failed: {type(e).__name__}: {one_line(e)[:300]}")
     if not run.ok:
@@ -666,7 +671,7 @@ def _run_arm(tme, sc, arm, frames: dict, failed: dict, points_per_day: int = 1):
     arm is data: recorded, and the job goes on). Returns the arm's Network, if built."""
     try:
         with solver_output_hidden():  # no refresh runs in here (auto_refresh is off)
-            result = tme.simulate(sc, arm, points_per_day=points_per_day)
+            result = tme.simulate(sc, arm, **_grid(points_per_day))
     except Exception as e:  # noqa: BLE001
         failed[arm.name] = f"{type(e).__name__}: {one_line(e)[:500]}"
         return None
