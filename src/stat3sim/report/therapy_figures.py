@@ -186,4 +186,5 @@ def day_end_table(arms: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-__all__ = ["PANELS", "PSTAT3_NOTE", "styles", "drug_columns", "therapy_arms_figure", "drug_concentrations_figure", "day_end_table"]
+__all__ = ["PANELS", "styles", "drug_columns", "therapy_arms_figure", "drug_concentrations_figure", "day_end_table"]
+__all__ += ["PSTAT3_NOTE"]

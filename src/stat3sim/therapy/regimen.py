@@ -200,7 +200,8 @@ def low_dose_warning(reg: Regimen, patient: Patient | None = None) -> str | None
     ref, mg = std.dose_mg(p), reg.dose_mg(p)
     if not (ref > 0) or mg >= LOW_DOSE_FRACTION * ref:
         return None
-    size = {"mg/kg": f" for {p.weight_kg:g} kg", "mg/m2": f" for {p.bsa_m2:g} m²"}.get(std.unit.replace("m²", "m2"), "")
+    size = {"mg/kg": f" for {p.weight_kg:g} kg",
+            "mg/m2": f" for {p.bsa_m2:g} m²"}.get(std.unit.replace("m²", "m2"), "")
     hint = ""
     if std.unit != reg.unit and reg.unit in ("mg", "g", "ug", "µg", "mcg"):
         # the number as typed, read in the standard's per-kg / per-m² unit, near the standard?

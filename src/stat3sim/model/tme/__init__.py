@@ -38,7 +38,8 @@ METASTASIS_SITES = ("mets_bone", "mets_lung", "mets_liver")
 
 #: the readouts of a TME run, in order (``<cell>.pSTAT3`` for every cell type follow)
 DEFAULT_READOUTS = (
-    "tumor_volume_mm3", "tumor_diameter_mm", "tumor_cells", "tumor.pSTAT3", "tumor.pSTAT3_nuclear_nM", "tumor.EMT_index", "tumor.invasion",
+    "tumor_volume_mm3", "tumor_diameter_mm", "tumor_cells", "tumor.pSTAT3", "tumor.EMT_index", "tumor.invasion",
+    "tumor.pSTAT3_nuclear_nM",  # absolute, beside the index: nM in the nucleus
     "tumor.PDL1", "M2_fraction", "macrophage_count", "MDSC_count", "neutrophil_count", "CD8_count",
     "CD8_effector_count", "CD8_exhausted_fraction", "CD8_per_mL", "CD4_count", "Th17_fraction", "DC_mature_fraction",
     "adipocyte_count", "serum_IL6_pg_mL", "serum_IL11_pg_mL", "serum_TNFa_pg_mL", "tumor_IL6_pg_mL",
@@ -227,7 +228,7 @@ def build(scenario, arm: Arm | None = None) -> Network:
     if params:
         from ..bounds import parameter_problems
 
-        if problems := parameter_problems(net, params):  # the CLI checked already; a Scenario built in Python not
+        if problems := parameter_problems(net, params):  # the CLI checks first; this is for Python callers
             raise NetworkError("; ".join(problems))
         net = net.with_parameters(params)
     for ko in list(scenario.knockouts) + (list(arm.knockouts) if arm else []):
@@ -301,7 +302,8 @@ def output_days(days: float, points_per_day: int = 1) -> np.ndarray:
     """Output times in days: every ``1/points_per_day`` day from 0, and ``days`` itself."""
     if isinstance(points_per_day, bool) or int(points_per_day) != points_per_day \
             or not (1 <= points_per_day <= MAX_POINTS_PER_DAY):
-        raise ValueError(f"points_per_day must be a whole number from 1 to {MAX_POINTS_PER_DAY}, got {points_per_day!r}")
+        raise ValueError(f"points_per_day must be a whole number from 1 to {MAX_POINTS_PER_DAY}, "
+                         f"got {points_per_day!r}")
     n = int(np.floor(days * points_per_day + 1e-9))
     return np.unique(np.append(np.arange(n + 1, dtype=float) / int(points_per_day), days))
 
@@ -388,6 +390,7 @@ def parameters_table(net: Network) -> pd.DataFrame:
                           "description": p.description} for p in net.parameters])
 
 
-__all__ = ["Arm", "TMERun", "build", "simulate", "output_days", "MAX_POINTS_PER_DAY", "standard_arms", "therapy_arms", "THERAPY_ARMS", "knockout", "vocabulary", "parameters_table",
+__all__ = ["Arm", "TMERun", "build", "simulate", "standard_arms", "therapy_arms", "THERAPY_ARMS", "knockout", "vocabulary", "parameters_table",
            "tme_network", "DEFAULT_READOUTS", "SERUM_RANGES", "CELL_TYPES", "LINEAGES", "SUBTYPES", "MODULES",
            "IL6_KO_ALL"]
+__all__ += ["output_days", "MAX_POINTS_PER_DAY"]
