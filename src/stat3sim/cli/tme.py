@@ -9,14 +9,20 @@ checking it against the model's vocabulary, and what only these commands write o
 signaling commands in ``signaling.py`` call :func:`simulate_scenario`,
 :func:`export_scenario` and :func:`describe_scenario` when ``--scenario`` is given.
 
-Errors: a scenario file that does not load or names something the model does not know
-is one line with the file, the field path and the allowed values (``ScenarioError``),
-exit code 2; a bad overlay names its option. Nothing is written before every input has
-been checked.
+Errors: a scenario file that does not load, names something the model does not know or
+gives a parameter a value outside its range (``stat3sim.model.bounds``: the same check as
+``--set``) is one line with the file and, for every problem, the field path and the
+allowed values (``ScenarioError``), exit code 2; a bad overlay names its option. Nothing
+is written before every input has been checked. A dose far below the labelled one
+(``therapy.regimen.low_dose_warning``) is a warning on stderr (and in ``run``'s
+summary.json); the run goes on.
 
 Examples::
 
     stat3sim scenarios
+    stat3sim scenarios --show tnbc > my.yaml
+    stat3sim simulate --scenario tnbc --therapy "paclitaxel 80 mg/m2 iv qw" --days 14 --points-per-day 24 --out p.csv
+    stat3sim export --scenario tnbc --therapy "tocilizumab 8 mg/kg iv q4w" --format sbml --out treated.xml
     stat3sim simulate --scenario tnbc --days 30 --knockout myeloid:STAT3 --out ko.csv --plot ko.png
     stat3sim simulate --scenario tnbc_bone_metastasis --mimic tumor:miR-124=5 --detect-cells 1e7 --out m.csv
     stat3sim run tnbc --out results/tnbc
