@@ -222,7 +222,7 @@ def test_other_checks(tmp_path):
     assert _error(tmp_path, "depletions: [cd9]\n").field == "depletions[0]"
     assert _error(tmp_path, "source: x.yaml\n").field == "source"
     assert _error(tmp_path, "", base="name: Bad Name\ndescription: x\n").field == "name"
-    assert _error(tmp_path, "", base="name: bad\n").field == "description"
+    assert _error(tmp_path, "", base="name: bad\ndescription: \"two\\nlines\"\n").field == "description"
     assert _error(tmp_path, "parameters: {k_tumor_prolif: .inf}\n").field == "parameters.k_tumor_prolif"
     assert _error(tmp_path, "stimuli: [{species: IL6, value: '1 nM', day: 200}]\n").field == "stimuli[0].day"
     err = _error(tmp_path, "comparisons: [{name: a}, {name: a}]\n")

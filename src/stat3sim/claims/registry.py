@@ -91,14 +91,6 @@ class ClaimResult:
                 d.pop(k)
         return d
 
-    @property
-    def failures(self) -> list[str]:
-        """One line per failing part: the error, or each failing half with its reason."""
-        if self.error:
-            return [self.error]
-        out = [f"{k}: {h.get('reason', '')}".rstrip(": ") for k in ("mechanism", "clinic")
-               if (h := getattr(self, k)) and h.get("status") == "fail"]
-        return out or ([] if self.passed else ["its check does not hold (see observed)"])
 
 
 class Context:

@@ -204,6 +204,27 @@ def emit(text: str, out: Optional[Path]) -> None:
 
 
 # ------------------------------------------------------------------- console
+def failed_claim_lines(results) -> list[str]:
+    """``TME-8 failed: <statement> (expected: …)`` for each failed claim of ``results``
+    (ClaimResult objects or their ``as_dict()``), so the console names what failed."""
+    out = []
+    for r in results:
+        get = r.get if isinstance(r, dict) else (lambda k, _r=r: getattr(_r, k, None))
+        if get("passed"):
+            continue
+        line = f"{get('id')} failed: {one_line(get('statement') or '')}"
+        if get("expected"):
+            line += f" (expected: {one_line(get('expected'))})"
+        for half in ("mechanism", "clinic"):  # a therapy claim: the failing half and the model's reason
+            h = get(half)
+            if h and h.get("status") == "fail":
+                line += f"; {half} half fails: {one_line(h.get('reason') or '')[:400]}"
+        if get("error"):
+            line += f"; error: {one_line(get('error'))[:300]}"
+        out.append(line)
+    return out
+
+
 def console():
     """stdout console; 120 columns when stdout is a file or pipe (rich would use 80)."""
     from rich.console import Console

@@ -17,8 +17,8 @@ from ..model.cells import CELL_TYPES
 from ..model.signaling.parameters import LIGANDS
 from . import app
 from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, allowed, bad, check_cell, check_format, check_minutes,
-                      check_output, console, emit, fail, fmt, one_line, solver_output_hidden, warn, write_file,
-                      writing)
+                      check_output, console, emit, fail, failed_claim_lines, fmt, one_line, solver_output_hidden,
+                      warn, write_file, writing)
 from ._parse import (STIMULUS_UNITS, check_gene_levels, check_knockouts, check_sbml, check_sbml_stimuli,
                      check_stimuli)
 
@@ -140,6 +140,9 @@ def simulate(
     therapy: list[str] = typer.Option([], "--therapy", metavar="REGIMEN",
                                       help='with --scenario: a regimen, e.g. "tocilizumab 8 mg/kg iv q4w" or '
                                            '"SD-36 1 uM continuous"; repeat for combinations'),
+    points_per_day: Optional[int] = typer.Option(None, "--points-per-day", metavar="N",
+                                                 help="with --scenario: output points per day, 1–1440 (default 1; "
+                                                      "24 shows a drug's infusion peaks)"),
 ) -> None:
     """Simulate a time course: wide CSV (time_min, one column per readout), optional figure.
     With --scenario, the tumor-microenvironment model in days."""
@@ -153,7 +156,8 @@ def simulate(
         from .tme import simulate_scenario
 
         return simulate_scenario(scenario, days=days, knockouts=knockout, sets=set_, out=out, plot=plot,
-                                 mimics=mimic, detect_cells=detect_cells, therapies=therapy)
+                                 mimics=mimic, detect_cells=detect_cells, therapies=therapy,
+                                 points_per_day=points_per_day)
     if days is not None:
         bad("--days", "needs --scenario (the signaling model takes --minutes)")
     if mimic:
@@ -164,6 +168,8 @@ def simulate(
         bad("--set", "needs --scenario (the signaling model takes --gene-level GENE=FACTOR)")
     if therapy:
         bad("--therapy", "needs --scenario (for one cell in culture use stat3sim dose-response --drug NAME)")
+    if points_per_day is not None:
+        bad("--points-per-day", "needs --scenario (the signaling model writes one point a minute)")
     minutes = check_minutes(minutes)
     check_output(out, "--out", CSV_SUFFIXES)
     check_output(plot, "--plot", PLOT_SUFFIXES)
@@ -257,6 +263,9 @@ def export(
     scenario: Optional[str] = typer.Option(None, "--scenario",
                                            help="export the tumor-microenvironment model of this scenario "
                                                 "(a shipped name or a YAML file) instead"),
+    therapy: list[str] = typer.Option([], "--therapy", metavar="REGIMEN",
+                                      help='with --scenario: export the treated model, e.g. "tocilizumab 8 mg/kg '
+                                           'iv q4w" (the drug\'s PK and PD, each dose an SBML event); repeatable'),
 ) -> None:
     """Export the signaling model of one cell type (or, with --scenario, the TME model) as SBML L3V2 or Antimony."""
     kind = check_format(format, EXPORT_FORMATS)
@@ -265,7 +274,9 @@ def export(
             bad("--cell", "cannot be combined with --scenario (the scenario's model has every cell type)")
         from .tme import export_scenario
 
-        return export_scenario(scenario, kind, out)
+        return export_scenario(scenario, kind, out, therapies=therapy)
+    if therapy:
+        bad("--therapy", "needs --scenario (drugs act in the tumor-microenvironment model)")
     cell = check_cell(cell)
     check_output(out, "--out")
     from ..engine.sbml import to_antimony, to_sbml
@@ -293,6 +304,8 @@ def validate(
         sys.stdout.write(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False) + "\n")
         if failed:
             print(f"{len(failed)} of {len(results)} claims failed: {', '.join(failed)}", file=sys.stderr)
+            for line in failed_claim_lines(results):
+                print(line, file=sys.stderr)
     else:
         from rich.markup import escape
         from rich.table import Table
@@ -313,9 +326,8 @@ def validate(
         con.print(t)
         if failed:
             con.print(f"[bold red]{len(failed)} of {len(results)} claims failed:[/bold red] {', '.join(failed)}")
-            for r in results:
-                if not r.passed:
-                    con.print(f"[red]{escape(r.id)} failed:[/red] {escape('; '.join(r.failures))}")
+            for line in failed_claim_lines(results):
+                con.print(line, soft_wrap=True, markup=False, highlight=False)
         else:
             con.print(f"all {len(results)} claims pass")
     if failed:

@@ -9,14 +9,20 @@ checking it against the model's vocabulary, and what only these commands write o
 signaling commands in ``signaling.py`` call :func:`simulate_scenario`,
 :func:`export_scenario` and :func:`describe_scenario` when ``--scenario`` is given.
 
-Errors: a scenario file that does not load or names something the model does not know
-is one line with the file, the field path and the allowed values (``ScenarioError``),
-exit code 2; a bad overlay names its option. Nothing is written before every input has
-been checked.
+Errors: a scenario file that does not load, names something the model does not know or
+gives a parameter a value outside its range (``stat3sim.model.bounds``: the same check as
+``--set``) is one line with the file and, for every problem, the field path and the
+allowed values (``ScenarioError``), exit code 2; a bad overlay names its option. Nothing
+is written before every input has been checked. A dose far below the labelled one
+(``therapy.regimen.low_dose_warning``) is a warning on stderr (and in ``run``'s
+summary.json); the run goes on.
 
 Examples::
 
     stat3sim scenarios
+    stat3sim scenarios --show tnbc > my.yaml
+    stat3sim simulate --scenario tnbc --therapy "paclitaxel 80 mg/m2 iv qw" --days 14 --points-per-day 24 --out p.csv
+    stat3sim export --scenario tnbc --therapy "tocilizumab 8 mg/kg iv q4w" --format sbml --out treated.xml
     stat3sim simulate --scenario tnbc --days 30 --knockout myeloid:STAT3 --out ko.csv --plot ko.png
     stat3sim simulate --scenario tnbc_bone_metastasis --mimic tumor:miR-124=5 --detect-cells 1e7 --out m.csv
     stat3sim run tnbc --out results/tnbc
@@ -38,8 +44,9 @@ from typing import Any, Optional
 import typer
 
 from . import app
-from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, allowed, bad, check_output, console, emit, fail, fmt,
-                      one_line, solver_output_hidden, warn, write_file, write_text, writing)
+from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, allowed, bad, check_output, console, emit, fail,
+                      failed_claim_lines, fmt, one_line, solver_output_hidden, warn, write_file, write_text,
+                      writing)
 
 #: what ``simulate --scenario --out`` writes, by suffix
 TABLE_SUFFIXES = CSV_SUFFIXES + (".parquet",)
@@ -137,8 +144,9 @@ def _parse_sets(texts: list[str]) -> dict[str, float]:
             bad("--set", f"malformed {text!r}; expected PARAM=VALUE, e.g. k_tumor_prolif=0.01 "
                          "(ids: `stat3sim describe --scenario NAME`)")
         value = float(m[2])
-        if not math.isfinite(value) or value < 0:
-            bad("--set", f"value of {m[1]} must be a finite number ≥ 0, got {m[2]}")
+        if not math.isfinite(value):
+            bad("--set", f"value of {m[1]} must be a finite number, got {m[2]}")
+        # its range (≥ 0; ≤ 1 for fractions) is checked with the scenario, as for a file's parameters:
         if m[1] in out:
             bad("--set", f"{m[1]} is given twice; give each parameter once")
         out[m[1]] = value
@@ -214,9 +222,22 @@ def _finite(x: Any) -> Any:
 
 
 @app.command()
-def scenarios(as_json: bool = typer.Option(False, "--json", help="print a JSON list of {name, description}")) -> None:
+def scenarios(as_json: bool = typer.Option(False, "--json", help="print a JSON list of {name, description}"),
+              show: Optional[str] = typer.Option(None, "--show", metavar="NAME",
+                                                 help="print the YAML file of a shipped scenario (a start for "
+                                                      "your own: save it, edit it, pass its path)")) -> None:
     """List the shipped scenarios (for run, simulate --scenario, export, describe)."""
-    from ..scenarios import ScenarioError, list_scenarios
+    from ..scenarios import ScenarioError, list_scenarios, scenario_text
+
+    if show is not None:
+        if as_json:
+            bad("--json", "cannot be combined with --show (which prints the YAML file)")
+        try:
+            text = scenario_text(show)
+        except ScenarioError as e:
+            bad("--show", e.message)
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
 
     try:
         items = list_scenarios()
@@ -258,12 +279,31 @@ def _day_end_table(frame, units: dict[str, str], title: str):
     return t
 
 
+def check_points_per_day(n: Optional[int], option: str = "--points-per-day") -> int:
+    """Output points per day: a whole number from 1 to 1440 (None: 1, daily output)."""
+    from ..model.tme import MAX_POINTS_PER_DAY
+
+    if n is None:
+        return 1
+    if not (1 <= n <= MAX_POINTS_PER_DAY):
+        bad(option, f"must be a whole number of points per day from 1 to {MAX_POINTS_PER_DAY}, got {n}")
+    return int(n)
+
+
+def _grid(points_per_day: int) -> dict[str, int]:
+    """``tme.simulate``'s keyword for the output grid; none for the default daily grid."""
+    return {} if points_per_day == 1 else {"points_per_day": points_per_day}
+
+
 def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[str], sets: list[str],
                       out: Optional[Path], plot: Optional[Path], mimics: list[str] = (),
-                      detect_cells: Optional[float] = None, therapies: list[str] = ()) -> None:
+                      detect_cells: Optional[float] = None, therapies: list[str] = (),
+                      points_per_day: Optional[int] = None) -> None:
     """``stat3sim simulate --scenario``: the scenario as written (no comparison arms), with
-    ``--therapy`` regimens added to the scenario's own; daily output: ``time_days`` then the
-    scenario's readouts (and, with therapies, each drug's concentrations)."""
+    ``--therapy`` regimens added to the scenario's own; output ``points_per_day`` times a day
+    (default daily): ``time_days`` then the scenario's readouts (and, with therapies, each
+    drug's concentrations)."""
+    points_per_day = check_points_per_day(points_per_day)
     days = check_days(days)
     therapies = check_therapies(therapies)
     detect_cells = check_detect_cells(detect_cells)
@@ -274,12 +314,16 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
                        mimics=mimics, detect_cells=detect_cells)
     if therapies:
         sc = _with_therapies(sc, therapies)
+    from ..scenarios import dose_warnings
+
+    for note in dose_warnings(sc):  # valid, but far below the labelled dose: said, and the run goes on
+        warn(note)
 
     from ..model import tme
 
     try:
         with solver_output_hidden():
-            run = tme.simulate(sc)
+            run = tme.simulate(sc, **_grid(points_per_day))
     except Exception as e:  # the model could not be built or run: the work failed, not the input
         fail(f"simulation failed: {type(e).__name__}: {one_line(e)[:300]}")
     if not run.ok:
@@ -298,7 +342,7 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
             write_file(out, lambda tmp: frame.to_parquet(tmp, index=False))
         else:
             write_file(out, lambda tmp: frame.to_csv(tmp, index=False))
-        con.print(f"wrote {out} ({len(frame)} days × {frame.shape[1] - 1} readouts)", soft_wrap=True)
+        con.print(f"wrote {out} ({len(frame)} time points × {frame.shape[1] - 1} readouts)", soft_wrap=True)
     if plot is not None:
         from ..report.figures import save_figure
         from ..report.tme_figures import main_figure
@@ -315,7 +359,12 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
         con.print(f"primary tumor, RECIST 1.1 on 8-weekly scans: best response {resp['best_response']} "
                   f"({100 * resp['best_diameter_change']:+.0f} % diameter from day 0), "
                   + (f"progression at day {fmt(prog)}" if prog is not None else "no progression")
-                  + f" ({len(resp['scans'])} scans)", soft_wrap=True)
+                  + f" ({_n(len(resp['scans']), 'scan')})", soft_wrap=True)
+
+
+def _n(count: int, what: str) -> str:
+    """``1 scan``, ``2 scans``."""
+    return f"{count} {what}{'' if count == 1 else 's'}"
 
 
 def check_therapies(texts: list[str], option: str = "--therapy") -> list[str]:
@@ -393,11 +442,15 @@ def run(
     jobs: int = typer.Option(0, "--jobs", "-j",
                              help="processes for the therapy arms: 0 = one per CPU core (at most one per arm), "
                                   "1 = all in this process; results are the same either way"),
+    points_per_day: Optional[int] = typer.Option(None, "--points-per-day", metavar="N",
+                                                 help="output points per day in the time courses, 1–1440 "
+                                                      "(default 1; 24 shows a drug's infusion peaks)"),
 ) -> None:
     """Run a scenario with every standard arm (and its therapy arms); write time courses, figures,
     report.html, summary.json."""
     t0 = time.perf_counter()
     jobs = check_jobs(jobs)
+    points_per_day = check_points_per_day(points_per_day)
     days = check_days(days)
     sc = with_overlays(load_checked(scenario, "SCENARIO"), days=days)
     out_dir = check_out_dir(out if out is not None else Path("results") / sc.name)
@@ -410,6 +463,11 @@ def run(
 
     arms = tme.standard_arms(sc)
     th_arms = [] if no_therapy else tme.therapy_arms(sc)
+    from ..scenarios import dose_warnings
+
+    notes = dose_warnings(sc, th_arms)  # on stderr now, and in summary.json ("warnings")
+    for note in notes:
+        warn(note)
     th_frames: dict[str, pd.DataFrame] = {}
     th_failed: dict[str, str] = {}
     th_recist: dict[str, Any] = {}  # each therapy arm's RECIST reading (console line and summary.json)
@@ -433,7 +491,7 @@ def run(
             progress.update(task, description=f"{sc.name}: arm {i + 1}/{len(arms)} {arm.name}{note}")
             progress.refresh()
             t_arm = time.perf_counter()
-            network = _run_arm(tme, sc, arm, frames, failed)
+            network = _run_arm(tme, sc, arm, frames, failed, points_per_day)
             if network is not None:
                 networks[arm.name] = network
             took = time.perf_counter() - t_arm
@@ -468,7 +526,7 @@ def run(
         if workers > 1:
             progress.update(task, description=f"{sc.name}: {len(to_run)} therapy arms in {workers} processes")
             progress.refresh()
-            for k, got, error in run_all(_arm_in_worker, [(sc, arm) for arm in to_run], workers):
+            for k, got, error in run_all(_arm_in_worker, [(sc, arm, points_per_day) for arm in to_run], workers):
                 arm = to_run[k]
                 frame, message, took = got if got is not None else (None, f"worker process failed: {error}", 0.0)
                 if frame is not None:
@@ -481,7 +539,7 @@ def run(
                 progress.update(task, description=f"{sc.name}: therapy arm {i + 1}/{len(to_run)} {arm.name}")
                 progress.refresh()
                 t_arm = time.perf_counter()
-                _run_arm(tme, sc, arm, th_frames, th_failed)
+                _run_arm(tme, sc, arm, th_frames, th_failed, points_per_day)
                 therapy_done(arm, time.perf_counter() - t_arm)
         # the scenario's arm order in every output, whatever order the workers finished in
         order = {a.name: k for k, a in enumerate(th_arms)}
@@ -584,9 +642,11 @@ def run(
         progress.refresh()
 
     if claims_error:
-        warn(f"the TME claims could not be checked ({claims_error}); the report has no claims")
+        notes.append(f"the TME claims could not be checked ({claims_error}); the report has no claims")
+        warn(notes[-1])
     if translation_error:
-        warn(f"the translation table could not be made ({translation_error}); the report has none")
+        notes.append(f"the translation table could not be made ({translation_error}); the report has none")
+        warn(notes[-1])
     timing["total"] = time.perf_counter() - t0
     figures = sorted((out_dir / "figures").glob("*.png"))
     summary = {
@@ -595,6 +655,7 @@ def run(
         "subtype": sc.subtype,
         "source": sc.source,
         "days": sc.days,
+        "points_per_day": points_per_day,
         "reference_arm": reference,
         "arms": [{"name": a.name, "description": a.description, "ok": a.name in frames,
                   **({"day_end": _key_readouts(frames[a.name])} if a.name in frames else
@@ -614,6 +675,7 @@ def run(
                     *(["therapy_timecourses.parquet", "therapy_timecourses.csv"] if th_frames else []),
                     "report.html", "summary.json",
                     *[f"figures/{f.name}" for f in figures]],
+        "warnings": notes,
         "seconds": round(timing["total"], 2),
         "seconds_by_step": {k: round(v, 2) for k, v in timing.items() if k != "total"},
     }
@@ -629,11 +691,8 @@ def run(
     if claims and not claims_error:
         con.print(f"claims: {summary['claims']['passed']} of {len(claim_dicts)} passed"
                   if claim_dicts else "claims: none registered for the TME area")
-        for c in claim_dicts:
-            if not c.get("passed"):
-                why = [f"{k}: {c[k].get('reason', '')}" for k in ("mechanism", "clinic")
-                       if c.get(k) and c[k].get("status") == "fail"] or [c.get("error") or "see the report"]
-                con.print(f"  {c.get('id')} failed: {one_line('; '.join(why))[:400]}", soft_wrap=True)
+        for line in failed_claim_lines(claim_dicts):
+            con.print(f"  {line}", soft_wrap=True, markup=False)
     # paths are printed whole (never wrapped), so they can be copied and parsed
     con.print(f"wrote {out_dir}/", soft_wrap=True)
     for name in ("report.html", "timecourses.parquet", "timecourses.csv",
@@ -644,12 +703,12 @@ def run(
         fail(f"the reference arm '{reference}' failed: {failed[reference]}")
 
 
-def _run_arm(tme, sc, arm, frames: dict, failed: dict):
+def _run_arm(tme, sc, arm, frames: dict, failed: dict, points_per_day: int = 1):
     """Simulate one arm; its frame goes to ``frames`` or its error to ``failed`` (a failed
     arm is data: recorded, and the job goes on). Returns the arm's Network, if built."""
     try:
         with solver_output_hidden():  # no refresh runs in here (auto_refresh is off)
-            result = tme.simulate(sc, arm)
+            result = tme.simulate(sc, arm, **_grid(points_per_day))
     except Exception as e:  # noqa: BLE001
         failed[arm.name] = f"{type(e).__name__}: {one_line(e)[:500]}"
         return None
@@ -660,14 +719,14 @@ def _run_arm(tme, sc, arm, frames: dict, failed: dict):
     return result.network
 
 
-def _arm_in_worker(sc, arm) -> tuple[Any, str, float]:
+def _arm_in_worker(sc, arm, points_per_day: int = 1) -> tuple[Any, str, float]:
     """One arm in a worker process: (frame or None, failure message, seconds)."""
     from ..model import tme
 
     t0 = time.perf_counter()
     frames: dict = {}
     failed: dict = {}
-    _run_arm(tme, sc, arm, frames, failed)
+    _run_arm(tme, sc, arm, frames, failed, points_per_day)
     return frames.get(arm.name), failed.get(arm.name, ""), time.perf_counter() - t0
 
 
@@ -686,17 +745,53 @@ def _unchanged(arm) -> bool:
 
 
 # ------------------------------------------------------ export / describe
-def export_scenario(scenario: str, kind: str, out: Optional[Path]) -> None:
-    """``stat3sim export --scenario``: the scenario's Network (as written, no arms)."""
+def export_scenario(scenario: str, kind: str, out: Optional[Path], therapies: list[str] = ()) -> None:
+    """``stat3sim export --scenario``: the scenario's Network (as written, no arms); with
+    ``therapies`` (``--therapy``, added to the scenario's own) or therapies in the scenario,
+    the treated model: each drug's PK and PD, and every dose of the scenario's days as an
+    SBML event (:func:`_with_dose_events`)."""
+    therapies = check_therapies(therapies)
     check_output(out, "--out")
     sc = load_checked(scenario, "--scenario")
+    if therapies:
+        sc = _with_therapies(sc, therapies)
+    from ..scenarios import dose_warnings
+
+    for note in dose_warnings(sc):
+        warn(note)
     from ..engine.sbml import to_antimony, to_sbml
     from ..model import tme
 
-    text = to_sbml(tme.build(sc))
+    text = to_sbml(_with_dose_events(tme.build(sc), sc))
     if kind == "antimony":
         text = to_antimony(text)
     emit(text, out)
+
+
+def _with_dose_events(net, sc):
+    """``net`` with each dose of ``sc``'s regimens over ``sc.days`` as an event: at the dose
+    time (minutes from the start of the run; day-0 doses at time 0) the dose (nM in the
+    dose compartment, as ``therapy.pk.dosing_schedule`` gives it to the engine) is added to
+    its species. What ``stat3sim simulate`` does besides (the pre-simulation that settles
+    signaling with populations frozen) is not in the file."""
+    from dataclasses import replace
+
+    from ..model import tme
+    from ..model.network import Event
+    from ..therapy.pk import dosing_schedule
+    from ..therapy.regimen import Patient
+
+    texts = tuple(getattr(sc, "therapies", ()) or ())
+    if not texts:
+        return net
+    patient = tme._patient(sc)
+    doses = []
+    for th in tme.therapy_network(texts, *patient)[1]:
+        at0, later = dosing_schedule(th.regimen, th.pk, float(sc.days), Patient(*patient))
+        doses += [(0.0, sid, v) for sid, v in at0.items()] + list(later)
+    events = tuple(Event(f"dose_{k + 1}_{sid}", t, {sid: f"{sid} + {v!r}"})
+                   for k, (t, sid, v) in enumerate(sorted(doses, key=lambda d: d[0])))
+    return replace(net, events=tuple(net.events) + events)
 
 
 def _sections(net, sc) -> list:

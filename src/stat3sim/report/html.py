@@ -25,8 +25,8 @@ from . import tme_figures as tf
 
 #: readouts of the end-of-run table, in order (those present in any arm are shown)
 KEY_READOUTS: tuple[str, ...] = (
-    "tumor_volume_mm3", "tumor_diameter_mm", "tumor_cells", "tumor.pSTAT3", "tumor.EMT_index",
-    "tumor.invasion", "tumor.PDL1", "macrophage_count", "M2_fraction", "MDSC_count", "neutrophil_count",
+    "tumor_volume_mm3", "tumor_diameter_mm", "tumor_cells", "tumor.pSTAT3", "tumor.pSTAT3_nuclear_nM",
+    "tumor.EMT_index", "tumor.invasion", "tumor.PDL1", "macrophage_count", "M2_fraction", "MDSC_count", "neutrophil_count",
     "CD8_count", "CD8_exhausted_fraction", "CD4_count", "Th17_fraction", "DC_mature_fraction",
     "adipocyte_count", "serum_IL6_pg_mL", "serum_IL11_pg_mL", "serum_TNFa_pg_mL", "tumor_IL6_pg_mL",
     "tumor_IL11_pg_mL", "tumor_TNFa_pg_mL", "macrophage.COX2", "PGE2_nM",
@@ -528,6 +528,7 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
                    "parentheses its diameter change from baseline. No confirmation scan; metastases are not "
                    "summed. The other columns: value on the last day, in parentheses the fold change to the "
                    "untreated arm.</p>")
+        out.append(f'<p class="note">{_e(_pstat3_note())}</p>')
         out.append(_therapy_table(therapy_arms))
         if therapy_arms.get("translation"):
             out.append('<h3 id="translation">Translation: the study exposure and the clinic</h3>')
@@ -580,9 +581,10 @@ def therapy_report_figures(arms: Mapping[str, pd.DataFrame],
     ref = next(iter(ok))
     return [
         ReportFigure("therapy_arms", "Therapy arms",
-                     "Tumor volume, tumor-cell pSTAT3 index, free serum IL-6, CD8⁺ T cells, MDSCs and metastatic "
-                     f"burden (all organs) against days, one line per regimen; {ref} is the solid black line. Log y "
-                     "except pSTAT3; non-positive values are not drawn.",
+                     "Tumor volume, tumor-cell pSTAT3 index and nuclear pSTAT3 (nM), free serum IL-6, CD8⁺ T cells, "
+                     f"MDSCs and metastatic burden (all organs) against days, one line per regimen; {ref} is the solid "
+                     "black line. Log y except the pSTAT3 index; non-positive values are not drawn. "
+                     + _pstat3_note(),
                      _png(thf.therapy_arms_figure(ok)), "therapy"),
         ReportFigure("drug_concentrations", "Drug concentrations",
                      "Plasma concentration of each drug (total, in the unit of its column; constant exposures: the set "
@@ -606,6 +608,12 @@ def translation_figure(rows: Sequence[Mapping[str, Any]]) -> ReportFigure:
                         "criterion holds; ▸ at the right edge: not reached even at 1000 × potency). Below the diagonal "
                         "the clinic does not reach what the mechanism needs: the translation gap.",
                         buf.getvalue(), "translation")
+
+
+def _pstat3_note() -> str:
+    from .therapy_figures import PSTAT3_NOTE
+
+    return PSTAT3_NOTE
 
 
 def _therapy_intro(th: Mapping[str, Any]) -> str:

@@ -20,10 +20,18 @@ from matplotlib.figure import Figure
 
 from ..analysis.recist import recist_of
 
+#: what the two pSTAT3 readouts mean, one line (the report prints it under the table and figure)
+PSTAT3_NOTE = ("pSTAT3 index: nuclear pY705 STAT3 over total STAT3 in the cell (0..1, the review's activity "
+               "index); nuclear pSTAT3: its concentration in the nucleus (nM), what drives STAT3 target genes. A "
+               "degrader (SD-36) lowers total STAT3, so the index can rise while nuclear pSTAT3 falls; a "
+               "transcription inhibitor (pyrimethamine) acts after phosphorylation, so both can rise while its "
+               "target genes fall.")
+
 #: readout -> (panel title, unit, log y); in panel order
 PANELS: dict[str, tuple[str, str, bool]] = {
     "tumor_volume_mm3": ("tumor volume", "mm³", True),
     "tumor.pSTAT3": ("tumor-cell pSTAT3 index", "nuclear pY705-STAT3 / total STAT3", False),
+    "tumor.pSTAT3_nuclear_nM": ("tumor-cell nuclear pSTAT3", "nM in the nucleus", True),
     "serum_IL6_pg_mL": ("serum IL-6 (free)", "pg/mL", True),
     "CD8_count": ("CD8⁺ T cells in the tumor", "cells", True),
     "MDSC_count": ("MDSCs in the tumor", "cells", True),
@@ -53,12 +61,16 @@ def drug_columns(df: pd.DataFrame) -> list[str]:
 
 
 def therapy_arms_figure(arms: Mapping[str, pd.DataFrame], title: str | None = None) -> Figure:
-    """2 × 3 small multiples against days, one line per arm: tumor volume, tumor pSTAT3,
-    serum IL-6, CD8⁺ T cells, MDSCs, metastatic burden (log y where stated in :data:`PANELS`)."""
+    """Small multiples in two rows against days, one line per arm: tumor volume, tumor pSTAT3
+    index and nuclear pSTAT3 (nM), serum IL-6, CD8⁺ T cells, MDSCs, metastatic burden (log y
+    where stated in :data:`PANELS`)."""
     ok = _usable(arms)
     st = styles(list(ok))
-    fig = Figure(figsize=(16, 9.5), layout="constrained")
-    axes = fig.subplots(2, 3).ravel()
+    ncol = math.ceil(len(PANELS) / 2)
+    fig = Figure(figsize=(5.3 * ncol, 9.5), layout="constrained")
+    axes = fig.subplots(2, ncol).ravel()
+    for ax in axes[len(PANELS):]:
+        ax.axis("off")
     for ax, (col, (name, unit, log)) in zip(axes, PANELS.items()):
         drawn = False
         for arm, df in ok.items():
@@ -175,3 +187,4 @@ def day_end_table(arms: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 __all__ = ["PANELS", "styles", "drug_columns", "therapy_arms_figure", "drug_concentrations_figure", "day_end_table"]
+__all__ += ["PSTAT3_NOTE"]

@@ -12,6 +12,7 @@ import math
 import os
 import re
 from importlib import resources
+from typing import Iterator
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -125,18 +126,18 @@ def _model_at(loc: tuple) -> type[BaseModel]:
 
 
 def _error_from(source: str, exc: ValidationError) -> ScenarioError:
-    """The first pydantic error as a ScenarioError with field path and allowed values."""
-    errors = exc.errors()
-    err = errors[0]
-    loc = tuple(err["loc"])
-    if err["type"] == "extra_forbidden":
-        allowed = [f for f in _model_at(loc).model_fields if f != "source"]
-        message = _unknown("field", str(loc[-1]), allowed)
-    else:
-        message = _type_message(err)
-    if len(errors) > 1:
-        message += f" ({len(errors) - 1} more problem{'s' if len(errors) > 2 else ''} after this one)"
-    return ScenarioError(source, _path(loc) or "(top level)", message)
+    """Every pydantic error, each with its field path (and, for a misspelt field, the
+    allowed fields), as one ScenarioError."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        if err["type"] == "extra_forbidden":
+            allowed = [f for f in _model_at(loc).model_fields if f != "source"]
+            message = _unknown("field", str(loc[-1]), allowed)
+        else:
+            message = _type_message(err)
+        problems.append((_path(loc) or "(top level)", message))
+    return ScenarioError.of(source, problems)
 
 
 def load_scenario(name_or_path: str) -> Scenario:
@@ -164,48 +165,54 @@ def load_scenario(name_or_path: str) -> Scenario:
         scenario = Scenario.model_validate({**data, "source": source})
     except ValidationError as exc:
         raise _error_from(source, exc) from None
-    if problem := _form_problem(scenario):
-        raise ScenarioError(source, *problem)
+    if problems := list(_form_problems(scenario)):
+        raise ScenarioError.of(source, problems)
     return scenario
 
 
-def _therapy_problem(arm: Scenario | Arm, prefix: str) -> tuple[str, str] | None:
-    """(field, message) of the first therapy regimen that does not parse."""
+def _therapy_problems(arm: Scenario | Arm, prefix: str) -> Iterator[tuple[str, str]]:
+    """(field, message) of each therapy regimen that does not parse."""
     if not arm.therapies:
-        return None
+        return
     from stat3sim.therapy import TherapyError, parse_regimen
 
     for i, text in enumerate(arm.therapies):
         try:
             parse_regimen(text)
         except TherapyError as exc:
-            return f"{prefix}therapies[{i}]", f"{exc.field}: {exc.message}"
-    return None
+            yield f"{prefix}therapies[{i}]", f"{exc.field}: {exc.message}"
 
 
-def _form_problem(sc: Scenario) -> tuple[str, str] | None:
-    """(field, message) of the first problem pydantic cannot see: the form of mimics,
-    therapy regimens (parsed with the therapy package), patient size, a detection
-    threshold given twice."""
+def _form_problems(sc: Scenario) -> Iterator[tuple[str, str]]:
+    """(field, message) of each problem pydantic cannot see: the form of mimics, therapy
+    regimens (parsed with the therapy package), patient size, a detection threshold given
+    twice."""
     for prefix, arm in [("", sc)] + [(f"comparisons[{i}].", a) for i, a in enumerate(sc.comparisons or [])]:
         for i, text in enumerate(arm.mimics):
             try:
                 parse_mimic(text)
             except ValueError as exc:
-                return f"{prefix}mimics[{i}]", str(exc)
-        if problem := _therapy_problem(arm, prefix):
-            return problem
+                yield f"{prefix}mimics[{i}]", str(exc)
+        yield from _therapy_problems(arm, prefix)
     if sc.patient is not None:
         from stat3sim.therapy import TherapyError
 
         try:
             sc.patient.regimen_patient()
         except TherapyError as exc:
-            return f"patient.{exc.field}", exc.message
+            yield f"patient.{exc.field}", exc.message
     if sc.detection_threshold_cells is not None and "met_detect_cells" in sc.parameters:
-        return ("detection_threshold_cells", "give either detection_threshold_cells or parameters.met_detect_cells,"
-                                             " not both (they are the same threshold)")
-    return None
+        yield ("detection_threshold_cells", "give either detection_threshold_cells or parameters.met_detect_cells,"
+                                            " not both (they are the same threshold)")
+
+
+def scenario_text(name: str) -> str:
+    """The YAML text of the shipped scenario ``name`` (``stat3sim scenarios --show NAME``);
+    an unknown name raises :class:`ScenarioError` naming the closest and every shipped one."""
+    names = _shipped_names()
+    if name not in names:
+        raise ScenarioError(name, "scenario", _unknown("scenario", name, names))
+    return (_shipped() / f"{name}.yaml").read_text(encoding="utf-8")
 
 
 def list_scenarios() -> list[tuple[str, str]]:
@@ -305,27 +312,37 @@ def _check_mimic(text: str, vocab: Vocabulary) -> str | None:
     return None
 
 
-def _check_arm(arm: Scenario | Arm, prefix: str, vocab: Vocabulary, name: str) -> tuple[str, str] | None:
-    """(field, message) of the first problem in the fields a scenario and an arm share."""
+def _arm_problems(arm: Scenario | Arm, prefix: str, vocab: Vocabulary, name: str) -> Iterator[tuple[str, str]]:
+    """(field, message) of each problem in the fields a scenario and an arm share."""
     for cell in arm.cells:
         if cell not in vocab.cell_types:
-            return f"{prefix}cells.{cell}", _unknown_cell(cell, vocab)
+            yield f"{prefix}cells.{cell}", _unknown_cell(cell, vocab)
     for i, text in enumerate(arm.knockouts):
         if problem := _check_knockout(text, vocab):
-            return f"{prefix}knockouts[{i}]", problem
+            yield f"{prefix}knockouts[{i}]", problem
     for i, cell in enumerate(arm.depletions):
         if cell not in vocab.cell_types:
-            return f"{prefix}depletions[{i}]", _unknown_cell(cell, vocab)
+            yield f"{prefix}depletions[{i}]", _unknown_cell(cell, vocab)
     for i, text in enumerate(arm.mimics):
         if problem := _check_mimic(text, vocab):
-            return f"{prefix}mimics[{i}]", problem
-    for pid in arm.parameters:
+            yield f"{prefix}mimics[{i}]", problem
+    for pid, value in arm.parameters.items():
         if pid not in vocab.parameters:
             close = _closest(pid, vocab.parameters, n=3)
             hint = f"; closest: {', '.join(close)}" if close else ""
-            return (f"{prefix}parameters.{pid}",
-                    f"unknown parameter {pid!r}{hint}; see `stat3sim describe --scenario {name}`")
-    return None
+            yield (f"{prefix}parameters.{pid}",
+                   f"unknown parameter {pid!r}{hint}; see `stat3sim describe --scenario {name}`")
+        elif problem := _value_problem(pid, value, vocab):
+            yield f"{prefix}parameters.{pid}", problem
+
+
+def _value_problem(pid: str, value: float, vocab: Vocabulary) -> str | None:
+    """Why ``value`` is outside the parameter's own range (``stat3sim.model.bounds``), or None:
+    the same check and message whether the value came from a file, ``--set`` or Python."""
+    from stat3sim.model.bounds import value_problem
+
+    low, high, what = vocab.parameter_ranges.get(pid, (0.0, math.inf, ""))
+    return value_problem(pid, value, low, high, what)
 
 
 def _check_stimulus(stim: Stimulus, vocab: Vocabulary, days: float) -> tuple[str, str] | None:
@@ -341,32 +358,33 @@ def _check_stimulus(stim: Stimulus, vocab: Vocabulary, days: float) -> tuple[str
     return None
 
 
-def _first_problem(sc: Scenario, vocab: Vocabulary) -> tuple[str, str] | None:
-    """(field, message) of the first thing in ``sc`` the model does not know."""
-    if problem := _form_problem(sc):  # a Scenario built in code (CLI overlays) skipped load_scenario
-        return problem
+def problems(sc: Scenario, vocab: Vocabulary) -> list[tuple[str, str]]:
+    """(field, message) of every problem in ``sc``: its form (for a Scenario built in code,
+    which skipped :func:`load_scenario`), then every name the model does not know and every
+    parameter value outside its range."""
+    out = list(_form_problems(sc))
     if sc.subtype not in vocab.subtypes:
-        return "subtype", _unknown("subtype", sc.subtype, vocab.subtypes)
-    if problem := _check_arm(sc, "", vocab, sc.name):
-        return problem
+        out.append(("subtype", _unknown("subtype", sc.subtype, vocab.subtypes)))
+    out += _arm_problems(sc, "", vocab, sc.name)
     for i, stim in enumerate(sc.stimuli):
         if problem := _check_stimulus(stim, vocab, sc.days):
-            return f"stimuli[{i}].{problem[0]}", problem[1]
+            out.append((f"stimuli[{i}].{problem[0]}", problem[1]))
     for i, rid in enumerate(sc.readouts):
         if rid not in vocab.observables:
-            return f"readouts[{i}]", _unknown("observable", rid, vocab.observables)
+            out.append((f"readouts[{i}]", _unknown("observable", rid, vocab.observables)))
     for i, arm in enumerate(sc.comparisons or []):
-        if problem := _check_arm(arm, f"comparisons[{i}].", vocab, sc.name):
-            return problem
-    return None
+        out += _arm_problems(arm, f"comparisons[{i}].", vocab, sc.name)
+    return out
 
 
 def validate(scenario: Scenario, vocab: Vocabulary) -> Scenario:
-    """Check every name in ``scenario`` against the model's ``vocab``; return it unchanged.
+    """Check every name and parameter value in ``scenario`` against the model's ``vocab``;
+    return it unchanged.
 
-    Raises :class:`ScenarioError` naming the file, the field path and the allowed values.
+    Raises :class:`ScenarioError` naming the file and, for every problem, the field path
+    and the allowed values.
     """
-    problem = _first_problem(scenario, vocab)
-    if problem:
-        raise ScenarioError(scenario.source or scenario.name, *problem)
+    found = problems(scenario, vocab)
+    if found:
+        raise ScenarioError.of(scenario.source or scenario.name, found)
     return scenario

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -109,7 +109,7 @@ class Scenario(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    description: str
+    description: str = ""
     subtype: str = "tnbc"
     days: Annotated[float, BeforeValidator(_not_bool), Field(gt=0, allow_inf_nan=False)] = 180
     cells: dict[str, Count] = {}
@@ -128,9 +128,10 @@ class Scenario(BaseModel):
     @field_validator("description")
     @classmethod
     def _one_line(cls, text: str) -> str:
+        """Optional; when given, one line."""
         text = text.strip()
-        if not text or "\n" in text:
-            raise ValueError("must be one non-empty line")
+        if "\n" in text:
+            raise ValueError("must be one line")
         return text
 
     @field_validator("comparisons")
@@ -156,6 +157,8 @@ class Vocabulary:
     stimulus_species: dict[str, float | None]  # species -> molar mass in kDa (None: no mass units)
     sites: tuple[str, ...] = ()  # organs with a metastatic niche (bone, lung, liver); cells are mets_<site>
     niches: tuple[str, ...] = ()  # knock-out "lineages" that are not cell types (bone niche, host)
+    #: parameter -> (low, high, what): the values it may take (``stat3sim.model.bounds``)
+    parameter_ranges: dict[str, tuple[float, float, str]] = field(default_factory=dict)
 
     def mirna_cells(self) -> dict[str, tuple[str, ...]]:
         """cell type -> the miRNAs (``MIR124`` …) it carries, for cells that carry any."""
@@ -164,10 +167,22 @@ class Vocabulary:
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be used; ``str()`` is one line: ``<file>: <field>: <message>``."""
+    """A scenario that cannot be used; ``str()`` is one line: ``<file>: <field>: <message>``.
 
-    def __init__(self, file: str, field: str, message: str):
+    A file with several problems is one error: ``field`` and the start of ``message`` are the
+    first problem's, the others follow in ``message`` as ``; also <field>: <message>``;
+    ``problems`` lists every (field, message)."""
+
+    def __init__(self, file: str, field: str, message: str, problems: list[tuple[str, str]] | None = None):
         self.file = str(file)
         self.field = field
         self.message = " ".join(str(message).split())  # one line, whatever came in
+        self.problems = list(problems) if problems else [(field, self.message)]
         super().__init__(f"{self.file}: {self.field}: {self.message}")
+
+    @classmethod
+    def of(cls, file: str, problems: list[tuple[str, str]]) -> "ScenarioError":
+        """One error listing every ``(field, message)`` of ``problems`` (at least one)."""
+        (field, message), rest = problems[0], problems[1:]
+        text = message + "".join(f"; also {f}: {m}" for f, m in rest)
+        return cls(file, field, text, problems)

@@ -6,10 +6,11 @@
   (``pk_network``) and its time course (``simulate_pk``).
 """
 from .catalog import Drug, TherapyError, get_drug, load_catalog
-from .regimen import Patient, Regimen, parse_regimen
+from .regimen import Patient, Regimen, low_dose_warning, parse_regimen
 
 __all__ = ["Drug", "TherapyError", "get_drug", "load_catalog", "Patient", "Regimen", "parse_regimen",
            "PKSpecies", "add_pk", "pk_network", "simulate_pk", "dosing_schedule"]
+__all__ += ["low_dose_warning"]
 
 
 def __getattr__(name):  # the PK module imports the engine; load it on first use

@@ -53,6 +53,12 @@ MAX_MG_PER_KG = 100.0
 MAX_MG_PER_M2 = 2000.0
 #: ... and a dose above this multiple of the catalog's largest labelled (or standard) single dose
 MAX_FOLD_OVER_LABEL = 10.0
+#: a single dose below this fraction of the catalog's standard single dose (its ``pk.regimen``:
+#: the labelled dose where the drug has a label), both in mg for the same patient (mg/kg and
+#: mg/m² converted with the run's body weight and surface area), is "far below the labelled
+#: range": a warning (:func:`low_dose_warning`), not an error — low-dose studies are legitimate,
+#: but a dropped ``/kg`` (``tocilizumab 8 mg``, 1/70 of 8 mg/kg) is the usual cause
+LOW_DOSE_FRACTION = 0.1
 
 _NUM = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 
@@ -174,6 +180,36 @@ def _label_max_mg(drug: Drug) -> tuple[float, str]:
         std = _parse(pk.regimen, check_limits=False)
         return std.dose_mg(Patient()), f"standard dose ({pk.regimen})"
     return float("inf"), ""
+
+
+def low_dose_warning(reg: Regimen, patient: Patient | None = None) -> str | None:
+    """One line if ``reg``'s single dose is below :data:`LOW_DOSE_FRACTION` of the catalog's
+    standard single dose for ``patient`` (default: the reference adult), else None; a
+    constant exposure or a drug without a standard regimen has no reference (None).
+
+    >>> low_dose_warning(parse_regimen("tocilizumab 8 mg iv q4w"))[:60]
+    'tocilizumab 8 mg iv q4w: 8 mg per dose is 1/70 of the catalo'
+    >>> low_dose_warning(parse_regimen("tocilizumab 4 mg/kg iv q4w")) is None
+    True
+    """
+    pk = reg.drug.pk
+    if reg.is_exposure or pk is None or not pk.dosable or not pk.regimen:
+        return None
+    p = patient or Patient()
+    std = _parse(pk.regimen, check_limits=False)
+    ref, mg = std.dose_mg(p), reg.dose_mg(p)
+    if not (ref > 0) or mg >= LOW_DOSE_FRACTION * ref:
+        return None
+    size = {"mg/kg": f" for {p.weight_kg:g} kg",
+            "mg/m2": f" for {p.bsa_m2:g} m²"}.get(std.unit.replace("m²", "m2"), "")
+    hint = ""
+    if std.unit != reg.unit and reg.unit in ("mg", "g", "ug", "µg", "mcg"):
+        # the number as typed, read in the standard's per-kg / per-m² unit, near the standard?
+        per = _to_mg(reg.dose, std.unit, p)
+        if LOW_DOSE_FRACTION * ref <= per <= MAX_FOLD_OVER_LABEL * ref:
+            hint = f"; did you mean {reg.dose:g} {std.unit}?"
+    return (f"{reg.describe()}: {mg:.3g} mg per dose is 1/{ref / mg:.3g} of the catalog's standard (labelled) "
+            f"dose, {pk.regimen} = {ref:.3g} mg{size}; far below it (< {LOW_DOSE_FRACTION:g}×){hint}")
 
 
 def parse_regimen(text: str, start_day: float | None = None, duration_days: float | None = None,

@@ -39,6 +39,7 @@ METASTASIS_SITES = ("mets_bone", "mets_lung", "mets_liver")
 #: the readouts of a TME run, in order (``<cell>.pSTAT3`` for every cell type follow)
 DEFAULT_READOUTS = (
     "tumor_volume_mm3", "tumor_diameter_mm", "tumor_cells", "tumor.pSTAT3", "tumor.EMT_index", "tumor.invasion",
+    "tumor.pSTAT3_nuclear_nM",  # absolute, beside the index: nM in the nucleus
     "tumor.PDL1", "M2_fraction", "macrophage_count", "MDSC_count", "neutrophil_count", "CD8_count",
     "CD8_effector_count", "CD8_exhausted_fraction", "CD8_per_mL", "CD4_count", "Th17_fraction", "DC_mature_fraction",
     "adipocyte_count", "serum_IL6_pg_mL", "serum_IL11_pg_mL", "serum_TNFa_pg_mL", "tumor_IL6_pg_mL",
@@ -225,6 +226,10 @@ def build(scenario, arm: Arm | None = None) -> Network:
         for pid in RECRUITMENT[c]:
             params[pid] = 0.0
     if params:
+        from ..bounds import parameter_problems
+
+        if problems := parameter_problems(net, params):  # the CLI checks first; this is for Python callers
+            raise NetworkError("; ".join(problems))
         net = net.with_parameters(params)
     for ko in list(scenario.knockouts) + (list(arm.knockouts) if arm else []):
         lineage, _, gene = ko.partition(":")
@@ -264,9 +269,12 @@ def vocabulary():
     # the host's serum IL-6 production (``host:IL6``, part of the IL-6 KO arm)
     genes["host"] = frozenset({"IL6"})
     lineages["host"] = ("host",)
+    from ..bounds import parameter_range
+
     return Vocabulary(tuple(CELL_TYPES) + METASTASIS_SITES, lineages, tuple(SUBTYPES), genes,
                       frozenset(net.parameter_ids), obs, stim,
-                      sites=tuple(m.removeprefix("mets_") for m in METASTASIS_SITES), niches=("bone", "host"))
+                      sites=tuple(m.removeprefix("mets_") for m in METASTASIS_SITES), niches=("bone", "host"),
+                      parameter_ranges={p.id: parameter_range(p) for p in net.parameters})
 
 
 @dataclass
@@ -286,9 +294,25 @@ class TMERun:
         return float(np.interp(day, self.frame["time_days"].to_numpy(), col))
 
 
+#: the most output points per day ``simulate`` takes (one a minute)
+MAX_POINTS_PER_DAY = 1440
+
+
+def output_days(days: float, points_per_day: int = 1) -> np.ndarray:
+    """Output times in days: every ``1/points_per_day`` day from 0, and ``days`` itself."""
+    if isinstance(points_per_day, bool) or int(points_per_day) != points_per_day \
+            or not (1 <= points_per_day <= MAX_POINTS_PER_DAY):
+        raise ValueError(f"points_per_day must be a whole number from 1 to {MAX_POINTS_PER_DAY}, "
+                         f"got {points_per_day!r}")
+    n = int(np.floor(days * points_per_day + 1e-9))
+    return np.unique(np.append(np.arange(n + 1, dtype=float) / int(points_per_day), days))
+
+
 def simulate(scenario, arm: Arm | None = None, days: float | None = None, readouts=None,
-             all_observables: bool = False, reduce: bool = True) -> TMERun:
-    """Run a scenario (and arm) for ``days`` (default: the scenario's) with daily output.
+             all_observables: bool = False, reduce: bool = True, points_per_day: int = 1) -> TMERun:
+    """Run a scenario (and arm) for ``days`` (default: the scenario's) with daily output
+    (``points_per_day`` > 1: that many points a day, e.g. 24 to see a drug's infusion peaks;
+    doses are exact in time whatever the output grid).
 
     Populations are frozen (``pop_on = 0``) while signaling and cytokines settle to their
     steady state for the day-0 cells, then population dynamics run. Stimuli are added
@@ -306,19 +330,20 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     from ...scenarios.loader import parse_concentration
     from ..reduce import reduce_network
 
-    net = build(scenario, arm)
     days = float(days if days is not None else scenario.days)
-    n_days = int(np.floor(days))
-    times = np.unique(np.append(np.arange(n_days + 1, dtype=float), days)) * 1440.0
+    times = output_days(days, points_per_day) * 1440.0
+    net = build(scenario, arm)
     stim0, sched = {}, []
     texts = _therapy_texts(scenario, arm)
     therapies = therapy_network(texts, *_patient(scenario))[1] if texts else ()
     floors: dict[str, float] = {}
+    notes: list[str] = []  # doses far below the label (therapy.regimen.low_dose_warning): meta["warnings"]
     if therapies:  # the doses: exact in time, the solver restarts at each
         from ...therapy.pk import dosing_schedule, tolerance_floors
-        from ...therapy.regimen import Patient
+        from ...therapy.regimen import Patient, low_dose_warning
 
         patient = Patient(*_patient(scenario))
+        notes = [w for th in therapies if (w := low_dose_warning(th.regimen, patient))]
         for th in therapies:
             s0, later = dosing_schedule(th.regimen, th.pk, days, patient)
             for sid, v in s0.items():
@@ -343,6 +368,7 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
                   max_order=None if sched else engine.POPULATION_MAX_ORDER)
     res.meta["reduction"] = {"states": len(net.species), "species": len(model.species),
                              "zero": len(net.reduced), "module_copies": len(net.folded)}
+    res.meta["warnings"] = notes
     if not res.ok:
         return TMERun(pd.DataFrame({"time_days": []}), False, res.message, model, res.meta)
     wanted = list(readouts or scenario.readouts or DEFAULT_READOUTS)
@@ -367,3 +393,4 @@ def parameters_table(net: Network) -> pd.DataFrame:
 __all__ = ["Arm", "TMERun", "build", "simulate", "standard_arms", "therapy_arms", "THERAPY_ARMS", "knockout", "vocabulary", "parameters_table",
            "tme_network", "DEFAULT_READOUTS", "SERUM_RANGES", "CELL_TYPES", "LINEAGES", "SUBTYPES", "MODULES",
            "IL6_KO_ALL"]
+__all__ += ["output_days", "MAX_POINTS_PER_DAY"]

@@ -571,6 +571,9 @@ def add_observables(b: NetworkBuilder, P: _P) -> None:
     o("tumor.invasion", "tumor_invasion", "dimensionless",
       "invasion index 0..1: EMT index and FSCN1 (STAT3 AND NF-κB) [34,35]")
     o("tumor.PDL1", "tumor__CD274_mRNA", "au", "tumor PD-L1 (CD274) expression relative to no STAT input")
+    o("tumor.pSTAT3_nuclear_nM", "2*tumor__STAT3_pY705_dimer_nuc + tumor__STAT1_STAT3_dimer_nuc", "nM",
+      "nuclear pY705 STAT3 in tumor cells, nM in the nucleus (what drives STAT3 target genes; tumor.pSTAT3 is "
+      "its amount as a fraction of all the cell's STAT3, which a degrader lowers)")
     o("macrophage_count", "macrophages_M1 + macrophages_M2", "cell", "tumor-associated macrophages")
     o("monocyte_count", "monocytes", "cell", "monocytes in the tumor")
     o("M2_fraction", "macrophages_M2/(macrophages_M1 + macrophages_M2 + 1e-12)", "dimensionless", "M2 / all macrophages")
