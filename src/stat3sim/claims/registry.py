@@ -92,7 +92,6 @@ class ClaimResult:
         return d
 
 
-
 class Context:
     """What a check gets: the default tumor Network and a cached simulator."""
 
