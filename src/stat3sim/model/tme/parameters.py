@@ -22,6 +22,17 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "min_per_day": (1440.0, "min/day", E("definition"), "minutes per day (population rates are per day)"),
     "pop_on": (1.0, "dimensionless", E("protocol switch: 0 while signaling and cytokines settle before day 0, 1 after"),
                "population dynamics on (1) or frozen (0)"),
+    "growth_on": (1.0, "dimensionless", E("protocol switch: 0 while the other populations settle around the day-0 tumor "
+                                          "before day 0 (tumor cells held, metastases and bone mass frozen), 1 after"),
+                  "tumor growth, metastasis and bone-mass change on (1) or held at day 0 (0)"),
+    "size_hold": (0.0, "dimensionless", E("protocol switch: 1 when a scenario gives the tumor's size "
+                                          "(initial_diameter_mm / initial_volume_mm3), 0 when it gives the tumor cell count"),
+                  "before day 0, hold the tumor volume (1) or the tumor cell count (0)"),
+    "V_T_day0": (0.0, "mL", E("the scenario's day-0 tumor size (initial_diameter_mm / initial_volume_mm3); read only with "
+                              "size_hold = 1"), "tumor volume at day 0"),
+    "k_size_hold": (1.0, "1/day", E("protocol: tumor cells adjust to the day-0 volume in ~1 d before day 0, faster than "
+                                    "the other populations settle (not biology)"),
+                    "rate at which tumor cells adjust to the day-0 volume before day 0"),
     "molec_per_zmol": (602.2, "dimensionless", E("Avogadro: 1 zmol = 602.2 molecules"), "molecules per zeptomole"),
     # --- geometry
     "vol_tumor_cell": (2.57, "pL/cell", E(f"17 µm cancer cell diameter (Abramczyk 2015, via {QSP})"), "tumor cell volume"),
