@@ -211,19 +211,25 @@ def _patient(scenario) -> tuple[float, float]:
     return (float(p.weight_kg), float(p.bsa_m2))
 
 
-def _base(subtype: str, cells: tuple, therapies: tuple[str, ...] = (), patient: tuple[float, float] = (70.0, 1.8)
-          ) -> Network:
-    """The default network with a subtype's parameters and the given initial cells; the
-    structure is unchanged, so every subtype and composition re-uses one compiled model
-    (one per set of drugs when ``therapies`` are given)."""
+def _base(subtype: str, cells: tuple, therapies: tuple[str, ...] = (), patient: tuple[float, float] = (70.0, 1.8),
+          size_mm3: float | None = None) -> Network:
+    """The default network with a subtype's parameters, the given initial cells and the
+    day-0 size held before day 0 (``size_mm3``; None: the tumor cell count is held); the
+    structure is unchanged, so every subtype, composition and size re-uses one compiled
+    model (one per set of drugs when ``therapies`` are given)."""
     if subtype not in SUBTYPE_OVERRIDES:
         raise NetworkError(f"unknown subtype {subtype!r}; allowed: {', '.join(SUBTYPES)}")
     base = therapy_network(therapies, *patient)[0] if therapies else default_network()
     ov = SUBTYPE_OVERRIDES[subtype]
+    size = {} if size_mm3 is None else {
+        "size_hold": (1.0, Evidence("the scenario gives the tumor's day-0 size")),
+        "V_T_day0": (size_mm3 * 1e-3, Evidence(f"the scenario's day-0 tumor size: {size_mm3:.6g} mm³ "
+                                               f"(a {volume_to_diameter_mm(size_mm3):.4g} mm sphere)"))}
     params = tuple(
         replace(p, value=p.value * ov[p.id][0],
                 evidence=Evidence(f"{subtype}: ×{ov[p.id][0]:g} of tnbc — {ov[p.id][1].source}", ov[p.id][1].refs))
-        if p.id in ov else p for p in base.parameters)
+        if p.id in ov else replace(p, value=size[p.id][0], evidence=size[p.id][1]) if p.id in size else p
+        for p in base.parameters)
     init = initial_cells(dict(cells))
     species = tuple(replace(s, initial=init[s.id]) if s.id in init else s for s in base.species)
     return replace(base, parameters=params, species=species, name=f"stat3sim_tme_{subtype}")
@@ -271,9 +277,9 @@ def build(scenario, arm: Arm | None = None) -> Network:
     size = day0_size_mm3(scenario, arm)
     if size is not None:
         cells = _scaled_to(cells, size)
-    net = _base(scenario.subtype, tuple(sorted(cells.items())), _therapy_texts(scenario, arm), _patient(scenario))
-    params = {"size_hold": 1.0, "V_T_day0": size * 1e-3} if size is not None else {}
-    params.update(scenario.parameters)
+    net = _base(scenario.subtype, tuple(sorted(cells.items())), _therapy_texts(scenario, arm), _patient(scenario),
+                size)
+    params = dict(scenario.parameters)
     threshold = getattr(scenario, "detection_threshold_cells", None)
     if threshold is not None:
         params["met_detect_cells"] = float(threshold)
