@@ -1,8 +1,9 @@
 """Speed of the tumor-microenvironment (TME) model: compile, 180-day runs, overhead.
 
-The workload: the tnbc scenario network (``tme.build``), populations frozen
-(``pop_on = 0``) during the pre-simulation, then ``pop_on = 1`` and 180 days with a
-daily output grid — what ``tme.simulate`` does, on a compiled model that is reused.
+The workload: the tnbc scenario network (``tme.build``), the tumor held at its day-0 size
+(``growth_on = 0``) for ``tme.SETTLE_DAYS`` while everything else settles, then
+``growth_on = 1`` and 180 days with a daily output grid — what ``tme.simulate`` does, on a
+compiled model that is reused.
 
 * ``build_network_seconds``: ``tme.build`` in a fresh process (the first call builds the
   default network); ``build_network_seconds_warm``: a later call.
@@ -20,8 +21,8 @@ daily output grid — what ``tme.simulate`` does, on a compiled model that is re
   session); ``..._default_tolerances`` at RTOL/ATOL. ``tme_simulate_seconds``: ``tme.simulate(scenario)`` end to end (network
   build included, its own tolerances).
 * ``overhead_vs_roadrunner``: our run over plain libRoadRunner on the exported SBML
-  doing the same protocol by hand (reset, pop_on = 0, absolute tolerances fixed, the same
-  pre-simulation windows, tiny values flushed, pop_on = 1, tolerances fixed again, the same
+  doing the same protocol by hand (reset, growth_on = 0, absolute tolerances fixed, the
+  same settling, tiny values flushed, growth_on = 1, tolerances fixed again, the same
   grid, tolerances and selections); the two
   are measured interleaved, compared by median CPU time (``..._wall``: wall clock), and
   must give the same numbers.
@@ -54,7 +55,7 @@ import roadrunner  # noqa: E402
 
 from stat3sim.engine import roadrunner as engine  # noqa: E402
 from stat3sim.engine.roadrunner import (ATOL, FLUSH_BELOW, POPULATION_ATOL, POPULATION_RTOL,  # noqa: E402
-                                        POPULATION_MAX_ORDER, PRESIM_MIN, PRESIM_POLISH_MIN, PRESIM_RTOL, RTOL,
+                                        POPULATION_MAX_ORDER, PRESIM_POLISH_MIN, PRESIM_RTOL, RTOL,
                                         STEADY_PROBE_MIN, Simulator)
 from stat3sim.model.reduce import reduce_network  # noqa: E402
 
@@ -81,7 +82,7 @@ from bench_signaling import _cpu_model  # noqa: E402  (the same machine descript
 class RawRoadRunner:
     """The same protocol by hand on plain libRoadRunner."""
 
-    def __init__(self, sbml: str, selections: list[str], rtol: float, atol: float, windows: int,
+    def __init__(self, sbml: str, selections: list[str], rtol: float, atol: float, settle_min: float,
                  parameters: dict[str, float], initial: dict[str, float], presim_rtol: float | None = None,
                  max_order: int = 5):
         self.rr = roadrunner.RoadRunner(sbml)
@@ -96,8 +97,7 @@ class RawRoadRunner:
         for pid, v in parameters.items():
             self.rr[pid] = v
         self.initial = initial
-        self.windows = windows
-        self.probe = [-PRESIM_MIN, -min(STEADY_PROBE_MIN, PRESIM_MIN / 2), 0.0]
+        self.settle_min = settle_min
 
     def _fix_atol(self) -> None:
         # the absolute tolerances fixed as a vector at the current state, as Simulator does
@@ -110,21 +110,22 @@ class RawRoadRunner:
         rr.reset()
         for key, v in self.initial.items():
             rr[key] = v
-        rr["pop_on"] = 0.0
+        rr["growth_on"] = 0.0
         self._fix_atol()
-        for window in range(self.windows):
-            if window == 0 and self.presim_rtol is not None:  # loose approach, polished at rtol
-                rr.integrator.relative_tolerance = self.presim_rtol
-                rr.simulate(times=[-PRESIM_MIN, -PRESIM_POLISH_MIN])
-                rr.integrator.relative_tolerance = self.rtol
-                rr.simulate(times=[-PRESIM_POLISH_MIN, *self.probe[1:]])
-            else:
-                rr.simulate(times=self.probe)
+        polish = min(PRESIM_POLISH_MIN, self.settle_min / 2)
+        probe = [-polish, -min(STEADY_PROBE_MIN, polish / 2), 0.0]
+        if self.presim_rtol is not None:  # loose approach, polished at rtol
+            rr.integrator.relative_tolerance = self.presim_rtol
+            rr.simulate(times=[-self.settle_min, -polish])
+            rr.integrator.relative_tolerance = self.rtol
+            rr.simulate(times=probe)
+        else:
+            rr.simulate(times=[-self.settle_min, *probe[1:]])
         y = np.asarray(rr.model.getFloatingSpeciesConcentrations())
         tiny = (y != 0.0) & (np.abs(y) < FLUSH_BELOW)
         if tiny.any():
             rr.model.setFloatingSpeciesConcentrations(np.where(tiny, 0.0, y))
-        rr["pop_on"] = 1.0
+        rr["growth_on"] = 1.0
         self._fix_atol()
         return np.asarray(rr.simulate(times=grid))
 
@@ -179,11 +180,12 @@ def main() -> None:
     grid = np.unique(np.append(np.arange(int(args.days) + 1, dtype=float), args.days)) * 1440.0
 
     sim_full = Simulator(full)
+    settle_min = tme.SETTLE_DAYS * 1440.0
 
     def ours(rtol, atol, presim_rtol=None, max_order=POPULATION_MAX_ORDER, s=sim, n=net):
-        return s.run(n, t_end=float(grid[-1]), times=grid, parameters={"pop_on": 0.0},
-                     after_presim={"pop_on": 1.0}, rtol=rtol, atol=atol, presim_rtol=presim_rtol,
-                     max_order=max_order)
+        return s.run(n, t_end=float(grid[-1]), times=grid, parameters={"growth_on": 0.0}, presimulate=False,
+                     settle=({}, settle_min), after_presim={"growth_on": 1.0}, rtol=rtol, atol=atol,
+                     presim_rtol=presim_rtol, max_order=max_order)
 
     # warm-up and the answers; population runs pre-simulate as tme.simulate does (PRESIM_RTOL)
     pop, tight = ours(POPULATION_RTOL, POPULATION_ATOL, PRESIM_RTOL), ours(RTOL, ATOL)
@@ -198,7 +200,7 @@ def main() -> None:
     init.update({s.id: float(s.initial) for s in net.species if s.id in init})
     initial = {sim._sel(sid): v for sid, v in sim._initial_overrides(init).items()}
     raw = RawRoadRunner(sbml, list(sim.rr.timeCourseSelections), POPULATION_RTOL, POPULATION_ATOL,
-                        int(round(pop.meta["presimulated_min"] / PRESIM_MIN)), exact, initial, PRESIM_RTOL,
+                        pop.meta["settled_min"], exact, initial, PRESIM_RTOL,
                         POPULATION_MAX_ORDER)
     raw_out = raw.run(grid.tolist())
     scale = np.maximum(np.max(np.abs(pop.values), axis=0), 1e-300)
@@ -230,8 +232,8 @@ def main() -> None:
                         "goal_ok": med_of(ts) / med_of(t_sim) <= 2.0}
 
     out = {
-        "benchmark": f"TME {args.scenario}, {args.days:g} days, daily output, populations frozen during "
-                     "pre-simulation, compiled model reused",
+        "benchmark": f"TME {args.scenario}, {args.days:g} days, daily output, after {tme.SETTLE_DAYS:g} days of "
+                     "settling around the held day-0 tumor, compiled model reused",
         "seconds_per_180d_run": med,
         "cpu_seconds_per_180d_run": med_of(t_ours, 1),
         "seconds_per_180d_run_unreduced": med_of(t_full),
@@ -272,6 +274,7 @@ def main() -> None:
         "agreement": {"max_diff_ours_vs_raw_rel_to_range": agreement,
                       "values_set_exactly": {"parameters": len(exact), "initial_values": len(initial)}},
         "presimulated_min": pop.meta["presimulated_min"],
+        "settled_min": pop.meta["settled_min"],
         "species": len(net.species),
         "species_unreduced": len(full.species),
         "reactions": len(net.reactions),

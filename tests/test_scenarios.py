@@ -51,8 +51,12 @@ def test_list_scenarios_sorted_with_descriptions():
 
 
 def test_shipped_contents():
+    from stat3sim.model.tme import DEFAULT_DIAMETER_MM
+
+    # the model's defaults, its size stated (the default size)
     assert load_scenario("tnbc").model_dump(exclude={"source", "description"}) == Scenario(
-        name="tnbc", description="x").model_dump(exclude={"source", "description"})
+        name="tnbc", description="x", initial_diameter_mm=DEFAULT_DIAMETER_MM).model_dump(
+        exclude={"source", "description"})
     for sub in ("luminal_a", "luminal_b", "her2"):
         assert load_scenario(sub).subtype == sub
     adi = load_scenario("adipose_coculture")

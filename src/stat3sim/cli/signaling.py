@@ -143,6 +143,12 @@ def simulate(
     points_per_day: Optional[int] = typer.Option(None, "--points-per-day", metavar="N",
                                                  help="with --scenario: output points per day, 1–1440 (default 1; "
                                                       "24 shows a drug's infusion peaks)"),
+    diameter_mm: Optional[float] = typer.Option(None, "--diameter-mm", metavar="MM",
+                                                help="with --scenario: day-0 tumor diameter (mm, 1–100; default: "
+                                                     "the scenario's, 25 mm if it gives none)"),
+    volume_mm3: Optional[float] = typer.Option(None, "--volume-mm3", metavar="MM3",
+                                               help="with --scenario: day-0 tumor volume (mm³), instead of "
+                                                    "--diameter-mm"),
 ) -> None:
     """Simulate a time course: wide CSV (time_min, one column per readout), optional figure.
     With --scenario, the tumor-microenvironment model in days."""
@@ -157,13 +163,17 @@ def simulate(
 
         return simulate_scenario(scenario, days=days, knockouts=knockout, sets=set_, out=out, plot=plot,
                                  mimics=mimic, detect_cells=detect_cells, therapies=therapy,
-                                 points_per_day=points_per_day)
+                                 points_per_day=points_per_day, diameter_mm=diameter_mm,
+                                 volume_mm3=volume_mm3)
     if days is not None:
         bad("--days", "needs --scenario (the signaling model takes --minutes)")
     if mimic:
         bad("--mimic", "needs --scenario (the miRNA module is in the tumor-microenvironment model)")
     if detect_cells is not None:
         bad("--detect-cells", "needs --scenario (metastases are in the tumor-microenvironment model)")
+    for value, option in ((diameter_mm, "--diameter-mm"), (volume_mm3, "--volume-mm3")):
+        if value is not None:
+            bad(option, "needs --scenario (the tumor is in the tumor-microenvironment model)")
     if set_:
         bad("--set", "needs --scenario (the signaling model takes --gene-level GENE=FACTOR)")
     if therapy:

@@ -153,13 +153,34 @@ def _parse_sets(texts: list[str]) -> dict[str, float]:
     return out
 
 
+def check_size(diameter_mm: Optional[float], volume_mm3: Optional[float]) -> None:
+    """``--diameter-mm`` / ``--volume-mm3``: in range, and not both."""
+    from ..scenarios.loader import size_problem
+
+    problem = size_problem(diameter_mm, volume_mm3, False, names=("--diameter-mm", "--volume-mm3", ""))
+    if problem:
+        bad(*problem)
+
+
+def _size_update(scenario, diameter_mm: Optional[float], volume_mm3: Optional[float]) -> dict[str, Any]:
+    """The scenario fields ``--diameter-mm`` / ``--volume-mm3`` replace (the day-0 tumor size,
+    whichever way the file gave it)."""
+    if diameter_mm is None and volume_mm3 is None:
+        return {}
+    check_size(diameter_mm, volume_mm3)
+    return {"initial_diameter_mm": diameter_mm, "initial_volume_mm3": volume_mm3,
+            "cells": {k: v for k, v in scenario.cells.items() if k != "tumor"}}
+
+
 def with_overlays(scenario, *, days: Optional[float] = None, knockouts: list[str] = (),
-                  sets: list[str] = (), mimics: list[str] = (), detect_cells: Optional[float] = None):
+                  sets: list[str] = (), mimics: list[str] = (), detect_cells: Optional[float] = None,
+                  diameter_mm: Optional[float] = None, volume_mm3: Optional[float] = None):
     """``scenario`` with the command line's ``--days``, ``--knockout``, ``--set``, ``--mimic``
     and ``--detect-cells`` on top, checked against the model; a problem is reported against
     the option that caused it (the scenario itself was checked already, so any new problem
     is the overlay's). ``--detect-cells`` replaces the scenario's threshold, whichever way
-    the file gave it."""
+    the file gave it; ``--diameter-mm`` / ``--volume-mm3`` its day-0 tumor size (diameter,
+    volume or tumor cell count)."""
     from ..scenarios import ScenarioError, validate
 
     vocab = _vocabulary()
@@ -169,7 +190,7 @@ def with_overlays(scenario, *, days: Optional[float] = None, knockouts: list[str
     detect_cells = check_detect_cells(detect_cells)
     if detect_cells is not None and "met_detect_cells" in params:
         bad("--detect-cells", "cannot be combined with --set met_detect_cells=...; they are the same threshold")
-    update: dict[str, Any] = {}
+    update: dict[str, Any] = _size_update(scenario, diameter_mm, volume_mm3)
     if kos:
         update["knockouts"] = list(scenario.knockouts) + [k for k in kos if k not in scenario.knockouts]
     if params:
@@ -298,7 +319,8 @@ def _grid(points_per_day: int) -> dict[str, int]:
 def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[str], sets: list[str],
                       out: Optional[Path], plot: Optional[Path], mimics: list[str] = (),
                       detect_cells: Optional[float] = None, therapies: list[str] = (),
-                      points_per_day: Optional[int] = None) -> None:
+                      points_per_day: Optional[int] = None, diameter_mm: Optional[float] = None,
+                      volume_mm3: Optional[float] = None) -> None:
     """``stat3sim simulate --scenario``: the scenario as written (no comparison arms), with
     ``--therapy`` regimens added to the scenario's own; output ``points_per_day`` times a day
     (default daily): ``time_days`` then the scenario's readouts (and, with therapies, each
@@ -307,11 +329,12 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
     days = check_days(days)
     therapies = check_therapies(therapies)
     detect_cells = check_detect_cells(detect_cells)
+    check_size(diameter_mm, volume_mm3)
     _parse_mimics(list(mimics))  # form first, before any file is read
     check_output(out, "--out", TABLE_SUFFIXES)
     check_output(plot, "--plot", PLOT_SUFFIXES)
     sc = with_overlays(load_checked(scenario, "--scenario"), days=days, knockouts=knockouts, sets=sets,
-                       mimics=mimics, detect_cells=detect_cells)
+                       mimics=mimics, detect_cells=detect_cells, diameter_mm=diameter_mm, volume_mm3=volume_mm3)
     if therapies:
         sc = _with_therapies(sc, therapies)
     from ..scenarios import dose_warnings
@@ -334,6 +357,8 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
         + ([f"{', '.join(sets)}"] if sets else []) \
         + ([f"mimic {', '.join(mimics)}"] if mimics else []) \
         + ([f"detection ≥ {fmt(detect_cells)} cells"] if detect_cells is not None else []) \
+        + ([f"{fmt(diameter_mm)} mm"] if diameter_mm is not None else []) \
+        + ([f"{fmt(volume_mm3)} mm³"] if volume_mm3 is not None else []) \
         + ([f"therapy {'; '.join(therapies)}"] if therapies else [])
     title = f"{sc.name}" + (f" ({'; '.join(changes)})" if changes else "") + f" — {fmt(sc.days)} days"
     con = console()
@@ -445,6 +470,11 @@ def run(
     points_per_day: Optional[int] = typer.Option(None, "--points-per-day", metavar="N",
                                                  help="output points per day in the time courses, 1–1440 "
                                                       "(default 1; 24 shows a drug's infusion peaks)"),
+    diameter_mm: Optional[float] = typer.Option(None, "--diameter-mm", metavar="MM",
+                                                help="day-0 tumor diameter (mm, 1–100; default: the scenario's, "
+                                                     "25 mm if it gives none)"),
+    volume_mm3: Optional[float] = typer.Option(None, "--volume-mm3", metavar="MM3",
+                                               help="day-0 tumor volume (mm³), instead of --diameter-mm"),
 ) -> None:
     """Run a scenario with every standard arm (and its therapy arms); write time courses, figures,
     report.html, summary.json."""
@@ -452,7 +482,8 @@ def run(
     jobs = check_jobs(jobs)
     points_per_day = check_points_per_day(points_per_day)
     days = check_days(days)
-    sc = with_overlays(load_checked(scenario, "SCENARIO"), days=days)
+    check_size(diameter_mm, volume_mm3)
+    sc = with_overlays(load_checked(scenario, "SCENARIO"), days=days, diameter_mm=diameter_mm, volume_mm3=volume_mm3)
     out_dir = check_out_dir(out if out is not None else Path("results") / sc.name)
 
     import pandas as pd

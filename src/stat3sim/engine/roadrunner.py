@@ -380,7 +380,7 @@ class Simulator:
             after_presim: Mapping[str, float] | None = None, times: np.ndarray | None = None,
             rtol: float | None = None, atol: float | None = None,
             atol_floor: Mapping[str, float] | None = None, presim_rtol: float | None = None,
-            max_order: int | None = None) -> Results:
+            max_order: int | None = None, settle: tuple[Mapping[str, float], float] | None = None) -> Results:
         """Simulate ``t_end`` minutes after the stimuli (default: the Network's own).
 
         ``network`` must have this simulator's structure (same species, reactions,
@@ -398,6 +398,10 @@ class Simulator:
         rtol) integrates the first pre-simulation window at that tolerance up to
         PRESIM_POLISH_MIN before its end, and the rest at the run's own. ``max_order`` caps
         CVODE's BDF order (1–5; default 5; population runs use ``POPULATION_MAX_ORDER``).
+        ``settle`` = (parameters, minutes): after the pre-simulation, set these parameters and
+        integrate ``minutes`` more before time 0 (population models: the populations settle
+        around a tumor held at its day-0 size), at ``presim_rtol`` up to PRESIM_POLISH_MIN
+        before its end as the first pre-simulation window; ``after_presim`` follows it.
         """
         params: dict[str, float] = dict(self._origin)
         init: dict[str, float] = dict(self._init_origin)
@@ -415,7 +419,9 @@ class Simulator:
         init.update(initial_values or {})
         stim.update(stimuli or {})
         sched = sorted(sched + list(schedule), key=lambda e: e[0])
-        self._check_reduced(source, params, after_presim, stim, sched)
+        if settle is not None and not (np.isfinite(settle[1]) and settle[1] > 0):
+            raise ValueError(f"settle minutes must be finite and > 0, got {settle[1]!r}")
+        self._check_reduced(source, params, after_presim, stim, sched, settle[0] if settle else None)
         n = int(n_points or (int(round(t_end)) + 1))
         grid = np.asarray(times, float) if times is not None else np.linspace(0.0, float(t_end), n)
         tol = (self.rtol if rtol is None else float(rtol), self.atol if atol is None else float(atol))
@@ -429,19 +435,20 @@ class Simulator:
         if order != self._max_order:
             self.rr.integrator.maximum_bdf_order = order
             self._max_order = order
-        res = self._attempt(tol, params, init, stim, sched, grid, t_end, presimulate, after_presim, floor, loose)
+        res = self._attempt(tol, params, init, stim, sched, grid, t_end, presimulate, after_presim, floor, loose, settle)
         if not res.ok and tol != (self.rtol, self.atol):
             # a looser setting that fails (too much work, non-finite values) is not an
             # answer: the run is repeated at the simulator's own tolerances
             res = self._attempt((self.rtol, self.atol), params, init, stim, sched, grid, t_end, presimulate,
-                                after_presim, floor, None)
+                                after_presim, floor, None, settle)
             res.meta["retried_at_tolerances"] = [self.rtol, self.atol]
             res.meta["failed_at_tolerances"] = list(tol)
         return res
 
     @staticmethod
     def _check_reduced(source: Network | None, params: Mapping[str, float], after_presim: Mapping[str, float] | None,
-                       stim: Mapping[str, float], sched: list[tuple[float, str, float]]) -> None:
+                       stim: Mapping[str, float], sched: list[tuple[float, str, float]],
+                       settle: Mapping[str, float] | None = None) -> None:
         """A reduced Network (``model.reduce``) is exact only while the parameters it pinned
         stay 0, > 0 or equal to their leader's, and nothing is added to a reduced or folded
         species: a run that breaks either is refused."""
@@ -453,7 +460,8 @@ class Simulator:
             raise ValueError(f"{', '.join(added)}: reduced to a constant or to another module's copy in this Network "
                              "(stat3sim.model.reduce); reduce the Network with these species in `keep`")
         conditions = [*source.pinned, *((sid, "zero") for sid in source.reduced)]
-        for values in (params, {**params, **(after_presim or {})}):
+        stages = (params, {**params, **(settle or {})}, {**params, **(settle or {}), **(after_presim or {})})
+        for values in stages:
             for pid, kind in conditions:
                 v = values.get(pid)
                 if v is None:
@@ -469,7 +477,8 @@ class Simulator:
     def _attempt(self, tol: tuple[float, float], params: dict[str, float], init: dict[str, float],
                  stim: dict[str, float], sched: list[tuple[float, str, float]], grid: np.ndarray, t_end: float,
                  presimulate: bool, after_presim: Mapping[str, float] | None,
-                 floor: tuple[np.ndarray, np.ndarray] | None = None, presim_rtol: float | None = None) -> Results:
+                 floor: tuple[np.ndarray, np.ndarray] | None = None, presim_rtol: float | None = None,
+                 settle: tuple[Mapping[str, float], float] | None = None) -> Results:
         try:
             self._set_tolerances(*tol)
             overrides = self._initial_overrides(init)
@@ -502,6 +511,25 @@ class Simulator:
                     if residual < STEADY_TOL:
                         break
                 self._flush_tiny()
+            settled = 0.0
+            if settle is not None:
+                values, minutes = settle
+                for pid, v in values.items():
+                    self.rr[pid] = v
+                    self._current[pid] = v
+                polish = min(PRESIM_POLISH_MIN, minutes / 2)
+                if presim_rtol is not None:
+                    self.rr.integrator.relative_tolerance = presim_rtol
+                    try:
+                        self.rr.simulate(times=[-minutes, -polish])
+                    finally:
+                        self.rr.integrator.relative_tolerance = tol[0]
+                    out = np.asarray(self.rr.simulate(times=[-polish, -min(STEADY_PROBE_MIN, polish / 2), 0.0]))
+                else:
+                    out = np.asarray(self.rr.simulate(times=[-minutes, -min(STEADY_PROBE_MIN, minutes / 2), 0.0]))
+                settled = float(minutes)
+                residual = self._mean_rate(out)
+                self._flush_tiny()
             if after_presim:
                 for pid, v in after_presim.items():
                     self.rr[pid] = v
@@ -521,7 +549,8 @@ class Simulator:
                        ok=ok, message="" if ok else "non-finite values in the solution",
                        meta={"steady_state_residual_per_min": residual, "stimuli_nM": stim,
                              "schedule": [list(e) for e in sched], "presimulated_min": presimulated,
-                             "steady_state_reached": (residual < STEADY_TOL) if presimulate else None,
+                             "settled_min": settled,
+                             "steady_state_reached": (residual < STEADY_TOL) if presimulate or settle else None,
                              "tolerances": list(tol)})
 
     def _variable_volume_initials(self, init: Mapping[str, float], params: Mapping[str, float]) -> dict[str, float]:

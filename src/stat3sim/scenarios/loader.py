@@ -204,6 +204,9 @@ def _form_problems(sc: Scenario) -> Iterator[tuple[str, str]]:
     if sc.detection_threshold_cells is not None and "met_detect_cells" in sc.parameters:
         yield ("detection_threshold_cells", "give either detection_threshold_cells or parameters.met_detect_cells,"
                                             " not both (they are the same threshold)")
+    size = size_problem(sc.initial_diameter_mm, sc.initial_volume_mm3, "tumor" in sc.cells)
+    if size is not None:
+        yield size
 
 
 def scenario_text(name: str) -> str:
@@ -213,6 +216,27 @@ def scenario_text(name: str) -> str:
     if name not in names:
         raise ScenarioError(name, "scenario", _unknown("scenario", name, names))
     return (_shipped() / f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def size_problem(diameter_mm: float | None, volume_mm3: float | None, tumor_cells: bool,
+                 names: tuple[str, str, str] = ("initial_diameter_mm", "initial_volume_mm3", "cells.tumor")
+                 ) -> tuple[str, str] | None:
+    """(field, message) if a day-0 tumor size is out of range or given more than one way
+    (diameter, volume, tumor cell count); ``names`` are how the caller calls them."""
+    from .schema import DIAMETER_RANGE_MM
+
+    given = [n for n, v in zip(names, (diameter_mm, volume_mm3, tumor_cells)) if v not in (None, False)]
+    if len(given) > 1:
+        return given[0], (f"give the day-0 tumor one way ({' or '.join(n for n in names if n)}), "
+                          f"not {' and '.join(given)}")
+    lo, hi = DIAMETER_RANGE_MM
+    if diameter_mm is not None and not lo <= diameter_mm <= hi:
+        return names[0], f"must be from {lo:g} to {hi:g} mm, got {diameter_mm:g}"
+    vlo, vhi = (math.pi / 6 * d ** 3 for d in DIAMETER_RANGE_MM)
+    if volume_mm3 is not None and not vlo <= volume_mm3 <= vhi:
+        return names[1], (f"must be from {vlo:.3g} to {vhi:.3g} mm³ (a {lo:g}–{hi:g} mm sphere), "
+                          f"got {volume_mm3:g}")
+    return None
 
 
 def list_scenarios() -> list[tuple[str, str]]:

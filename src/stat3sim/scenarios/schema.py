@@ -27,6 +27,11 @@ Number = Annotated[float, BeforeValidator(_not_bool), Field(allow_inf_nan=False)
 Count = Annotated[float, BeforeValidator(_not_bool), Field(ge=0, allow_inf_nan=False)]
 Positive = Annotated[float, BeforeValidator(_not_bool), Field(gt=0, allow_inf_nan=False)]
 
+#: allowed day-0 tumor diameters (mm; ``initial_diameter_mm``, ``--diameter-mm``): a 1 mm
+#: tumor is ~1e5 cells; at 100 mm it nears the Gompertz carrying capacity (K_tumor 1e11
+#: cells, a ~110 mm sphere)
+DIAMETER_RANGE_MM = (1.0, 100.0)
+
 #: the fold of a miRNA mimic when none is given: 10 × the endogenous level (dimensionless;
 #: assumed — no measured fold of a transfected mimic over the endogenous miRNA was found)
 DEFAULT_MIMIC_FOLD = 10.0
@@ -113,6 +118,8 @@ class Scenario(BaseModel):
     subtype: str = "tnbc"
     days: Annotated[float, BeforeValidator(_not_bool), Field(gt=0, allow_inf_nan=False)] = 180
     cells: dict[str, Count] = {}
+    initial_diameter_mm: Positive | None = None
+    initial_volume_mm3: Positive | None = None
     stimuli: list[Stimulus] = []
     parameters: dict[str, Number] = {}
     knockouts: list[str] = []

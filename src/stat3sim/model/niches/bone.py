@@ -228,7 +228,7 @@ def add_bone(b: NetworkBuilder, prefix: str = "bone", coupling: Mapping[str, str
     unknown = set(coupling) - set(HOOKS)
     if unknown:
         raise ValueError(f"unknown bone coupling hook(s) {sorted(unknown)}; hooks: {', '.join(HOOKS)}")
-    for pid in ("min_per_day", "pop_on", "molec_per_zmol"):
+    for pid in ("min_per_day", "pop_on", "growth_on", "molec_per_zmol"):
         if not b.has(pid):
             value, unit, ev, desc = TME[pid]
             b.parameter(pid, value, unit, ev, desc)
@@ -287,11 +287,12 @@ def add_bone(b: NetworkBuilder, prefix: str = "bone", coupling: Mapping[str, str
        f"{LEMAIRE}: rate rule of C, D_C·Φ_L")
     rx("OC_apoptosis", ["C"], [], "D_A*pi_C*C", "osteoclast apoptosis (TGF-β induced)",
        f"{LEMAIRE}: rate rule of C, D_A·Φ_C·C")
+    # × growth_on: bone mass is held at its day-0 value while the cells settle before day 0
     # × z/100: osteoclasts cannot resorb bone that is gone (Komarova's law is linear and let
     # z go negative under sustained osteolysis); at normal mass the factor is 1
-    rx("resorption", ["z"], [], "k_res*y_C*z/100", "bone resorption by osteoclasts above normal",
+    rx("resorption", ["z"], [], "growth_on*k_res*y_C*z/100", "bone resorption by osteoclasts above normal",
        f"{KOMAROVA}: reaction R5, k1·(x1 − x1_bar) while x1 > x1_bar; scaled by the remaining bone mass (assumed)")
-    rx("formation", [], ["z"], "k_form*y_B", "bone formation by osteoblasts above normal",
+    rx("formation", [], ["z"], "growth_on*k_form*y_B", "bone formation by osteoblasts above normal",
        f"{KOMAROVA}: reaction R6, k2·(x2 − x2_bar) while x2 > x2_bar")
 
     def obs(name: str, expr: str, unit: str, desc: str) -> None:

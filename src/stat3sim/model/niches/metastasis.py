@@ -119,6 +119,8 @@ def add_niches(b: NetworkBuilder, P) -> None:
             b.parameter(pid, value, unit, ev, desc[0] if desc else name)
         return pid
 
+    # metastatic seeding, growth and loss run from day 0 (growth_on = 1): before it the
+    # lesions a scenario starts with are held while the primary's surroundings settle
     # --- seeding from the primary (its invasion index: the rule tme.model declares); shed
     # cells survive to colonise in proportion to the IL-11 receptor signal of the tumor
     # cell (TGF-β-stimulated CAF IL-11 → gp130/STAT3 in tumor cells → metastatic
@@ -161,17 +163,17 @@ def add_niches(b: NetworkBuilder, P) -> None:
         b.species(les, f"{organ}_niche", 0.0, "cell", f"metastatic lesions in {organ} (count)")
         b.contribute("metastatic_burden", met)
         share = f"{M(f'tropism_{organ}')}/({tot})"
-        b.reaction(f"{organ}_seeding", [], [met], per_day(f"shed_flux*{share}"), f"{organ}_niche",
+        b.reaction(f"{organ}_seeding", [], [met], per_day(f"growth_on*shed_flux*{share}"), f"{organ}_niche",
                    f"cells arriving in {organ} (CXCL12 tropism)", E("IL-6 → CXCR4 → homing [76]", (76,)))
-        b.reaction(f"{organ}_lesion_founding", [], [les], per_day(f"{M('p_found')}*shed_flux*{share}"),
+        b.reaction(f"{organ}_lesion_founding", [], [les], per_day(f"growth_on*{M('p_found')}*shed_flux*{share}"),
                    f"{organ}_niche", f"new lesions in {organ}")
-        b.reaction(f"{organ}_lesion_loss", [les], [], per_day(f"{M('k_lesion_loss')}*{les}*(1 - H_niche_{organ})"),
+        b.reaction(f"{organ}_lesion_loss", [les], [], per_day(f"growth_on*{M('k_lesion_loss')}*{les}*(1 - H_niche_{organ})"),
                    f"{organ}_niche", f"dormant lesions cleared in {organ}")
         b.reaction(f"{organ}_met_growth", [], [met],
-                   per_day(f"{M('k_met_prolif')}*(1 + {M('w_niche')}*H_niche_{organ})*{met}*(1 - {met}/{M('K_met')})"),
+                   per_day(f"growth_on*{M('k_met_prolif')}*(1 + {M('w_niche')}*H_niche_{organ})*{met}*(1 - {met}/{M('K_met')})"),
                    f"{organ}_niche", f"metastatic growth in {organ} (niche-supported, logistic: a deposit grows "
                    f"exponentially until its organ fills, so the burden keeps the seeding's differences)")
-        b.reaction(f"{organ}_met_death", [met], [], per_day(f"{M('k_met_death')}*{met}"), f"{organ}_niche",
+        b.reaction(f"{organ}_met_death", [met], [], per_day(f"growth_on*{M('k_met_death')}*{met}"), f"{organ}_niche",
                    f"metastatic cell loss in {organ}")
         b.event(f"{met}_extinct", 0.0, {met: 0.0}, trigger=f"{met} < 0.5")
     # --- bone vicious cycle: metastatic IL-11 and PTHrP into the bone niche

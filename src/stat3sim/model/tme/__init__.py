@@ -8,11 +8,13 @@
 A scenario (``stat3sim.scenarios.Scenario``) names a subtype, initial cells, parameter
 overrides, lineage knock-outs (``myeloid:STAT3``), depletions and stimuli; an ``Arm``
 (a standard comparison) adds its own on top. :func:`build` turns both into a Network;
-:func:`simulate` runs it with populations frozen while signaling and cytokines settle,
-then ``days`` of population dynamics, and returns daily readouts.
+:func:`simulate` holds the tumor at its day-0 size (``initial_diameter_mm``, ``initial_volume_mm3``
+or a tumor cell count; 25 mm by default) while the other populations, dead cells, signaling
+and cytokines settle around it, then runs ``days`` of dynamics and returns daily readouts.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
@@ -23,6 +25,7 @@ from ..network import Evidence, Network, NetworkError
 from ..signaling.parameters import LIGANDS
 from .lineages import CELL_TYPES, LINEAGES, SUBTYPES, cells_of
 from .model import DEFAULT_CELLS, MODULES, initial_cells, tme_network
+from .parameters import TME
 from .subtypes import SUBTYPES as SUBTYPE_OVERRIDES
 
 #: recruitment parameters zeroed when a cell type is depleted
@@ -35,6 +38,54 @@ RECRUITMENT = {
 #: initial metastatic cells a scenario may set (``cells: {mets_bone: 1e9}``); depleting
 #: one stops seeding of that organ
 METASTASIS_SITES = ("mets_bone", "mets_lung", "mets_liver")
+
+#: the tumor's day-0 diameter when a scenario gives neither its size nor its cell count (mm):
+#: QSP-IO TNBC's initial diameter, 2.5 cm (ANCHORS-QSP.md)
+DEFAULT_DIAMETER_MM = 25.0
+#: before day 0, populations settle around the held tumor for this long (days): ≥ 10
+#: time constants of the slowest population turnover (macrophages, k_mac_death 0.02/day)
+SETTLE_DAYS = 600.0
+#: cell volume parameter of each cell type that adds to the tumor volume (adipocytes and
+#: metastases do not)
+_CELL_VOLUME = {"tumor": "vol_tumor_cell", "macrophage": "vol_macrophage", "neutrophil": "vol_myeloid",
+                "mdsc": "vol_myeloid", "dc": "vol_myeloid", "cd8": "vol_t_cell", "cd4": "vol_t_cell",
+                "caf": "vol_caf"}
+
+
+def diameter_to_volume_mm3(diameter_mm: float) -> float:
+    """Volume (mm³) of the sphere of that diameter (mm)."""
+    return math.pi / 6.0 * float(diameter_mm) ** 3
+
+
+def volume_to_diameter_mm(volume_mm3: float) -> float:
+    """Diameter (mm) of the sphere of that volume (mm³)."""
+    return (6.0 * float(volume_mm3) / math.pi) ** (1.0 / 3.0)
+
+
+def day0_size_mm3(scenario, arm=None) -> float | None:
+    """The tumor volume (mm³) a run holds before day 0, or None when it holds the tumor cell
+    count instead (``cells: {tumor: N}`` in the scenario or the arm, or a tumor depletion).
+    A scenario's ``initial_volume_mm3`` or ``initial_diameter_mm``, else
+    :data:`DEFAULT_DIAMETER_MM`."""
+    depl = list(getattr(scenario, "depletions", ())) + (list(arm.depletions) if arm else [])
+    if "tumor" in depl or "tumor" in (arm.cells if arm else {}) or "tumor" in scenario.cells:
+        return None
+    vol = getattr(scenario, "initial_volume_mm3", None)
+    if vol is not None:
+        return float(vol)
+    diameter = getattr(scenario, "initial_diameter_mm", None)
+    return diameter_to_volume_mm3(DEFAULT_DIAMETER_MM if diameter is None else diameter)
+
+
+def _scaled_to(cells: dict[str, float], volume_mm3: float) -> dict[str, float]:
+    """``cells`` with the tumor and its stroma and leukocytes scaled together to fill
+    ``volume_mm3`` (Σ cells × cell volume / Ve_T + V_T_min, the model's tumor volume):
+    the starting point the pre-simulation then settles (metastases keep their counts)."""
+    cell_pL = sum(cells[c] * TME[v][0] for c, v in _CELL_VOLUME.items())
+    want_pL = max(volume_mm3 * 1e-3 - TME["V_T_min"][0], 0.0) * 1e9 * TME["Ve_T"][0]
+    f = want_pL / cell_pL if cell_pL > 0 else 0.0
+    return {c: n * f if c not in METASTASIS_SITES else n for c, n in cells.items()}
+
 
 #: the readouts of a TME run, in order (``<cell>.pSTAT3`` for every cell type follow)
 DEFAULT_READOUTS = (
@@ -161,19 +212,25 @@ def _patient(scenario) -> tuple[float, float]:
     return (float(p.weight_kg), float(p.bsa_m2))
 
 
-def _base(subtype: str, cells: tuple, therapies: tuple[str, ...] = (), patient: tuple[float, float] = (70.0, 1.8)
-          ) -> Network:
-    """The default network with a subtype's parameters and the given initial cells; the
-    structure is unchanged, so every subtype and composition re-uses one compiled model
-    (one per set of drugs when ``therapies`` are given)."""
+def _base(subtype: str, cells: tuple, therapies: tuple[str, ...] = (), patient: tuple[float, float] = (70.0, 1.8),
+          size_mm3: float | None = None) -> Network:
+    """The default network with a subtype's parameters, the given initial cells and the
+    day-0 size held before day 0 (``size_mm3``; None: the tumor cell count is held); the
+    structure is unchanged, so every subtype, composition and size re-uses one compiled
+    model (one per set of drugs when ``therapies`` are given)."""
     if subtype not in SUBTYPE_OVERRIDES:
         raise NetworkError(f"unknown subtype {subtype!r}; allowed: {', '.join(SUBTYPES)}")
     base = therapy_network(therapies, *patient)[0] if therapies else default_network()
     ov = SUBTYPE_OVERRIDES[subtype]
+    size = {} if size_mm3 is None else {
+        "size_hold": (1.0, Evidence("the scenario gives the tumor's day-0 size")),
+        "V_T_day0": (size_mm3 * 1e-3, Evidence(f"the scenario's day-0 tumor size: {size_mm3:.6g} mm³ "
+                                               f"(a {volume_to_diameter_mm(size_mm3):.4g} mm sphere)"))}
     params = tuple(
         replace(p, value=p.value * ov[p.id][0],
                 evidence=Evidence(f"{subtype}: ×{ov[p.id][0]:g} of tnbc — {ov[p.id][1].source}", ov[p.id][1].refs))
-        if p.id in ov else p for p in base.parameters)
+        if p.id in ov else replace(p, value=size[p.id][0], evidence=size[p.id][1]) if p.id in size else p
+        for p in base.parameters)
     init = initial_cells(dict(cells))
     species = tuple(replace(s, initial=init[s.id]) if s.id in init else s for s in base.species)
     return replace(base, parameters=params, species=species, name=f"stat3sim_tme_{subtype}")
@@ -207,7 +264,10 @@ def knockout(net: Network, lineage: str, gene: str, level: float = 0.0) -> Netwo
 def build(scenario, arm: Arm | None = None) -> Network:
     """The Network of a scenario (and arm): subtype, cells, depletions, parameters (the
     scenario's detection threshold after its own parameters, the arm's after both),
-    knock-outs, then miRNA mimics (``tumor:miR-124=5``: ``tumor__lvl_MIR124`` × 5)."""
+    knock-outs, then miRNA mimics (``tumor:miR-124=5``: ``tumor__lvl_MIR124`` × 5). With a
+    day-0 size (:func:`day0_size_mm3`) the tumor and its stroma and leukocytes start scaled
+    to it, and the pre-simulation holds the tumor's volume there (``size_hold``,
+    ``V_T_day0``); otherwise it holds the tumor cell count."""
     cells = dict(DEFAULT_CELLS)
     cells.update(scenario.cells)
     depl = list(scenario.depletions) + (list(arm.depletions) if arm else [])
@@ -215,7 +275,11 @@ def build(scenario, arm: Arm | None = None) -> Network:
         cells.update(arm.cells)
     for c in depl:
         cells[c] = 0.0
-    net = _base(scenario.subtype, tuple(sorted(cells.items())), _therapy_texts(scenario, arm), _patient(scenario))
+    size = day0_size_mm3(scenario, arm)
+    if size is not None:
+        cells = _scaled_to(cells, size)
+    net = _base(scenario.subtype, tuple(sorted(cells.items())), _therapy_texts(scenario, arm), _patient(scenario),
+                size)
     params = dict(scenario.parameters)
     threshold = getattr(scenario, "detection_threshold_cells", None)
     if threshold is not None:
@@ -314,9 +378,12 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     (``points_per_day`` > 1: that many points a day, e.g. 24 to see a drug's infusion peaks;
     doses are exact in time whatever the output grid).
 
-    Populations are frozen (``pop_on = 0``) while signaling and cytokines settle to their
-    steady state for the day-0 cells, then population dynamics run. Stimuli are added
-    to the tumor interstitium at their day. A solver failure is returned as data.
+    Before day 0 the tumor is held at its day-0 size (``growth_on = 0``: its cell count, or
+    its volume when the scenario gives a size; metastases and bone mass frozen) for
+    :data:`SETTLE_DAYS` while the other populations, dead tumor cells, signaling and
+    cytokines settle around it, so day 0 starts without a start-up transient; then
+    everything runs. Stimuli and doses are added at their day. A solver failure is
+    returned as data.
 
     ``reduce`` (default): species proved to stay zero in this run (ligands nobody makes,
     receptor branches of cells that do not express the receptor, absent cells: 40 of 325
@@ -362,8 +429,9 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     sim = Simulator.for_network(net)
     # population runs use looser tolerances (day-180 readouts within 1e-5 of rtol 1e-8,
     # 2-3x faster; see POPULATION_RTOL); a run that fails there is retried at the default
-    res = sim.run(net, t_end=float(times[-1]), times=times, parameters={"pop_on": 0.0},
-                  after_presim={"pop_on": net.parameter("pop_on").value}, stimuli=stim0, schedule=tuple(sched),
+    res = sim.run(net, t_end=float(times[-1]), times=times, parameters={"growth_on": 0.0}, presimulate=False,
+                  settle=({}, SETTLE_DAYS * 1440.0),
+                  after_presim={"growth_on": net.parameter("growth_on").value}, stimuli=stim0, schedule=tuple(sched),
                   rtol=POPULATION_RTOL, atol=POPULATION_ATOL, atol_floor=floors, presim_rtol=engine.PRESIM_RTOL,
                   max_order=None if sched else engine.POPULATION_MAX_ORDER)
     res.meta["reduction"] = {"states": len(net.species), "species": len(model.species),

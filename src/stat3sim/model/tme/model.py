@@ -69,9 +69,10 @@ SIGNALING_OVERRIDES: dict[str, dict] = {
             "R0_IL11RA": (4000 / MOLEC_PER_nM, E("assumed: CD4+ T cells respond to host IL-11 ([97]: IL-11 signaling in CD4+ T cells suppresses antitumor responses), calibrated to TME-6", (97,)))},
 }
 
-#: default initial cells in a 2.5 cm tnbc tumor (QSP-IO initial diameter, 1.2e9 tumor
-#: cells): leukocytes at the densities the untreated tnbc model settles to (days 120–180),
-#: so day 0 starts without a large transient
+#: starting cells of the pre-simulation (tme.simulate), which scales them to the day-0
+#: size and lets every population but the tumor settle: 1.2e9 tumor cells (QSP-IO's 2.5 cm
+#: initial tumor of cancer cells alone), leukocytes and CAFs at the densities of the
+#: untreated tnbc model, so the settling is short
 DEFAULT_CELLS: dict[str, float] = {
     "tumor": 1.2e9,
     "adipocyte": 0.0,
@@ -153,7 +154,7 @@ def tme_network(subtype_overrides: dict[str, tuple[float, Evidence]] | None = No
     P = _P(b, ov)
     init = dict(DEFAULT_CELLS)
     init.update(cells or {})
-    for pid in ("min_per_day", "pop_on", "molec_per_zmol"):
+    for pid in ("min_per_day", "pop_on", "growth_on", "molec_per_zmol"):
         P(pid)
     add_compartments(b, P)
     for cell, (count, genes, nfkb) in MODULES.items():
@@ -291,6 +292,19 @@ def add_tumor(b: NetworkBuilder, P: _P, init: dict) -> None:
                E("ERα drives luminal growth; IL-6/STAT3 lowers ERα dependence through Notch3/CD133 self-renewal "
                  "[93,94]", (93, 94)), "ER+ growth program")
     b.reaction("tumor_dead_clearance", [D], [], per_day(f"{P('k_dead_clear')}*{D}"), "tumor", "clearance of dead cells")
+    # before day 0 (growth_on = 0) the tumor is held at its day-0 size while the other
+    # populations, dead cells and signaling settle around it: this flux cancels the net
+    # growth (so the cell count stays), and with size_hold = 1 moves the cell count until
+    # the tumor's volume is V_T_day0 (cells needed for the missing volume, in ~1/k_size_hold
+    # days); 0 after day 0
+    b.rule("tumor_size_adjust", f"{P('size_hold')}*{P('k_size_hold')}*({P('V_T_day0')} - V_tumor_mL)"
+                                f"*{P('Ve_T')}*1e9/{P('vol_tumor_cell')}", "cell/day",
+           "tumor cells added (removed) before day 0 to reach the day-0 volume (0 with size_hold = 0)")
+    b.reaction("tumor_size_hold", [], [C],
+               "(1 - growth_on)*(tumor_apoptosis + tumor_killing - tumor_proliferation + "
+               + per_day("tumor_size_adjust") + ")", "tumor",
+               "tumor held at its day-0 size before day 0 (cell count, or volume when the size is given)",
+               E("protocol: the pre-simulation lets the other populations settle for the day-0 tumor (issue 21)"))
     # checkpoint blockade (the drug layer) contributes the fraction of PD-1/PD-L1 it blocks
     b.aggregate("checkpoint_block", "dimensionless", "PD-1/PD-L1 axis blocked by drugs (0..1)",
                 "sum of the checkpoint antibodies' occupancies (0 untreated)")
@@ -310,7 +324,8 @@ def add_adipocytes(b: NetworkBuilder, P: _P, init: dict) -> None:
     tumor growth, most where adipocyte IL-6 speeds it)."""
     A = b.species("adipocytes", "tumor", float(init["adipocyte"]), "cell", "adipocytes / adipose stromal cells")
     b.reaction("adipocyte_tracking", [], [A],
-               f"{A}*(tumor_proliferation - tumor_apoptosis - tumor_killing)/(tumor_cells + 1e-12)", "tumor",
+               f"{A}*(growth_on*(tumor_proliferation - tumor_apoptosis - tumor_killing)"
+               f" + (1 - growth_on)*{per_day('tumor_size_adjust')})/(tumor_cells + 1e-12)", "tumor",
                "adipose cells keep their share of the tumor region (follow net tumor growth)",
                E("assumed: adipose stromal cells are a constant share (~15 %) of tumor-region cells "
                  "(adipose_coculture scenario)"))

@@ -22,6 +22,17 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "min_per_day": (1440.0, "min/day", E("definition"), "minutes per day (population rates are per day)"),
     "pop_on": (1.0, "dimensionless", E("protocol switch: 0 while signaling and cytokines settle before day 0, 1 after"),
                "population dynamics on (1) or frozen (0)"),
+    "growth_on": (1.0, "dimensionless", E("protocol switch: 0 while the other populations settle around the day-0 tumor "
+                                          "before day 0 (tumor cells held, metastases and bone mass frozen), 1 after"),
+                  "tumor growth, metastasis and bone-mass change on (1) or held at day 0 (0)"),
+    "size_hold": (0.0, "dimensionless", E("protocol switch: 1 when a scenario gives the tumor's size "
+                                          "(initial_diameter_mm / initial_volume_mm3), 0 when it gives the tumor cell count"),
+                  "before day 0, hold the tumor volume (1) or the tumor cell count (0)"),
+    "V_T_day0": (0.0, "mL", E("the scenario's day-0 tumor size (initial_diameter_mm / initial_volume_mm3); read only with "
+                              "size_hold = 1"), "tumor volume at day 0"),
+    "k_size_hold": (1.0, "1/day", E("protocol: tumor cells adjust to the day-0 volume in ~1 d before day 0, faster than "
+                                    "the other populations settle (not biology)"),
+                    "rate at which tumor cells adjust to the day-0 volume before day 0"),
     "molec_per_zmol": (602.2, "dimensionless", E("Avogadro: 1 zmol = 602.2 molecules"), "molecules per zeptomole"),
     # --- geometry
     "vol_tumor_cell": (2.57, "pL/cell", E(f"17 µm cancer cell diameter (Abramczyk 2015, via {QSP})"), "tumor cell volume"),
@@ -35,7 +46,7 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "V_T_min": (1.0e-6, "mL", E(f"V_Tmin 1e-6 mL ({QSP} simbio_init.m)"), "volume floor of the tumor compartment"),
     "V_blood": (5000.0, "mL", E(f"V_C 5 L ({QSP} simbio_init.m)"), "blood (plasma + cells) volume"),
     # --- tumor growth: Gompertz proliferation − apoptosis − killing
-    "k_tumor_prolif": (0.0062, "1/day", E("assumed, calibrated so untreated tnbc doubles its volume in 103 ± 43 d (Ryu 2014, FACTS; model 101 d); of the order of QSP-IO k_C_growth 0.0072 d⁻¹; Gompertz form as QSP-IO cancer_module.m"),
+    "k_tumor_prolif": (0.0062, "1/day", E("assumed, calibrated so untreated tnbc doubles its volume in 103 ± 43 d (Ryu 2014, FACTS; model 92 d from the settled 25 mm day 0, 101 d from the former unsettled 1.2e9-cell start); of the order of QSP-IO k_C_growth 0.0072 d⁻¹; Gompertz form as QSP-IO cancer_module.m"),
                        "Gompertz proliferation constant at zero cyclin D1/MYC program"),
     "K_tumor": (1.0e11, "cell", E("assumed: carrying capacity ~1e11 cells (~700 mL lesion)"), "Gompertz carrying capacity"),
     "w_MYC_prolif": (4.0, "dimensionless", E("assumed, calibrated to THx-7: the cyclin D1/MYC program at full occupancy raises proliferation 5-fold over the program-independent rate, so TNBC proliferation depends mostly on it (STAT3 inhibitors cut TNBC cell proliferation [116,117]; STAT3 → MYC/cyclin D1 [3,29])", (3, 29, 116, 117)),
