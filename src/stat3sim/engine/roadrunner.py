@@ -340,10 +340,12 @@ class Simulator:
     def for_network(cls, net: Network) -> "Simulator":
         """A cached simulator for this Network's structure (compiled once per process)."""
         key = structure_key(net)
-        sim = _CACHE.get(key)
+        sim = _CACHE.pop(key, None)
         if sim is None:
+            while len(_CACHE) >= MAX_COMPILED:  # least recently used first (dicts keep insertion order)
+                _CACHE.pop(next(iter(_CACHE)))
             sim = cls(net)
-            _CACHE[key] = sim
+        _CACHE[key] = sim
         return sim
 
     # ------------------------------------------------------------------ running
@@ -665,6 +667,11 @@ class Simulator:
 
 
 _CACHE: dict[str, Simulator] = {}
+#: compiled models kept per process (least recently used dropped first): libRoadRunner's
+#: LLVM JIT crashes (SIGSEGV in RoadRunner()) once a process holds ~25 compiled TME-sized
+#: models (seen with libroadrunner 2.10.0 at 2.6 GB RSS, far from memory and map-count
+#: limits); a dropped model comes back from the disk cache in ~0.1 s
+MAX_COMPILED = 12
 
 
 class _Lookup(dict):
