@@ -80,6 +80,13 @@ def test_markdown_lists_every_agent(quick_rows):
     assert all(f"| {r['drug']} |" in text for r in quick_rows)
 
 
+def test_cli_writes_the_figure(tmp_path):
+    r = _cli("drugs", "--translation", "--quick", "--json", "--plot", str(tmp_path / "t.svg"))
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "t.svg").read_text().lstrip().startswith("<?xml")
+    assert "ruxolitinib" in [row["drug"] for row in json.loads(r.stdout)]
+
+
 @pytest.mark.parametrize("args", [("drugs", "--quick"), ("drugs", "--plot", "x.png"),
                                   ("drugs", "--translation", "--plot", "x.txt")])
 def test_bad_options_exit_2_and_write_nothing(tmp_path, args):

@@ -225,7 +225,9 @@ def translation_table(claims: Sequence[Mapping] | None = None, needed: bool = Tr
 
 
 def _pct(x) -> str:
-    return "—" if x is None else f"{100 * x:.3g} %"
+    if x is None:
+        return "—"
+    return "< 0.01 %" if x < 1e-4 else f"{100 * x:.3g} %"
 
 
 def _num(x) -> str:
@@ -262,7 +264,7 @@ def markdown(rows: Sequence[Mapping]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def figure(rows: Sequence[Mapping], path) -> None:
+def figure(rows: Sequence[Mapping], path, fmt: str = "png") -> None:
     """Occupancy at the clinic (trough, with a bar to the peak) against the occupancy the
     mechanism needs, one point per agent with a labelled regimen; the diagonal splits the
     agents whose labelled regimen reaches what the mechanism needs from those it does not."""
@@ -305,5 +307,5 @@ def figure(rows: Sequence[Mapping], path) -> None:
                        (("#2a7f62", "trough reaches the need"), ("#d68910", "only the peak reaches it"),
                         ("#c0392b", "never reaches it"))], loc="lower right", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=130)
+    fig.savefig(path, dpi=130, format=fmt, metadata={"Software": None} if fmt == "png" else None)
     plt.close(fig)

@@ -69,7 +69,7 @@ def _translation(as_json: bool, quick: bool, plot: Optional[Path]) -> None:
                         ", the therapy claims and the exposure each mechanism needs (a few minutes)") + "…[/dim]")
     rows = translation_rows(quick)
     if plot is not None:
-        write_file(plot, lambda tmp: tr.figure(rows, tmp))
+        write_file(plot, lambda tmp: tr.figure(rows, tmp, plot.suffix.lower().lstrip(".")))
     if as_json:
         emit(json.dumps(rows, indent=2, ensure_ascii=False, default=str) + "\n", None)
         return
@@ -78,12 +78,21 @@ def _translation(as_json: bool, quick: bool, plot: Optional[Path]) -> None:
 
     t = Table(title="Translation: each agent at the exposure of its claim's studies (M: 10 × cellular potency) and at "
                     "its labelled regimen (C); occupancy = C/(C + potency); 'needed': the lowest constant exposure "
-                    "at which the claim's criterion holds", title_justify="left", show_lines=True)
-    for col in tr.COLUMNS:
-        t.add_column(col, overflow="fold")
-    for cells in tr.table_rows(rows):
-        t.add_row(*(escape(c) for c in cells))
-    console().print(t)
+                    "at which the claim's criterion holds", title_justify="left")
+    shown = [c for c in tr.COLUMNS if c != "clinical evidence"]
+    for col in shown:
+        t.add_column(col, overflow="fold", no_wrap=col == "agent")
+    for r, cells in zip(rows, tr.table_rows(rows)):
+        cells = dict(zip(tr.COLUMNS, cells))
+        cells["label regimen"] = (r["regimen"] or "none").replace(f"{r['drug']} ", "")
+        cells["claim"] = r["claim"]
+        t.add_row(*(escape(cells[c]) for c in shown))
+    con = console()
+    con.print(t)
+    con.print("M and C effects: each agent's headline number in its claim's two halves (readouts in --json); "
+              "clinical evidence:", soft_wrap=True)
+    for r in rows:
+        con.print(f"  {r['drug']}: {r['clinical_evidence']}", soft_wrap=True, markup=False)
 
 
 @app.command()
