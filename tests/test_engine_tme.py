@@ -42,24 +42,24 @@ def _integrator_settings(rr) -> dict:
 
 
 # --------------------------------------------------------------------------- backend
-def test_lljit_is_the_process_wide_backend():
+def test_mcjit_is_the_process_wide_backend():
     C = roadrunner.Config
-    assert C.getValue(C.LLVM_BACKEND) == C.LLJIT
-    assert engine.backend_name().startswith("lljit")
+    want = C.LLJIT if engine.JIT == "lljit" else C.MCJIT
+    assert C.getValue(C.LLVM_BACKEND) == want
+    assert engine.backend_name().startswith(engine.JIT if engine.JIT == "lljit" else "mcjit")
 
 
-_MCJIT_SCRIPT = """
+_OTHER_SCRIPT = """
 import json, sys
 import numpy as np
 import roadrunner
 from stat3sim.engine.roadrunner import Simulator
 C = roadrunner.Config
-C.setValue(C.LLVM_BACKEND, C.MCJIT)  # after the engine's import, which chose LLJIT
 from stat3sim.model.network import NetworkBuilder
 from stat3sim.model.signaling import signaling_network
 net = signaling_network("tumor").with_stimulus({"IL6": 1.0})
 sim = Simulator(net, cache=False)
-assert C.getValue(C.LLVM_BACKEND) == C.MCJIT
+assert C.getValue(C.LLVM_BACKEND) == C.LLJIT
 res = sim.run(net, t_end=240.0, n_points=241)
 np.save(sys.argv[1], res.values)
 """
@@ -68,15 +68,16 @@ np.save(sys.argv[1], res.values)
 def test_lljit_and_mcjit_give_identical_results(tmp_path):
     """The backend changes how the model is compiled, not the numbers: the tumor
     module's IL-6 time course agrees to 1e-10 (relative to each readout's range) with
-    MCJIT, compiled in a fresh process (libRoadRunner keeps compiled models per process)."""
-    out = tmp_path / "mcjit.npy"
-    env = dict(os.environ, STAT3SIM_CACHE="off")
-    proc = subprocess.run([sys.executable, "-c", _MCJIT_SCRIPT, str(out)], env=env, capture_output=True,
+    LLJIT (STAT3SIM_JIT=lljit), compiled in a fresh process (libRoadRunner keeps compiled
+    models per process)."""
+    out = tmp_path / "lljit.npy"
+    env = dict(os.environ, STAT3SIM_CACHE="off", STAT3SIM_JIT="lljit")
+    proc = subprocess.run([sys.executable, "-c", _OTHER_SCRIPT, str(out)], env=env, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    mcjit = np.load(out)
+    lljit = np.load(out)
     net = signaling_network("tumor").with_stimulus({"IL6": 1.0})
-    lljit = Simulator(net, cache=False).run(net, t_end=240.0, n_points=241).values
+    mcjit = Simulator(net, cache=False).run(net, t_end=240.0, n_points=241).values
     assert lljit.shape == mcjit.shape
     scale = np.maximum(np.max(np.abs(mcjit), axis=0), 1e-300)
     assert np.max(np.abs(lljit - mcjit) / scale) <= 1e-10

@@ -10,8 +10,9 @@ simulator from SBML text alone, which is how worker processes get one.
 Failures are data: a run whose solver fails returns a :class:`Results` with
 ``ok = False`` and the solver's message.
 
-Compiling: libRoadRunner's LLJIT backend is used process-wide (set when this module is
-imported; ~4x faster to compile than the default MCJIT, same numbers). A compiled model
+Compiling: libRoadRunner's MCJIT backend is used process-wide (``STAT3SIM_JIT=lljit``
+picks LLJIT, ~2x faster to compile with the same numbers, but it crashed in processes
+that compile many models; see :data:`JIT`). A compiled model
 is also kept on disk (``$STAT3SIM_CACHE``, default ``~/.cache/stat3sim``; ``off``
 disables it) as a libRoadRunner saved state, keyed by the Network's structure, the
 libRoadRunner version, the backend and the exporter's source: a later process loads it
@@ -45,8 +46,20 @@ _Config = roadrunner.Config
 #: (1-3) took 2-3x longer to compile, changed results in the 8th digit and did not make
 #: runs measurably faster (the right-hand side is ~15 % of a run; CVODE's dense LU
 #: dominates). LLJIT_NUM_THREADS made no difference (the compile is one module).
-_Config.setValue(_Config.LLVM_BACKEND, _Config.LLJIT)
-_Config.setValue(_Config.LLJIT_OPTIMIZATION_LEVEL, _Config.NONE)
+#: But with libroadrunner 2.10.0, LLJIT crashed (SIGSEGV in RoadRunner()) once one process
+#: had compiled ~25 TME-sized models (THx-11 + THx-2 + THx-4 with an empty disk cache:
+#: reproducible, 2.6 GB RSS, ~900 memory maps; unique model ids did not help), and once
+#: in ~8 runs of the translation table even with at most 12 models alive; MCJIT ran the
+#: same 28 compiles without a crash (5.3 s against 2.4 s for the tnbc compile here, the
+#: same run time). So MCJIT is the default; ``STAT3SIM_JIT=lljit`` picks LLJIT-O0 for the
+#: faster compile where a process compiles few models. The disk cache keeps compiled
+#: models per backend, so a cold compile is paid once per structure either way.
+JIT = os.environ.get("STAT3SIM_JIT", "mcjit").strip().lower()
+if JIT == "lljit":
+    _Config.setValue(_Config.LLVM_BACKEND, _Config.LLJIT)
+    _Config.setValue(_Config.LLJIT_OPTIMIZATION_LEVEL, _Config.NONE)
+else:
+    _Config.setValue(_Config.LLVM_BACKEND, _Config.MCJIT)
 
 #: CVODE tolerances; the defaults of libRoadRunner (1e-6 / 1e-12 scaled) are too loose
 #: for this stiff model and gave wrong steady states in testing. libRoadRunner scales a
