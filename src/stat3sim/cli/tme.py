@@ -5,7 +5,11 @@ What belongs here: reading a scenario (a shipped name or a YAML file) with the
 command-line overlays (``--days``, ``--knockout lineage:GENE``, ``--set PARAM=VALUE``,
 ``--mimic cell:miR-N[=FOLD]``, ``--detect-cells N``),
 checking it against the model's vocabulary, and what only these commands write or print
-(the day-end summary table, the run directory, the TME model description). The
+(the day-end summary table, the run directory, the TME model description).
+:func:`run_scenario` is the work of ``run`` on a checked scenario and its arms (the
+untreated arms, then the treated ones: tnbc's shipped therapy arms and a scenario's
+comparisons with ``therapies:``); ``rerun`` (``rerun.py``) calls it with what a run's
+summary.json recorded (``stat3sim.provenance``). The
 signaling commands in ``signaling.py`` call :func:`simulate_scenario`,
 :func:`export_scenario` and :func:`describe_scenario` when ``--scenario`` is given.
 
@@ -26,6 +30,7 @@ Examples::
     stat3sim simulate --scenario tnbc --days 30 --knockout myeloid:STAT3 --out ko.csv --plot ko.png
     stat3sim simulate --scenario tnbc_bone_metastasis --mimic tumor:miR-124=5 --detect-cells 1e7 --out m.csv
     stat3sim run tnbc --out results/tnbc
+    stat3sim run examples/my_tnbc_toci.yaml --no-standard-arms --out results/toci
     stat3sim export --scenario tnbc --format sbml --out tnbc.xml
     stat3sim describe --scenario tnbc --format html --out tnbc.html
 """
@@ -845,11 +850,15 @@ def _sections(net, sc) -> list:
             parts[0] = f"knock-out {', '.join(a.knockouts[:3])} … ({len(a.knockouts)} in all)"
         return "; ".join(parts) or "none (the reference)"
 
+    # the untreated arms, then the scenario's own treated comparisons (tnbc's shipped therapy
+    # arms are listed in docs/drugs.md)
+    own_treated = {a.name for a in (sc.comparisons or ()) if a.therapies}
+    arms = tme.standard_arms(sc) + [a for a in tme.therapy_arms(sc) if a.name in own_treated]
     secs = [
         Section("Arms", "What `stat3sim run` simulates: the scenario as written (the reference) and each "
                 "comparison, which adds its changes on top.",
                 ("arm", "description", "changes"),
-                tuple((Cell(a.name), Cell(a.description), Cell(arm_changes(a))) for a in tme.standard_arms(sc))),
+                tuple((Cell(a.name), Cell(a.description), Cell(arm_changes(a))) for a in arms)),
         Section("Parameters", "Every parameter with its value, unit and source. \"assumed\" marks a value "
                 "for which no measurement was found; \"calibrated to TME-n\" names the claim it was tuned for. "
                 "Change one for a run with `stat3sim simulate --scenario NAME --set ID=VALUE` or a scenario "
