@@ -52,6 +52,9 @@ def test_untreated_comparisons_take_the_standard_arms_place(tmp_path):
                                                 "  - {name: toci, therapies: ['tocilizumab 8 mg/kg iv q4w']}\n"))
     assert [a.name for a in tme.standard_arms(sc)] == ["wild type", "no CD4"]
     assert [a.name for a in tme.therapy_arms(sc)] == ["no treatment", "toci"]
+    # `comparisons: []` asks for the wild type alone
+    assert [a.name for a in tme.standard_arms(load_scenario(_yaml(tmp_path, "none", "comparisons: []\n")))] \
+        == ["wild type"]
     # shipped scenarios keep their comparisons as they are
     bone = load_scenario("tnbc_bone_metastasis")
     assert [a.name for a in tme.standard_arms(bone)] == ["wild type", *(a.name for a in bone.comparisons)]

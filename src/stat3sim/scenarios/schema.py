@@ -8,7 +8,7 @@ comparison is an arm of ``stat3sim run`` with its own changes on top of the scen
 * without ``therapies:`` it is an untreated arm, next to the wild type; a scenario's own
   untreated comparisons take the place of the four standard knock-out arms (tumor,
   myeloid, hematopoietic STAT3; IL-6), which run otherwise (``run --no-standard-arms``
-  leaves them out);
+  leaves them out; ``comparisons: []`` runs the wild type alone);
 * with ``therapies:`` (regimens as a clinician writes them, ``"tocilizumab 8 mg/kg iv
   q4w"``; see docs/drugs.md) it is a treated arm: it runs beside an untreated reference
   ("no treatment") and the standard arms, and gets what ``tnbc``'s shipped therapy arms

@@ -91,14 +91,14 @@ RESERVED_ARM_NAMES = ("wild type", "no treatment")
 def standard_arms(scenario, standard: bool = True) -> list[Arm]:
     """The untreated arms of ``stat3sim run``, wild type first: the scenario's comparisons
     that give no therapy, or, when it has none, the four standard knock-outs (tumor,
-    myeloid, hematopoietic STAT3; IL-6 everywhere; none with ``standard=False``).
-    Comparisons that give a therapy are treated arms (:func:`therapy_arms`) and do not
-    take the standard arms' place."""
+    myeloid, hematopoietic STAT3; IL-6 everywhere; none with ``standard=False``, nor for
+    ``comparisons: []``, which asks for the wild type alone). Comparisons that give a
+    therapy are treated arms (:func:`therapy_arms`) and do not take the standard arms' place."""
     arms = [Arm("wild type", "the scenario as written")]
     own = [_arm(a) for a in (scenario.comparisons or ()) if not a.therapies]
     if own:
         return arms + own
-    if not standard:
+    if not standard or scenario.comparisons == []:
         return arms
     return arms + [
         Arm("tumor STAT3 KO", "STAT3 deleted in tumor cells", ["tumor:STAT3"]),
