@@ -2,10 +2,12 @@
 
 The commands are taken from the README's fenced ``console`` blocks (lines ``$ stat3sim
 …``, followed by their output) and ``bash`` blocks (lines ``stat3sim …``), and run with
-this interpreter's stat3sim in an empty folder. ``make …`` lines are the Makefile's, which
-``make test`` itself exercises. Slow commands (a scenario ``run``, ``validate`` beyond the
-signaling claims, a ``combo`` over a scenario) are only checked at ``--help`` level: the
-command exists and takes every option the README gives it. A command whose shown output is
+this interpreter's stat3sim in an empty folder with a copy of ``examples/`` (the README's
+commands run from a clone's root). ``make …`` lines are the Makefile's, which
+``make test`` itself exercises. Slow commands (a scenario ``run`` beyond 60 days or with
+the claims, ``validate`` beyond the signaling claims, a ``combo`` over a scenario) are only
+checked at ``--help`` level: the command exists and takes every option the README gives
+it. ``rerun DIR`` runs after the README's ``run … --out DIR`` that writes DIR. A command whose shown output is
 an ``error:`` line must fail with exit code 2 and print that line.
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -76,8 +79,11 @@ def readme_commands(text: str) -> list[tuple[list[str], list[str]]]:
 def slow_reason(argv: list[str]) -> str:
     """Why a command is only checked at --help level ("" when it is run)."""
     sub = argv[1] if len(argv) > 1 else ""
-    if sub == "run":
+    if sub == "run" and not ("--no-claims" in argv and "--days" in argv
+                             and float(argv[argv.index("--days") + 1]) <= 60):
         return "a scenario run with every arm takes seconds to minutes"
+    if sub == "rerun" and not _writer_of(argv):
+        return "no README command writes the run directory it re-creates"
     if sub == "validate":
         area = argv[argv.index("--area") + 1] if "--area" in argv else "all"
         if area != "signaling":
@@ -85,6 +91,16 @@ def slow_reason(argv: list[str]) -> str:
     if sub == "combo" and "--scenario" in argv:
         return "a combination matrix over a scenario is one TME run per dose pair"
     return ""
+
+
+def _writer_of(argv: list[str]) -> list[str] | None:
+    """The README's (short) ``run … --out DIR`` that writes the directory ``rerun DIR`` reads."""
+    target = argv[2] if len(argv) > 2 else None
+    for other, _ in COMMANDS:
+        if other[1:2] == ["run"] and "--out" in other and other[other.index("--out") + 1] == target \
+                and not slow_reason(other):
+            return other
+    return None
 
 
 COMMANDS = readme_commands(README.read_text(encoding="utf-8"))
@@ -150,6 +166,10 @@ def test_readme_command_runs(argv, shown, tmp_path):
         for opt in (a.split("=")[0] for a in argv[2:] if a.startswith("--")):
             assert opt in flat, f"{' '.join(argv)}: `{argv[1]} --help` lists no {opt} ({reason})"
         return
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    if argv[1] == "rerun":  # the run directory it re-creates first
+        first = _stat3sim(_writer_of(argv)[1:], tmp_path)
+        assert first.returncode == 0, first.stderr[-2000:]
     res = _stat3sim(argv[1:], tmp_path)
     errors = [line for line in shown if "error:" in line]
     if errors:

@@ -1,4 +1,4 @@
-"""Figures of the analyses: a dose-response curve with its fit, a combination heat map.
+"""Figures of the analyses: a dose-response curve with its fit, a combination heat map, a scan.
 
 Built with :class:`matplotlib.figure.Figure` directly (no pyplot), like
 :mod:`stat3sim.report.figures`, and written with its atomic ``save_figure``.
@@ -11,6 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .dose_response import DoseResponse, four_pl
+from .scan import ScanResult
 from .synergy import ComboResult
 
 
@@ -92,3 +93,36 @@ def combo_figure(r: ComboResult) -> Figure:
 
 
 __all__ = ["dose_response_figure", "combo_figure"]
+
+
+def scan_figure(r: ScanResult) -> Figure:
+    """One panel per readout: its value at the scan's day against the scanned parameter or
+    dose (log x for a log-spaced range, or doses > 0 over ≥ 10×); failed points left out."""
+    n = max(1, len(r.readouts))
+    ncol = min(3, n)
+    nrow = math.ceil(n / ncol)
+    fig = Figure(figsize=(4.6 * ncol, 3.6 * nrow + 0.5), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrow, ncol)).ravel()
+    x = np.asarray(r.values, float)
+    pos = x[x > 0]
+    logx = r.log or (r.kind == "dose" and len(pos) == len(x) and pos.max() / pos.min() >= 10)
+    if r.kind == "dose":
+        xlabel = f"dose ({r.unit}) in {r.template}" if r.unit else f"dose in {r.template}"
+    else:
+        xlabel = f"{r.variable} ({r.unit})" if r.unit and r.unit != "dimensionless" else r.variable
+    for ax, (j, key) in zip(axes, enumerate(r.readouts)):
+        y = r.data[:, j]
+        ok = np.isfinite(y)
+        ax.plot(x[ok], y[ok], "o-", color="#0072b2", lw=1.6, ms=5)
+        if logx:
+            ax.set_xscale("log")
+        unit = r.units.get(key, "")
+        ax.set_title(key, fontsize=10, loc="left")
+        ax.set_ylabel(unit if unit and unit != "dimensionless" else key)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.grid(alpha=0.3)
+    for ax in axes[len(r.readouts):]:
+        ax.axis("off")
+    fig.suptitle(f"{r.scenario}: readouts at day {r.day:g} against "
+                 + ("the dose" if r.kind == "dose" else r.variable), fontsize=11)
+    return fig

@@ -16,6 +16,8 @@ Examples::
     stat3sim describe --cell tumor --format md --out docs/model.md
     stat3sim scenarios
     stat3sim run tnbc --out results/tnbc
+    stat3sim rerun results/tnbc
+    stat3sim scan --scenario tnbc --therapy "tocilizumab {dose} mg/kg iv q4w" --doses 1,2,4,8 --out toci.csv
     stat3sim simulate --scenario tnbc --days 30 --knockout myeloid:STAT3 --out ko.csv
 
 Layout of this package:
@@ -30,6 +32,8 @@ Layout of this package:
 * ``signaling.py`` — ``simulate``, ``export``, ``validate``, ``describe``.
 * ``tme.py`` — ``scenarios``, ``run``, and the ``--scenario`` side of ``simulate``,
   ``export`` and ``describe`` (scenario loading with ``--days``/``--knockout``/``--set``).
+* ``rerun.py`` — ``rerun``: a ``run`` re-created from its summary.json, numbers compared.
+* ``scan.py`` — ``scan``: a readout at a day against a parameter range or a regimen's dose.
 
 Adding a command group (e.g. ``drugs``):
 
@@ -65,7 +69,7 @@ app = typer.Typer(
 )
 
 # the command modules register their commands on ``app`` when imported
-from . import signaling, tme, therapy, analysis  # noqa: E402,F401
+from . import signaling, tme, therapy, analysis, rerun, scan  # noqa: E402,F401
 
 # what ``stat3sim.cli`` offered as one module, for code and tests that import it from here
 from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, BadInput, Failed, InputError, bad,  # noqa: E402

@@ -5,7 +5,11 @@ What belongs here: reading a scenario (a shipped name or a YAML file) with the
 command-line overlays (``--days``, ``--knockout lineage:GENE``, ``--set PARAM=VALUE``,
 ``--mimic cell:miR-N[=FOLD]``, ``--detect-cells N``),
 checking it against the model's vocabulary, and what only these commands write or print
-(the day-end summary table, the run directory, the TME model description). The
+(the day-end summary table, the run directory, the TME model description).
+:func:`run_scenario` is the work of ``run`` on a checked scenario and its arms (the
+untreated arms, then the treated ones: tnbc's shipped therapy arms and a scenario's
+comparisons with ``therapies:``); ``rerun`` (``rerun.py``) calls it with what a run's
+summary.json recorded (``stat3sim.provenance``). The
 signaling commands in ``signaling.py`` call :func:`simulate_scenario`,
 :func:`export_scenario` and :func:`describe_scenario` when ``--scenario`` is given.
 
@@ -26,6 +30,7 @@ Examples::
     stat3sim simulate --scenario tnbc --days 30 --knockout myeloid:STAT3 --out ko.csv --plot ko.png
     stat3sim simulate --scenario tnbc_bone_metastasis --mimic tumor:miR-124=5 --detect-cells 1e7 --out m.csv
     stat3sim run tnbc --out results/tnbc
+    stat3sim run examples/my_tnbc_toci.yaml --no-standard-arms --out results/toci
     stat3sim export --scenario tnbc --format sbml --out tnbc.xml
     stat3sim describe --scenario tnbc --format html --out tnbc.html
 """
@@ -463,7 +468,12 @@ def run(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="output directory (default: results/<scenario name>)"),
     claims: bool = typer.Option(True, "--claims/--no-claims", help="check the TME claims for the report (slow)"),
     no_therapy: bool = typer.Option(False, "--no-therapy",
-                                    help="skip the scenario's therapy arms (tnbc: eleven regimens, a few minutes)"),
+                                    help="skip the treated arms (tnbc's shipped therapy arms: eleven regimens, a few "
+                                         "minutes; a scenario's comparisons with therapies)"),
+    no_standard_arms: bool = typer.Option(False, "--no-standard-arms",
+                                          help="leave out the four standard knock-out arms (tumor, myeloid, "
+                                               "hematopoietic STAT3; IL-6) that run when the scenario has no untreated "
+                                               "comparisons of its own"),
     jobs: int = typer.Option(0, "--jobs", "-j",
                              help="processes for the therapy arms: 0 = one per CPU core (at most one per arm), "
                                   "1 = all in this process; results are the same either way"),
@@ -476,8 +486,8 @@ def run(
     volume_mm3: Optional[float] = typer.Option(None, "--volume-mm3", metavar="MM3",
                                                help="day-0 tumor volume (mm³), instead of --diameter-mm"),
 ) -> None:
-    """Run a scenario with every standard arm (and its therapy arms); write time courses, figures,
-    report.html, summary.json."""
+    """Run a scenario with every standard arm (and its treated arms); write time courses, figures,
+    report.html, summary.json (with what `stat3sim rerun` needs to re-create the run)."""
     t0 = time.perf_counter()
     jobs = check_jobs(jobs)
     points_per_day = check_points_per_day(points_per_day)
@@ -486,14 +496,35 @@ def run(
     sc = with_overlays(load_checked(scenario, "SCENARIO"), days=days, diameter_mm=diameter_mm, volume_mm3=volume_mm3)
     out_dir = check_out_dir(out if out is not None else Path("results") / sc.name)
 
+    from ..model import tme
+
+    arms = tme.standard_arms(sc, standard=not no_standard_arms)
+    th_arms = [] if no_therapy else tme.therapy_arms(sc)
+    options = {"days": sc.days, "points_per_day": points_per_day, "claims": claims, "therapy": not no_therapy,
+               "standard_arms": not no_standard_arms, "jobs": jobs,
+               # the translation table and the therapy claims: with tnbc's shipped therapy arms
+               "translation": bool(th_arms) and bool(tme.THERAPY_ARMS.get(sc.name))}
+    run_scenario(sc, out_dir, arms, th_arms, options=options, t0=t0)
+
+
+def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[str, Any],
+                 t0: Optional[float] = None) -> dict[str, Any]:
+    """The work of ``stat3sim run`` (and ``rerun``) on a checked scenario: simulate ``arms``
+    (the reference first) and the treated ``th_arms``, write the time courses, figures,
+    report and summary.json into ``out_dir``; return the summary. ``options``: ``claims``,
+    ``jobs``, ``points_per_day``, ``translation`` (and what else summary.json records)."""
+    t0 = time.perf_counter() if t0 is None else t0
+    claims = bool(options.get("claims"))
+    jobs = int(options.get("jobs", 0))
+    points_per_day = int(options.get("points_per_day", 1))
+    with_translation = bool(options.get("translation"))
+
     import pandas as pd
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ..model import tme
-
-    arms = tme.standard_arms(sc)
-    th_arms = [] if no_therapy else tme.therapy_arms(sc)
+    from ..provenance import run_record
     from ..scenarios import dose_warnings
 
     notes = dose_warnings(sc, th_arms)  # on stderr now, and in summary.json ("warnings")
@@ -511,7 +542,7 @@ def run(
     translation: list[dict] = []
     translation_error = ""
     err = Console(stderr=True, highlight=False)
-    steps = len(arms) + len(th_arms) + 2 + (1 if claims else 0) + (1 if th_arms else 0)
+    steps = len(arms) + len(th_arms) + 2 + (1 if claims else 0) + (1 if with_translation else 0)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, auto_refresh=False, transient=False)
     with progress:
@@ -624,7 +655,7 @@ def run(
             timing["claims"] = time.perf_counter() - t_claims
             progress.advance(task)
 
-        if th_arms:
+        if with_translation:
             # the translation table: with the claims, the therapy claims' halves and the exposure
             # each mechanism needs (minutes); without, the labelled regimens' exposures only
             progress.update(task, description=f"{sc.name}: therapy claims and the translation table"
@@ -709,6 +740,8 @@ def run(
         "warnings": notes,
         "seconds": round(timing["total"], 2),
         "seconds_by_step": {k: round(v, 2) for k, v in timing.items() if k != "total"},
+        # what `stat3sim rerun` needs to re-create this run without the YAML it came from
+        "provenance": run_record(sc, arms, th_arms, net=net, options=options),
     }
     write_text(out_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
 
@@ -732,6 +765,7 @@ def run(
     con.print(f"  {out_dir / 'figures'}/ ({len(figures)} PNG)", soft_wrap=True)
     if reference in failed:
         fail(f"the reference arm '{reference}' failed: {failed[reference]}")
+    return summary
 
 
 def _run_arm(tme, sc, arm, frames: dict, failed: dict, points_per_day: int = 1):
@@ -847,11 +881,15 @@ def _sections(net, sc) -> list:
             parts[0] = f"knock-out {', '.join(a.knockouts[:3])} … ({len(a.knockouts)} in all)"
         return "; ".join(parts) or "none (the reference)"
 
+    # the untreated arms, then the scenario's own treated comparisons (tnbc's shipped therapy
+    # arms are listed in docs/drugs.md)
+    own_treated = {a.name for a in (sc.comparisons or ()) if a.therapies}
+    arms = tme.standard_arms(sc) + [a for a in tme.therapy_arms(sc) if a.name in own_treated]
     secs = [
         Section("Arms", "What `stat3sim run` simulates: the scenario as written (the reference) and each "
                 "comparison, which adds its changes on top.",
                 ("arm", "description", "changes"),
-                tuple((Cell(a.name), Cell(a.description), Cell(arm_changes(a))) for a in tme.standard_arms(sc))),
+                tuple((Cell(a.name), Cell(a.description), Cell(arm_changes(a))) for a in arms)),
         Section("Parameters", "Every parameter with its value, unit and source. \"assumed\" marks a value "
                 "for which no measurement was found; \"calibrated to TME-n\" names the claim it was tuned for. "
                 "Change one for a run with `stat3sim simulate --scenario NAME --set ID=VALUE` or a scenario "

@@ -624,9 +624,10 @@ def _therapy_intro(th: Mapping[str, Any]) -> str:
                     + (f" — {_e(desc[n])}" if desc.get(n) else "")
                     + (f' <span class="badge fail">failed</span> <code>{_e(failed[n])}</code>' if n in failed else "")
                     + "</li>" for n, r in regs.items())
-    return ('<p class="note">The scenario with each standard regimen (written as a clinician writes it; doses '
+    return ('<p class="note">The scenario with each regimen (written as a clinician writes it; doses '
             "exact in time, human PK from the drug catalog, reference adult 70 kg / 1.8 m² unless the scenario "
-            "says otherwise). The first arm is the untreated reference.</p>" + f"<ul>{items}</ul>")
+            "says otherwise), with the arm's other changes where its description names them. The first arm is "
+            "the untreated reference.</p>" + f"<ul>{items}</ul>")
 
 
 def _translation_table(rows: Sequence[Mapping[str, Any]]) -> str:

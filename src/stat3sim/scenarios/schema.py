@@ -1,5 +1,31 @@
 """What a scenario file may say: the pydantic models, the model's vocabulary, the error.
 
+A scenario is the tissue at day 0 (``subtype``, ``cells``), what is added (``stimuli``,
+``parameters``, ``knockouts``, ``depletions``, ``mimics``, ``therapies`` for every arm,
+``patient`` for per-kg and per-m² doses) and what is compared (``comparisons``). Each
+comparison is an arm of ``stat3sim run`` with its own changes on top of the scenario's:
+
+* without ``therapies:`` it is an untreated arm, next to the wild type; a scenario's own
+  untreated comparisons take the place of the four standard knock-out arms (tumor,
+  myeloid, hematopoietic STAT3; IL-6), which run otherwise (``run --no-standard-arms``
+  leaves them out; ``comparisons: []`` runs the wild type alone);
+* with ``therapies:`` (regimens as a clinician writes them, ``"tocilizumab 8 mg/kg iv
+  q4w"``; see docs/drugs.md) it is a treated arm: it runs beside an untreated reference
+  ("no treatment") and the standard arms, and gets what ``tnbc``'s shipped therapy arms
+  get: the treated-arm time courses (``therapy_timecourses.csv``), the drug-concentration
+  figure, and the RECIST 1.1 best response in the report, the console and summary.json.
+
+``"wild type"`` and ``"no treatment"`` are the references' names and cannot be a
+comparison's. Example::
+
+    name: my_tnbc_toci
+    subtype: tnbc
+    days: 112
+    comparisons:
+      - {name: tocilizumab, therapies: ["tocilizumab 8 mg/kg iv q4w"]}
+      - {name: myeloid STAT3 KO + tocilizumab, knockouts: [myeloid:STAT3],
+         therapies: ["tocilizumab 8 mg/kg iv q4w"]}
+
 The models check form only (types, signs, misspelt field names); whether a cell type,
 gene or parameter exists in the built model is checked by :func:`loader.validate`
 against a :class:`Vocabulary`.
@@ -94,7 +120,8 @@ class Stimulus(BaseModel):
 
 
 class Arm(BaseModel):
-    """One arm of a comparison: perturbations applied on top of the scenario's own."""
+    """One arm of a comparison: perturbations applied on top of the scenario's own; with
+    ``therapies`` a treated arm (see the module's docstring)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -145,6 +172,10 @@ class Scenario(BaseModel):
     @classmethod
     def _unique_arms(cls, arms: list[Arm] | None) -> list[Arm] | None:
         names = [arm.name for arm in arms or []]
+        reserved = sorted({n for n in names if n.strip().lower() in ("wild type", "no treatment")})
+        if reserved:
+            raise ValueError(f"{', '.join(repr(n) for n in reserved)}: the name of a reference arm of "
+                             "`stat3sim run`; give the comparison another name")
         dups = sorted({n for n in names if names.count(n) > 1})
         if dups:
             raise ValueError(f"arm names must be unique; repeated: {', '.join(dups)}")

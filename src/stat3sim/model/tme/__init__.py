@@ -126,13 +126,30 @@ class Arm:
     therapies: list[str] = field(default_factory=list)  # regimens, "tocilizumab 8 mg/kg iv q4w"
 
 
-def standard_arms(scenario) -> list[Arm]:
-    """The scenario's comparisons (its own, or the standard ones): wild type first."""
+def _arm(a) -> Arm:
+    """A scenario file's comparison (``scenarios.Arm``) as a simulation :class:`Arm`."""
+    return Arm(a.name, a.description, list(a.knockouts), list(a.depletions), dict(a.parameters), dict(a.cells),
+               list(a.mimics), list(a.therapies))
+
+
+#: the four comparisons ``stat3sim run`` adds to a scenario without comparisons of its own
+#: (``--no-standard-arms`` leaves them out)
+STANDARD_ARM_NAMES = ("tumor STAT3 KO", "myeloid STAT3 KO", "hematopoietic STAT3 KO", "IL-6 KO")
+#: arm names ``run`` gives its references; a scenario's comparison may not take them
+RESERVED_ARM_NAMES = ("wild type", "no treatment")
+
+
+def standard_arms(scenario, standard: bool = True) -> list[Arm]:
+    """The untreated arms of ``stat3sim run``, wild type first: the scenario's comparisons
+    that give no therapy, or, when it has none, the four standard knock-outs (tumor,
+    myeloid, hematopoietic STAT3; IL-6 everywhere; none with ``standard=False``, nor for
+    ``comparisons: []``, which asks for the wild type alone). Comparisons that give a
+    therapy are treated arms (:func:`therapy_arms`) and do not take the standard arms' place."""
     arms = [Arm("wild type", "the scenario as written")]
-    if scenario.comparisons is not None:
-        arms += [Arm(a.name, a.description, list(a.knockouts), list(a.depletions), dict(a.parameters), dict(a.cells),
-                     list(a.mimics), list(a.therapies))
-                 for a in scenario.comparisons]
+    own = [_arm(a) for a in (scenario.comparisons or ()) if not a.therapies]
+    if own:
+        return arms + own
+    if not standard or scenario.comparisons == []:
         return arms
     return arms + [
         Arm("tumor STAT3 KO", "STAT3 deleted in tumor cells", ["tumor:STAT3"]),
@@ -169,10 +186,33 @@ THERAPY_ARMS = {
 
 
 def therapy_arms(scenario) -> list[Arm]:
-    """The scenario's standard therapy arms for ``stat3sim run`` (untreated first); empty for
-    a scenario without any (only ``tnbc`` has them: the runs are slow, 5–60 s each)."""
+    """The treated arms of ``stat3sim run``, the untreated reference ("no treatment") first:
+    the shipped ones of the scenario's name (only ``tnbc`` has them: eleven regimens, 5–60 s
+    each), then the scenario's own comparisons that give a therapy (``comparisons:`` with
+    ``therapies:``; one of the same name as a shipped arm takes its place). Empty when
+    there are neither."""
     name = getattr(scenario, "name", "")
-    return [Arm(n, d, therapies=list(t)) for n, d, t in THERAPY_ARMS.get(name, [])]
+    shipped = [Arm(n, d, therapies=list(t)) for n, d, t in THERAPY_ARMS.get(name, [])]
+    own = [_arm(a) for a in (getattr(scenario, "comparisons", None) or ()) if a.therapies]
+    if not own:
+        return shipped
+    if not shipped:
+        return [Arm("no treatment", "untreated reference")] + own
+    names = {a.name for a in own}
+    return [a for a in shipped if a.name not in names] + own
+
+
+def initial_cell_counts(net: Network) -> dict[str, float]:
+    """Cells of each type at day 0 in a built Network (the sum over its population states)."""
+    from .model import CELL_SPLITS
+
+    init = {s.id: s.initial for s in net.species}
+    out = {}
+    for cell, splits in CELL_SPLITS.items():
+        vals = [init.get(sid) for sid, _ in splits]
+        if all(isinstance(v, (int, float)) for v in vals):
+            out[cell] = float(sum(vals))
+    return out
 
 
 #: an IL-6 knock-out of the whole organism: every cell type and the host's serum IL-6
@@ -461,4 +501,5 @@ def parameters_table(net: Network) -> pd.DataFrame:
 __all__ = ["Arm", "TMERun", "build", "simulate", "standard_arms", "therapy_arms", "THERAPY_ARMS", "knockout", "vocabulary", "parameters_table",
            "tme_network", "DEFAULT_READOUTS", "SERUM_RANGES", "CELL_TYPES", "LINEAGES", "SUBTYPES", "MODULES",
            "IL6_KO_ALL"]
-__all__ += ["output_days", "MAX_POINTS_PER_DAY"]
+__all__ += ["output_days", "MAX_POINTS_PER_DAY", "STANDARD_ARM_NAMES", "RESERVED_ARM_NAMES",
+            "initial_cell_counts"]
