@@ -178,15 +178,30 @@ def _results(docs: Path, name: str, cmd: str):
     return json.loads(path.read_text(encoding="utf-8")), ""
 
 
-def translation_block(docs: Path, figure: str = "figures/translation.png") -> str:
+#: the README's translation columns (the whole table is in docs/claims.md)
+COMPACT = ("agent", "label regimen", "occupancy trough–peak", "occupancy needed", "claim", "M effect", "C effect")
+
+
+def translation_block(docs: Path, figure: str = "figures/translation.png", compact: bool = False) -> str:
     """The translation table (``docs/results/translation.json``) and its figure."""
     from ..analysis.translation import COLUMNS, table_rows
 
     rows, missing = _results(docs, TRANSLATION_JSON, TRANSLATION_CMD)
     if rows is None:
         return missing
-    cells = [[Cell(c) for c in r] for r in table_rows(rows)]
-    text = md_table(COLUMNS, cells)
+    cols = COMPACT if compact else COLUMNS
+    cells = []
+    for r, row in zip(rows, table_rows(rows)):
+        d = dict(zip(COLUMNS, row))
+        if compact:
+            d["label regimen"] = (r["regimen"] or "none").replace(f"{r['drug']} ", "")
+            d["claim"] = r["claim"]
+        cells.append([Cell(d[c]) for c in cols])
+    text = md_table(cols, cells)
+    if compact:
+        return (text + f"\n\n![Translation figure]({figure})\n\nM and C effects: the agent's headline number in "
+                "its claim's two halves, with the half's status; the readouts, the clinical evidence and how to "
+                "regenerate: [docs/claims.md](docs/claims.md#translation-preclinical-exposure-vs-the-clinic).")
     return (text + f"\n\n![Translation figure]({figure})\n\nRegenerate: `{TRANSLATION_CMD}`, then "
             "`make docs`. Occupancy = C/(C + potency), C the free tumor-interstitial concentration at steady-state "
             "trough or peak (days 150–180 of the PK model); *needed*: the lowest constant free exposure at which "
@@ -237,8 +252,8 @@ BLOCKS: dict[str, tuple[str, Callable[[Path], str]]] = {
     "therapy-results": ("claims.md", therapy_results_table),
     "translation-table": ("claims.md", translation_block),
     "readme-therapy-claims": ("../README.md", lambda docs: therapy_results_table(docs, readme=True)),
-    "readme-translation-table": ("../README.md", lambda docs: translation_block(docs, "docs/figures/translation.png")
-                                 .replace("`make docs`", "`make docs`")),
+    "readme-translation-table": ("../README.md", lambda docs: translation_block(docs, "docs/figures/translation.png",
+                                                                                 compact=True)),
     "drug-catalog": ("drugs.md", drug_catalog_table),
     "benchmark-signaling": ("performance.md", _bench_block("bench_signaling.json")),
     "benchmark-tme": ("performance.md", _bench_block("bench_tme.json")),
