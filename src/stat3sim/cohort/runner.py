@@ -336,7 +336,7 @@ class CohortError(Exception):
         self.field, self.message = field, message
 
 
-def connect(workers: int | None, scheduler: str | None, timeout_s: float = 10.0):
+def connect(workers: int | None, scheduler: str | None, timeout_s: float = 5.0):
     """A dask.distributed Client: to ``scheduler`` when given, else a new local cluster of
     ``workers`` single-threaded processes (default: one per core)."""
     from distributed import Client, LocalCluster
