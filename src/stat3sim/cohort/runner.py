@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .burnin import (POPULATION, SAFE, BurnIn, BurninCache, SolverFailed, burn_in, burnin_key, full_state,
+from .burnin import (MAX_DAYS, POPULATION, SAFE, BurnIn, BurninCache, SolverFailed, burn_in, burnin_key, full_state,
                      readouts_at)
 from .population import implausible, plausible_ranges
 
@@ -280,7 +280,7 @@ def run_patient(plan: CohortPlan, patient: dict) -> dict:
         return {"rows": rows, "timecourses": None, "stats": _finish(stats, t0)}
     if not b.reached:
         for row in rows:
-            row.update(status="rejected", reason=f"no diagnosis within {b.days:g} days")
+            row.update(status="rejected", reason=f"no diagnosis within {MAX_DAYS:g} days")
         return {"rows": rows, "timecourses": None, "stats": _finish(stats, t0)}
     why = implausible(b.baseline, m.ranges)
     if why is not None:
