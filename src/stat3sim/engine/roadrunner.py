@@ -460,6 +460,96 @@ class Simulator:
             res.meta["failed_at_tolerances"] = list(tol)
         return res
 
+    # ------------------------------------------------------- saved states (cohorts)
+    def state(self, results: Results | None = None, row: int = -1) -> dict[str, float]:
+        """The floating species' values (cells for cell-counted species, nM otherwise):
+        of the model now, or of one output row of ``results`` of this simulator. Species
+        a reduced Network made constants or rules are not states and not included."""
+        if results is not None:
+            vals = np.asarray(results.values[row, :len(self.species)], dtype=float)
+        else:
+            m = self.rr.model
+            amounts = np.asarray(m.getFloatingSpeciesAmounts(), dtype=float)
+            conc = np.asarray(m.getFloatingSpeciesConcentrations(), dtype=float)
+            vals = np.array([amounts[i] if s in self._amount else conc[i] for i, s in enumerate(self.species)])
+        return dict(zip(self.species, vals.tolist()))
+
+    def advance(self, times) -> Results:
+        """Go on integrating from the model's current state and time over ``times`` (min;
+        the first is the current time) with the run's settings: no reset, no
+        pre-simulation. A solver failure is returned as data (``ok = False``)."""
+        grid = np.asarray(times, dtype=float)
+        try:
+            arr = np.asarray(self.rr.simulate(times=grid.tolist()))
+        except RuntimeError as e:
+            return Results(np.zeros(0), np.zeros((0, len(self.columns))), self.columns, self._labels(),
+                           self._unit_list(), ok=False, message=str(e).strip().splitlines()[0][:500])
+        ok = bool(np.all(np.isfinite(arr)))
+        return Results(arr[:, 0].copy(), arr[:, 1:].copy(), self.columns, self._labels(), self._unit_list(),
+                       ok=ok, message="" if ok else "non-finite values in the solution")
+
+    def run_from_state(self, state: Mapping[str, float], network: Network | None = None, *, times,
+                       parameters: Mapping[str, float] | None = None, stimuli: Mapping[str, float] | None = None,
+                       schedule: tuple[tuple[float, str, float], ...] = (), rtol: float | None = None,
+                       atol: float | None = None, atol_floor: Mapping[str, float] | None = None,
+                       max_order: int | None = None) -> Results:
+        """Run from a saved state (:meth:`state`, e.g. a virtual patient at diagnosis) at
+        time 0 over ``times`` (min): parameters set, ``reset()``, then every floating
+        species this model has and ``state`` names is written (cell counts first: they set
+        the compartment volumes the concentrations live in); species ``state`` lacks (a
+        drug's PK compartments) keep their initial values. No pre-simulation: the state is
+        the start. ``stimuli`` are added at 0, ``schedule`` later, as in :meth:`run`; no
+        retry at other tolerances (the caller decides)."""
+        params: dict[str, float] = dict(self._origin)
+        stim: dict[str, float] = {}
+        sched: list[tuple[float, str, float]] = []
+        source = network if network is not None else self.network
+        if network is not None and self.key is not None and not self._same_structure(network):
+            raise ValueError("this Network's structure differs from the compiled one; use Simulator.for_network")
+        if source is not None:
+            params.update({p.id: p.value for p in source.parameters})
+            stim.update(source.stimuli)
+            sched.extend(source.schedule)
+        params.update(parameters or {})
+        stim.update(stimuli or {})
+        sched = sorted(sched + list(schedule), key=lambda e: e[0])
+        self._check_reduced(source, params, None, stim, sched)
+        grid = np.asarray(times, dtype=float)
+        tol = (self.rtol if rtol is None else float(rtol), self.atol if atol is None else float(atol))
+        floor = self._floor_indices(atol_floor or {})
+        order = BDF_MAX_ORDER if max_order is None else max_order
+        if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= BDF_MAX_ORDER:
+            raise ValueError(f"max_order must be an integer from 1 to {BDF_MAX_ORDER}, got {max_order!r}")
+        if order != self._max_order:
+            self.rr.integrator.maximum_bdf_order = order
+            self._max_order = order
+        try:
+            self._set_tolerances(*tol)
+            self._set_parameters(params)
+            self.rr.reset()
+            m = self.rr.model
+            amt = [(i, float(state[s])) for i, s in enumerate(self.species) if s in self._amount and s in state]
+            if amt:
+                m.setFloatingSpeciesAmounts([i for i, _ in amt], [v for _, v in amt])
+            conc = [(i, float(state[s])) for i, s in enumerate(self.species) if s not in self._amount and s in state]
+            if conc:
+                m.setFloatingSpeciesConcentrations([i for i, _ in conc], [v for _, v in conc])
+            self._fix_absolute_tolerance(floor)
+            self._add(stim.items())
+            t_end = float(grid[-1])
+            if not any(0 < t < t_end for t, _, _ in sched):
+                arr = np.asarray(self.rr.simulate(times=grid.tolist()))
+            else:
+                arr = self._segments(grid, sched)
+        except RuntimeError as e:
+            return Results(np.zeros(0), np.zeros((0, len(self.columns))), self.columns, self._labels(),
+                           self._unit_list(), ok=False, message=str(e).strip().splitlines()[0][:500],
+                           meta={"tolerances": list(tol)})
+        ok = bool(np.all(np.isfinite(arr)))
+        return Results(arr[:, 0].copy(), arr[:, 1:].copy(), self.columns, self._labels(), self._unit_list(),
+                       ok=ok, message="" if ok else "non-finite values in the solution",
+                       meta={"stimuli_nM": stim, "schedule": [list(e) for e in sched], "tolerances": list(tol)})
+
     @staticmethod
     def _check_reduced(source: Network | None, params: Mapping[str, float], after_presim: Mapping[str, float] | None,
                        stim: Mapping[str, float], sched: list[tuple[float, str, float]],

@@ -1,0 +1,241 @@
+"""Virtual populations: documented distributions, seeded Latin-hypercube sampling,
+plausibility ranges.
+
+A distribution file (``data/populations.yaml``, or a user's with the same layout) gives,
+per subtype, every varied quantity: a model parameter shared by every cell type, or a
+patient covariate (``diagnosis_diameter_mm``, ``weight_kg``). :func:`sample` draws ``n``
+patients from a seeded Latin hypercube (``scipy.stats.qmc.LatinHypercube``), one column
+per quantity, mapped through each distribution's inverse CDF. The same seed and file give
+the same patients.
+
+Only parameters shared across cell types are varied per patient: the exact model reduction
+(``model.reduce``) folds leukocyte modules onto each other where their parameter values
+are equal, so one cell type's own copy of a parameter would change the compiled structure
+(more states, one compile per pattern). :func:`load_distributions` refuses a parameter the
+reduction relies on (a pinned value, or one a folded copy must equal).
+
+:data:`PLAUSIBLE` gives the plausibility range of each baseline readout at diagnosis,
+each with its source; :func:`implausible` names the first one a patient breaks.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+from scipy import stats
+from scipy.stats import qmc
+
+#: patient covariates a distribution file may vary besides model parameters
+COVARIATES = ("diagnosis_diameter_mm", "weight_kg")
+DISTRIBUTIONS = ("lognormal", "uniform", "loguniform")
+#: height for the body surface area of the therapy arms (Mosteller), cm: assumed
+HEIGHT_CM = 165.0
+
+
+class PopulationError(ValueError):
+    """A distribution file that cannot be used: ``field`` names the entry."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """One varied quantity: ``name``, its distribution and parameters, and its source."""
+
+    name: str
+    distribution: str
+    source: str
+    median: float | None = None
+    sigma: float | None = None
+    low: float | None = None
+    high: float | None = None
+
+    def ppf(self, u: np.ndarray, nominal: float | None = None) -> np.ndarray:
+        """Values at the probabilities ``u`` (0–1): the inverse CDF, truncated to
+        [low, high] where given (the probabilities are mapped into the kept interval, so a
+        Latin hypercube stays stratified)."""
+        u = np.asarray(u, dtype=float)
+        if self.distribution == "uniform":
+            return self.low + u * (self.high - self.low)
+        if self.distribution == "loguniform":
+            return np.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
+        med = self.median if self.median is not None else nominal
+        lo = 0.0 if self.low is None else stats.norm.cdf(math.log(self.low / med) / self.sigma)
+        hi = 1.0 if self.high is None else stats.norm.cdf(math.log(self.high / med) / self.sigma)
+        return med * np.exp(self.sigma * stats.norm.ppf(lo + u * (hi - lo)))
+
+    def describe(self, nominal: float | None = None) -> str:
+        if self.distribution == "lognormal":
+            med = self.median if self.median is not None else nominal
+            cut = "" if self.low is None and self.high is None else f", truncated to [{self.low:g}, {self.high:g}]"
+            return f"log-normal, median {med:.4g}, σ {self.sigma:g}{cut}"
+        return f"{self.distribution} [{self.low:g}, {self.high:g}]"
+
+
+def _default_text() -> str:
+    return resources.files("stat3sim.cohort").joinpath("data/populations.yaml").read_text(encoding="utf-8")
+
+
+def _entry(name: str, raw: object, where: str) -> Distribution:
+    field = f"{where}.{name}"
+    if not isinstance(raw, dict):
+        raise PopulationError(field, "must be a mapping with distribution, its parameters and source")
+    allowed = {"distribution", "median", "sigma", "low", "high", "source"}
+    extra = sorted(set(raw) - allowed)
+    if extra:
+        raise PopulationError(field, f"unknown key(s) {', '.join(extra)}; allowed: {', '.join(sorted(allowed))}")
+    kind = raw.get("distribution")
+    if kind not in DISTRIBUTIONS:
+        raise PopulationError(field, f"distribution {kind!r}; allowed: {', '.join(DISTRIBUTIONS)}")
+    source = raw.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise PopulationError(field, "needs a source (a paper, or \"assumed\")")
+    nums = {}
+    for k in ("median", "sigma", "low", "high"):
+        v = raw.get(k)
+        if v is None:
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v <= 0:
+            raise PopulationError(f"{field}.{k}", f"must be a positive number, got {v!r}")
+        nums[k] = float(v)
+    if kind == "lognormal" and "sigma" not in nums:
+        raise PopulationError(field, "a lognormal needs sigma (the SD of ln)")
+    if kind in ("uniform", "loguniform") and not ("low" in nums and "high" in nums):
+        raise PopulationError(field, f"a {kind} needs low and high")
+    if "low" in nums and "high" in nums and nums["low"] >= nums["high"]:
+        raise PopulationError(field, f"low ({nums['low']:g}) must be below high ({nums['high']:g})")
+    med = nums.get("median")
+    if med is not None and not (nums.get("low", 0.0) <= med <= nums.get("high", math.inf)):
+        raise PopulationError(field, "median must lie within [low, high]")
+    return Distribution(name, kind, source.strip(), **nums)
+
+
+def load_distributions(subtype: str, network, path: str | Path | None = None) -> list[Distribution]:
+    """The distributions of ``subtype`` (the file's ``default`` block, then its own), in
+    the file's order, checked against ``network`` (the scenario's reduced Network): every
+    name is a parameter of it or a covariate, and none is one the reduction relies on."""
+    text = Path(path).read_text(encoding="utf-8") if path is not None else _default_text()
+    where = str(path) if path is not None else "populations.yaml"
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise PopulationError(where, f"not valid YAML ({str(e).splitlines()[0]})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("default", {}), dict):
+        raise PopulationError(where, "must be a mapping: default: {name: {...}}, <subtype>: {name: {...}}")
+    merged: dict[str, tuple[object, str]] = {}
+    for block in ("default", subtype):
+        for name, entry in (raw.get(block) or {}).items():
+            merged[name] = (entry, block)
+    if not merged:
+        raise PopulationError(where, f"varies nothing for subtype {subtype!r}")
+    ids = set(network.parameter_ids)
+    relied = {}
+    for pid, kind in network.pinned:
+        want = f"equal to {kind[1:]}" if kind.startswith("=") else "0" if kind == "zero" else kind
+        relied[pid] = f"the reduction relies on it staying {want}"
+        if kind.startswith("="):
+            relied.setdefault(kind[1:], f"folded copies must equal it ({pid})")
+    out = []
+    for name, (entry, block) in merged.items():
+        if name not in COVARIATES and name not in ids:
+            raise PopulationError(f"{where}: {block}.{name}",
+                                  f"unknown parameter; a model parameter or one of {', '.join(COVARIATES)}")
+        if name in relied:
+            raise PopulationError(f"{where}: {block}.{name}", f"cannot vary per patient: {relied[name]} "
+                                  "(model.reduce); vary a parameter shared by every cell type")
+        if name in network.parameter_ids and entry.get("distribution") == "lognormal" and entry.get("median") is None \
+                and network.parameter(name).value <= 0:
+            raise PopulationError(f"{where}: {block}.{name}", "model value is 0: give a median")
+        out.append(_entry(name, entry, f"{where}: {block}"))
+    return out
+
+
+def sample(distributions: list[Distribution], n: int, seed: int, network) -> pd.DataFrame:
+    """``n`` patients: ``patient_id`` (0…n−1) then one column per distribution, from a
+    seeded, scrambled Latin hypercube; lognormals without a median are centred on the
+    network's value. Adds ``bsa_m2`` (Mosteller at :data:`HEIGHT_CM`) when ``weight_kg``
+    varies."""
+    if n <= 0:
+        raise ValueError("n must be positive")
+    lhs = qmc.LatinHypercube(d=len(distributions), rng=np.random.default_rng(seed))
+    u = lhs.random(n)
+    data = {"patient_id": np.arange(n, dtype=np.int64)}
+    for j, d in enumerate(distributions):
+        nominal = network.parameter(d.name).value if d.name not in COVARIATES else None
+        data[d.name] = d.ppf(u[:, j], nominal)
+    df = pd.DataFrame(data)
+    if "weight_kg" in df:
+        df["bsa_m2"] = np.sqrt(df["weight_kg"] * HEIGHT_CM / 3600.0)
+    return df
+
+
+def distributions_hash(distributions: list[Distribution]) -> str:
+    return hashlib.sha256(json.dumps([d.__dict__ for d in distributions], sort_keys=True).encode()).hexdigest()[:16]
+
+
+# ------------------------------------------------------------------ plausibility
+#: tumor volume doubling time by subtype (days): Ryu et al. 2014 (FACTS.md), mean ± 2 SD
+#: of TNBC 103 ± 43, HER2+ 162 ± 60, ER+ 241 ± 166 (lower bound 0 where the mean − 2 SD is)
+_DOUBLING = {"tnbc": (103.0, 43.0), "her2": (162.0, 60.0), "luminal_a": (241.0, 166.0), "luminal_b": (241.0, 166.0)}
+_RYU = "Ryu et al. 2014 (FACTS.md), mean ± 2 SD"
+_QSP = "QSP-IO TNBC plausibility bounds (PSA_param_out_TNBC.m, FACTS.md)"
+#: nuclear pSTAT3 (Y705) H-scores span 10–300 among positive tumors, 24 % negative
+#: (Lund 2020, FACTS-TME.md 3): at most 30 × the subtype's model value, no lower bound
+PSTAT3_SPAN = 30.0
+
+
+@dataclass(frozen=True)
+class Range:
+    readout: str
+    low: float | None
+    high: float | None
+    unit: str
+    source: str
+
+
+def plausible_ranges(subtype: str, nominal_pstat3: float) -> list[Range]:
+    """The plausibility ranges at diagnosis for ``subtype`` (``nominal_pstat3``: the
+    tumor.pSTAT3 of the subtype's nominal run at diagnosis size)."""
+    mean, sd = _DOUBLING.get(subtype, _DOUBLING["luminal_a"])
+    low = mean - 2 * sd
+    return [
+        Range("doubling_time_days", low if low > 0 else None, mean + 2 * sd, "day",
+              f"{_RYU} ({subtype}: {mean:g} ± {sd:g} d)"),
+        Range("CD8_per_mL", 1e5, 1e9, "cell/mL", _QSP),
+        Range("MDSC_per_mL", 1e4, 1e7, "cell/mL", _QSP),
+        Range("macrophage_per_mL", 1e5, 1e8, "cell/mL", _QSP),
+        Range("serum_IL6_pg_mL", 1.0, 50.0, "pg/mL",
+              "healthy < 5 pg/mL, raised in metastatic breast cancer (review [62-65]; range assumed, as "
+              "model.tme.SERUM_RANGES)"),
+        Range("serum_IL11_pg_mL", 33.0, 486.0, "pg/mL",
+              "controls ~66, bone metastasis ~243 pg/mL (Ren 2014, FACTS.md; unit unclear), widened 2-fold each "
+              "side (assumed)"),
+        Range("tumor.pSTAT3", None, PSTAT3_SPAN * nominal_pstat3, "index",
+              f"pY705 H-score spans 10–300 among positive tumors, 24 % negative (Lund 2020, FACTS-TME.md 3): "
+              f"≤ {PSTAT3_SPAN:g} × the {subtype} model value, no lower bound"),
+    ]
+
+
+def implausible(baseline: dict[str, float], ranges: list[Range]) -> str | None:
+    """The first range ``baseline`` breaks, as ``"<readout> below <low>"`` /
+    ``"<readout> above <high>"`` (a non-finite value: ``"<readout> not finite"``), or None."""
+    for r in ranges:
+        v = baseline.get(r.readout)
+        if v is None:
+            continue
+        if not math.isfinite(v):
+            return f"{r.readout} not finite"
+        if r.low is not None and v < r.low:
+            return f"{r.readout} below {r.low:g}"
+        if r.high is not None and v > r.high:
+            return f"{r.readout} above {r.high:g}"
+    return None
