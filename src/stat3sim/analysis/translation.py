@@ -147,7 +147,8 @@ CLINICAL: dict[str, str] = {
     "olamkicept": "FUTURE phase 2a, 16 IBD patients, 600 mg iv q2w: mucosal pSTAT3 lowered, clinical response 44 % "
                   "(Schreiber 2021)",
     "bazedoxifene": "breast trials NCT02448771, NCT04821141: outcomes not found",
-    "ruxolitinib": "phase II metastatic TNBC (NCT01562873): no responses (review [115]); + capecitabine in HER2− MBC "
+    "ruxolitinib": "phase II metastatic TNBC (NCT01562873): STAT3 signaling did not decline, insufficient clinical "
+                   "benefit (review [115]); + capecitabine in HER2− MBC "
                    "with mGPS ≥ 1, 76 vs 73: ORR 28.9 % vs 13.7 %, PFS 4.5 vs 2.5 mo, OS 11.2 vs 10.9 mo "
                    "(O'Shaughnessy 2018)",
     "atezolizumab": "IMpassion130, 902 pts, + nab-paclitaxel: PFS HR 0.80 (ITT), 0.62 (PD-L1+; 7.5 vs 5.0 mo) "

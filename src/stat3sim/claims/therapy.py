@@ -234,8 +234,9 @@ EVIDENCE_TOCI_CRP = ("tocilizumab at its label regimen normalises serum CRP whil
                      "(sIL-6R saturated; Hirabayashi 2012; Blood 112:3959)")
 EVIDENCE_OLAM = ("olamkicept 600 mg iv q2w lowered mucosal pSTAT3 in the phase 2a FUTURE trial (16 IBD patients; "
                  "Schreiber 2021) — trans-signaling blocked at the clinical regimen")
-EVIDENCE_RUX_TNBC = ("ruxolitinib phase II in pretreated metastatic TNBC (NCT01562873, review [115]): no objective "
-                     "responses and tumor pSTAT3 not reliably suppressed; breast-cancer trials used 15–25 mg bid")
+EVIDENCE_RUX_TNBC = ("ruxolitinib phase II in metastatic TNBC (NCT01562873, review [115]): active STAT3 signaling did "
+                     "not decline on treatment and the clinical benefit was insufficient; breast-cancer trials used "
+                     "15–25 mg bid")
 
 
 # ------------------------------------------------------------------ claims
@@ -474,7 +475,7 @@ def thx5(ctx):
     mo = {"pSTAT3_fraction_of_untreated": sr.at("tumor.pSTAT3") / base.at("tumor.pSTAT3"),
           "volume_vs_untreated": _v(sr) / _v(base) - 1}
     m = Half("reported", mo, {"ruxolitinib": study_exposure("ruxolitinib")}, "",
-             "THx-5 is a clinic claim (CLAIMS.md): this half shows what the study exposure would do, for contrast")
+             "THx-5 is a clinic claim (docs/claims.md): this half shows what the study exposure would do, for contrast")
     return _both(m, cl)
 
 
