@@ -536,19 +536,27 @@ class Simulator:
                 m.setFloatingSpeciesConcentrations([i for i, _ in conc], [v for _, v in conc])
             self._fix_absolute_tolerance(floor)
             self._add(stim.items())
-            t_end = float(grid[-1])
-            if not any(0 < t < t_end for t, _, _ in sched):
-                arr = np.asarray(self.rr.simulate(times=grid.tolist()))
-            else:
-                arr = self._segments(grid, sched)
+            arr = self._solve(grid, sched)
         except RuntimeError as e:
-            return Results(np.zeros(0), np.zeros((0, len(self.columns))), self.columns, self._labels(),
-                           self._unit_list(), ok=False, message=str(e).strip().splitlines()[0][:500],
-                           meta={"tolerances": list(tol)})
+            return self._failed(e, tol)
+        return self._results(arr, meta={"stimuli_nM": stim, "schedule": [list(e) for e in sched],
+                                        "tolerances": list(tol)})
+
+    def _solve(self, grid: np.ndarray, sched: list[tuple[float, str, float]]) -> np.ndarray:
+        """Integrate over ``grid`` (one call, or segments between the doses of ``sched``)."""
+        if not any(0 < t < float(grid[-1]) for t, _, _ in sched):
+            return np.asarray(self.rr.simulate(times=grid.tolist()))
+        return self._segments(grid, sched)
+
+    def _failed(self, e: Exception, tol) -> "Results":
+        return Results(np.zeros(0), np.zeros((0, len(self.columns))), self.columns, self._labels(),
+                       self._unit_list(), ok=False, message=str(e).strip().splitlines()[0][:500],
+                       meta={"tolerances": list(tol)})
+
+    def _results(self, arr: np.ndarray, meta: dict) -> "Results":
         ok = bool(np.all(np.isfinite(arr)))
         return Results(arr[:, 0].copy(), arr[:, 1:].copy(), self.columns, self._labels(), self._unit_list(),
-                       ok=ok, message="" if ok else "non-finite values in the solution",
-                       meta={"stimuli_nM": stim, "schedule": [list(e) for e in sched], "tolerances": list(tol)})
+                       ok=ok, message="" if ok else "non-finite values in the solution", meta=meta)
 
     @staticmethod
     def _check_reduced(source: Network | None, params: Mapping[str, float], after_presim: Mapping[str, float] | None,
@@ -641,18 +649,10 @@ class Simulator:
                     self._current[pid] = v
             self._add(stim.items())
             self._fix_absolute_tolerance(floor)
-            if not any(0 < t < t_end for t, _, _ in sched):
-                arr = np.asarray(self.rr.simulate(times=grid.tolist()))
-            else:
-                arr = self._segments(grid, sched)
+            arr = self._solve(grid, sched)
         except RuntimeError as e:
-            return Results(np.zeros(0), np.zeros((0, len(self.columns))), self.columns, self._labels(),
-                           self._unit_list(), ok=False, message=str(e).strip().splitlines()[0][:500],
-                           meta={"tolerances": list(tol)})
-        ok = bool(np.all(np.isfinite(arr)))
-        return Results(arr[:, 0].copy(), arr[:, 1:].copy(), self.columns, self._labels(), self._unit_list(),
-                       ok=ok, message="" if ok else "non-finite values in the solution",
-                       meta={"steady_state_residual_per_min": residual, "stimuli_nM": stim,
+            return self._failed(e, tol)
+        return self._results(arr, meta={"steady_state_residual_per_min": residual, "stimuli_nM": stim,
                              "schedule": [list(e) for e in sched], "presimulated_min": presimulated,
                              "settled_min": settled,
                              "steady_state_reached": (residual < STEADY_TOL) if presimulate or settle else None,
