@@ -2,7 +2,7 @@
 
 Issue 7 asks that a 180-day ``tnbc`` run with a q4w antibody or a bid oral drug cost at
 most 2× the untreated run, and that the solver restart cleanly at each dose. This
-benchmark measures, from the state of a treated ``tme.simulate`` run just before a dose
+benchmark measures, from the state of a treated ``runs.simulate`` run just before a dose
 (the run's own network, tolerances and BDF order), one interval integrated
 
 * ``continued``: without restarting CVODE at the interval's start and without a dose
@@ -27,8 +27,8 @@ import time
 
 import numpy as np
 
+from stat3sim import runs
 from stat3sim.engine import roadrunner as E
-from stat3sim.model import tme
 from stat3sim.scenarios import load_scenario
 
 REGIMENS = {"tocilizumab 8 mg/kg iv q4w": 56.0, "ruxolitinib 25 mg po bid": 2.0}  # regimen -> day of the dose
@@ -47,7 +47,7 @@ def _state_before_dose(sc, regimen: str, day: float):
 
     E.Simulator._segments = keep
     try:
-        tme.simulate(sc, tme.Arm(regimen, therapies=[regimen]), days=day)
+        runs.simulate(sc, runs.Arm(regimen, therapies=[regimen]), days=day)
     finally:
         E.Simulator._segments = orig
     sim = cap["sim"]
@@ -90,10 +90,10 @@ def main() -> None:
         tau = (28.0 if "q4w" in regimen else 0.5) * 1440.0
         res = {}
         # continued: two intervals from the pre-dose state without a dose, steps of the second
-        runs = {"continued": lambda: _integrate(sim, y0, t0, t0 + 2 * tau, split=t0 + tau),
+        ways = {"continued": lambda: _integrate(sim, y0, t0, t0 + 2 * tau, split=t0 + tau),
                 "restarted": lambda: _integrate(sim, y0, t0, t0 + tau),
                 "dosed": lambda: _integrate(sim, y0, t0, t0 + tau, doses)}
-        for name, fn in runs.items():
+        for name, fn in ways.items():
             ms = [fn() for _ in range(args.repeat)]
             res[name] = {"steps": ms[0][0]}
             if name != "continued":  # its CPU covers two intervals
@@ -113,7 +113,7 @@ def main() -> None:
 
     E.Simulator.run = count
     try:
-        tme.simulate(sc, days=1.0)
+        runs.simulate(sc, days=1.0)
     finally:
         E.Simulator.run = orig_run
     sim = cap["sim"]

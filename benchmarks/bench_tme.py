@@ -1,24 +1,24 @@
 """Speed of the tumor-microenvironment (TME) model: compile, 180-day runs, overhead.
 
-The workload: the tnbc scenario network (``tme.build``), the tumor held at its day-0 size
-(``growth_on = 0``) for ``tme.SETTLE_DAYS`` while everything else settles, then
-``growth_on = 1`` and 180 days with a daily output grid — what ``tme.simulate`` does, on a
+The workload: the tnbc scenario network (``runs.build``), the tumor held at its day-0 size
+(``growth_on = 0``) for ``runs.SETTLE_DAYS`` while everything else settles, then
+``growth_on = 1`` and 180 days with a daily output grid — what ``runs.simulate`` does, on a
 compiled model that is reused.
 
-* ``build_network_seconds``: ``tme.build`` in a fresh process (the first call builds the
+* ``build_network_seconds``: ``runs.build`` in a fresh process (the first call builds the
   default network); ``build_network_seconds_warm``: a later call.
 * ``compile_seconds``: ``Simulator(net)`` with an empty disk cache (SBML export +
   libRoadRunner compile + storing the saved state); ``compile_seconds_cached``: the same
   in a fresh process that finds the model in the disk cache.
 * ``seconds_per_180d_run``: median over ``--runs`` runs of ``Simulator.run`` at the
-  population tolerances (``POPULATION_RTOL/ATOL``), pre-simulating as ``tme.simulate``
+  population tolerances (``POPULATION_RTOL/ATOL``), pre-simulating as ``runs.simulate``
   does (first window at ``PRESIM_RTOL``, polished at the run's rtol), on the network
-  ``tme.simulate`` runs: always-zero species made constants and copies of a cell module
+  ``runs.simulate`` runs: always-zero species made constants and copies of a cell module
   made rules (``model.reduce.reduce_network``), BDF order capped at
   ``POPULATION_MAX_ORDER``. Interleaved with it: ``..._unreduced`` (the full
   network, same order cap), ``..._max_order_5`` (reduced, CVODE's default order 5) and
   ``..._before_reduction`` (full network, order 5: the setting before 2026-11-27, second
-  session); ``..._default_tolerances`` at RTOL/ATOL. ``tme_simulate_seconds``: ``tme.simulate(scenario)`` end to end (network
+  session); ``..._default_tolerances`` at RTOL/ATOL. ``tme_simulate_seconds``: ``runs.simulate(scenario)`` end to end (network
   build included, its own tolerances).
 * ``overhead_vs_roadrunner``: our run over plain libRoadRunner on the exported SBML
   doing the same protocol by hand (reset, growth_on = 0, absolute tolerances fixed, the
@@ -26,7 +26,7 @@ compiled model that is reused.
   grid, tolerances and selections); the two
   are measured interleaved, compared by median CPU time (``..._wall``: wall clock), and
   must give the same numbers.
-* ``seconds_per_180d_run_treated``: ``tme.simulate`` of the scenario with one regimen
+* ``seconds_per_180d_run_treated``: ``runs.simulate`` of the scenario with one regimen
   (``--treated``, default a q4w antibody and a bid oral drug), median of 3 runs after a
   warm-up, and its ratio to the untreated ``tme_simulate_seconds`` (goal ≤ 2, issue 7).
 
@@ -65,11 +65,11 @@ GOALS = {"seconds_per_180d_run": 0.25, "compile_seconds": 1.0, "overhead_vs_road
 _WARM_SCRIPT = """
 import json, sys, time
 from stat3sim.engine.roadrunner import Simulator
-from stat3sim.model import tme
+from stat3sim import runs
 from stat3sim.scenarios import load_scenario
 from stat3sim.model.reduce import reduce_network
 sc = load_scenario(sys.argv[1])
-net = reduce_network(tme.build(sc), keep={st.species for st in sc.stimuli})
+net = reduce_network(runs.build(sc), keep={st.species for st in sc.stimuli})
 t0 = time.perf_counter()
 sim = Simulator(net)
 print(json.dumps({"seconds": time.perf_counter() - t0, "origin": sim.origin, "timings": sim.timings}))
@@ -153,17 +153,17 @@ def main() -> None:
                     help="regimen for the treated-run timing (repeatable; default: tocilizumab 8 mg/kg iv q4w and "
                          "ruxolitinib 25 mg po bid, each alone)")
     args = ap.parse_args()
-    runs = max(5, args.runs)
+    n_runs = max(5, args.runs)
 
-    from stat3sim.model import tme
+    from stat3sim import runs
     from stat3sim.scenarios import load_scenario
 
     sc = load_scenario(args.scenario)
-    t_build, full = _timed(lambda: tme.build(sc))
-    t_build_warm, _ = _timed(lambda: tme.build(sc))
+    t_build, full = _timed(lambda: runs.build(sc))
+    t_build_warm, _ = _timed(lambda: runs.build(sc))
     keep = {st.species for st in sc.stimuli}
     t_reduce, net = _timed(lambda: reduce_network(full, keep=keep))
-    t_reduce_warm, _ = _timed(lambda: reduce_network(tme.build(sc), keep=keep))
+    t_reduce_warm, _ = _timed(lambda: reduce_network(runs.build(sc), keep=keep))
 
     t_compile, sim = _timed(lambda: Simulator(net))
     assert sim.origin == "compiled", sim.origin
@@ -180,14 +180,14 @@ def main() -> None:
     grid = np.unique(np.append(np.arange(int(args.days) + 1, dtype=float), args.days)) * 1440.0
 
     sim_full = Simulator(full)
-    settle_min = tme.SETTLE_DAYS * 1440.0
+    settle_min = runs.SETTLE_DAYS * 1440.0
 
     def ours(rtol, atol, presim_rtol=None, max_order=POPULATION_MAX_ORDER, s=sim, n=net):
         return s.run(n, t_end=float(grid[-1]), times=grid, parameters={"growth_on": 0.0}, presimulate=False,
                      settle=({}, settle_min), after_presim={"growth_on": 1.0}, rtol=rtol, atol=atol,
                      presim_rtol=presim_rtol, max_order=max_order)
 
-    # warm-up and the answers; population runs pre-simulate as tme.simulate does (PRESIM_RTOL)
+    # warm-up and the answers; population runs pre-simulate as runs.simulate does (PRESIM_RTOL)
     pop, tight = ours(POPULATION_RTOL, POPULATION_ATOL, PRESIM_RTOL), ours(RTOL, ATOL)
     assert pop.ok and tight.ok, (pop.message, tight.message)
     rel_err = {k: abs(pop[k][-1] - tight[k][-1]) / max(abs(tight[k][-1]), 1e-300) for k in KEYS}
@@ -208,15 +208,15 @@ def main() -> None:
 
     t_ours, t_raw, t_tight, t_sim, t_full, t_o5, t_before = [], [], [], [], [], [], []
     pr = (POPULATION_RTOL, POPULATION_ATOL, PRESIM_RTOL)
-    for _ in range(runs):  # interleaved, so machine load hits all alike
+    for _ in range(n_runs):  # interleaved, so machine load hits all alike
         t_ours.append(_timed2(lambda: ours(*pr)))
         t_raw.append(_timed2(lambda: raw.run(grid.tolist())))
         t_tight.append(_timed2(lambda: ours(RTOL, ATOL, max_order=5)))
         t_full.append(_timed2(lambda: ours(*pr, s=sim_full, n=full)))
         t_o5.append(_timed2(lambda: ours(*pr, max_order=5)))
         t_before.append(_timed2(lambda: ours(*pr, max_order=5, s=sim_full, n=full)))
-    for _ in range(max(3, runs // 2)):
-        t_sim.append(_timed2(lambda: tme.simulate(sc, days=args.days)))
+    for _ in range(max(3, n_runs // 2)):
+        t_sim.append(_timed2(lambda: runs.simulate(sc, days=args.days)))
 
     def med_of(ts, i=0):
         return statistics.median(t[i] for t in ts)
@@ -225,14 +225,14 @@ def main() -> None:
     overhead = med_of(t_ours, 1) / med_of(t_raw, 1)
     treated = {}
     for reg in args.treated or ["tocilizumab 8 mg/kg iv q4w", "ruxolitinib 25 mg po bid"]:
-        arm = tme.Arm(reg, therapies=[reg])
-        tme.simulate(sc, arm, days=5.0)  # compile
-        ts = [_timed2(lambda: tme.simulate(sc, arm, days=args.days)) for _ in range(3)]
+        arm = runs.Arm(reg, therapies=[reg])
+        runs.simulate(sc, arm, days=5.0)  # compile
+        ts = [_timed2(lambda: runs.simulate(sc, arm, days=args.days)) for _ in range(3)]
         treated[reg] = {"seconds": med_of(ts), "ratio_to_untreated": med_of(ts) / med_of(t_sim),
                         "goal_ok": med_of(ts) / med_of(t_sim) <= 2.0}
 
     out = {
-        "benchmark": f"TME {args.scenario}, {args.days:g} days, daily output, after {tme.SETTLE_DAYS:g} days of "
+        "benchmark": f"TME {args.scenario}, {args.days:g} days, daily output, after {runs.SETTLE_DAYS:g} days of "
                      "settling around the held day-0 tumor, compiled model reused",
         "seconds_per_180d_run": med,
         "cpu_seconds_per_180d_run": med_of(t_ours, 1),
@@ -280,7 +280,7 @@ def main() -> None:
         "reactions": len(net.reactions),
         "observables": len(net.observables),
         "output_points": len(grid),
-        "runs": runs,
+        "runs": n_runs,
         "all_wall_cpu_s": {"ours": t_ours, "raw_roadrunner": t_raw, "default_tolerances": t_tight,
                            "unreduced": t_full, "max_order_5": t_o5, "before_reduction": t_before,
                            "tme_simulate": t_sim},

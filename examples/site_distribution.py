@@ -15,7 +15,7 @@ patient's metastatic cells (or lesions), not of patients.
 """
 from __future__ import annotations
 
-from stat3sim.model import tme
+from stat3sim import runs
 from stat3sim.scenarios import load_scenario
 
 ORGANS = ("bone", "lung", "liver")
@@ -55,7 +55,7 @@ def model_day_end() -> dict[str, dict[str, float]]:
     cols = [f"mets_{o}" for o in ORGANS] + [f"lesions_{o}" for o in ORGANS] + ["metastatic_sites"]
     out = {}
     for name in SUBTYPES:
-        run = tme.simulate(load_scenario(name), days=DAY, readouts=cols)
+        run = runs.simulate(load_scenario(name), days=DAY, readouts=cols)
         if not run.ok:
             raise RuntimeError(f"{name}: {run.message}")
         out[name] = {c: run.at(c) for c in cols}

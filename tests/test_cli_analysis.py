@@ -116,21 +116,21 @@ def test_simulate_scenario_with_therapy(tmp_path: Path):
 
 # ------------------------------------------------------ run: therapy arms
 def test_tnbc_therapy_arms_parse_and_other_scenarios_have_none():
-    from stat3sim.model import tme
+    from stat3sim import runs
     from stat3sim.scenarios import load_scenario
     from stat3sim.therapy import parse_regimen
 
-    arms = tme.therapy_arms(load_scenario("tnbc"))
+    arms = runs.therapy_arms(load_scenario("tnbc"))
     assert arms[0].name == "no treatment" and arms[0].therapies == []
     assert len(arms) == 11 and len({a.name for a in arms}) == 11
     drugs = {parse_regimen(t).drug.name for a in arms for t in a.therapies}
     assert {"tocilizumab", "siltuximab", "bazedoxifene", "olamkicept", "ruxolitinib", "celecoxib", "pyrimethamine",
             "SD-36", "atezolizumab", "galunisertib"} == drugs
-    assert tme.therapy_arms(load_scenario("her2")) == []
+    assert runs.therapy_arms(load_scenario("her2")) == []
 
 
 def _fake_simulate():
-    from stat3sim.model import tme
+    from stat3sim import runs
 
     def fake(scenario, arm=None, days=None, readouts=None, all_observables=False):
         t = [0.0, 1.0, 2.0, 3.0]
@@ -140,8 +140,8 @@ def _fake_simulate():
         for th in (arm.therapies if arm is not None else []):
             frame[f"{th.split()[0]}_plasma_ng_mL"] = [0.0, 5, 5, 5]
         if arm is not None and arm.name == "SD-36":
-            return tme.TMERun(pd.DataFrame({"time_days": []}), False, "CVODE: too much work", None)
-        return tme.TMERun(frame, True, "", None)
+            return runs.TMERun(pd.DataFrame({"time_days": []}), False, "CVODE: too much work", None)
+        return runs.TMERun(frame, True, "", None)
     return fake
 
 
@@ -150,15 +150,15 @@ def test_run_prints_each_therapy_arms_best_response(tmp_path, monkeypatch):
     20 mm tumor shrinking 35 % by day 56 in every arm)."""
     import numpy as np
 
-    from stat3sim.model import tme
+    from stat3sim import runs
 
     def fake(scenario, arm=None, days=None, readouts=None, all_observables=False):
         t = np.arange(121.0)
-        return tme.TMERun(pd.DataFrame({"time_days": t, "tumor_volume_mm3": 100.0 + 0 * t,
-                                        "tumor_diameter_mm": np.maximum(20.0 - 7.0 * t / 56.0, 13.0)}),
-                          True, "", None)
+        return runs.TMERun(pd.DataFrame({"time_days": t, "tumor_volume_mm3": 100.0 + 0 * t,
+                                         "tumor_diameter_mm": np.maximum(20.0 - 7.0 * t / 56.0, 13.0)}),
+                           True, "", None)
 
-    monkeypatch.setattr(tme, "simulate", fake)
+    monkeypatch.setattr(runs, "simulate", fake)
     monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(app, ["run", "tnbc", "--out", "res", "--no-claims", "--jobs", "1"])  # faked in-process
     assert r.exit_code == 0, r.stderr
@@ -166,9 +166,9 @@ def test_run_prints_each_therapy_arms_best_response(tmp_path, monkeypatch):
 
 
 def test_run_therapy_arms_in_outputs_and_report(tmp_path, monkeypatch):
-    from stat3sim.model import tme
+    from stat3sim import runs
 
-    monkeypatch.setattr(tme, "simulate", _fake_simulate())
+    monkeypatch.setattr(runs, "simulate", _fake_simulate())
     monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(app, ["run", "tnbc", "--out", "res", "--no-claims", "--jobs", "1"])  # faked in-process
     assert r.exit_code == 0, r.stderr

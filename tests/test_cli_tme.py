@@ -218,9 +218,9 @@ def test_simulate_scenario_mimic_and_detection_threshold(tmp_path, monkeypatch):
 def test_simulate_scenario_summary_without_out(tmp_path, monkeypatch):
     """Without --out: a day-end table with units on stdout, no file (solver faked: the
     real run is tested above)."""
-    from stat3sim.model import tme
+    from stat3sim import runs
 
-    monkeypatch.setattr(tme, "simulate", _fake_simulate(set()))
+    monkeypatch.setattr(runs, "simulate", _fake_simulate(set()))
     r = invoke("simulate", "--scenario", "tnbc", "--days", "3", cwd=tmp_path, monkeypatch=monkeypatch)
     assert r.exit_code == 0, r.stderr
     for word in ("tumor_volume_mm3", "mm³", "serum_IL6_pg_mL", "pg/mL", "day 3", "130"):
@@ -232,14 +232,14 @@ def test_simulate_scenario_prints_the_recist_reading(tmp_path, monkeypatch):
     """A run with a diameter course long enough for a scan ends with the primary tumor's
     RECIST 1.1 reading (solver faked: 20 mm shrinking to 13 mm over 120 days, −35 % at the
     day-56 scan: PR; −35 % still at day 112 and no 20 % regrowth: no progression)."""
-    from stat3sim.model import tme
+    from stat3sim import runs
 
     def fake(scenario, arm=None, days=None, readouts=None, all_observables=False):
         t = np.arange(121.0)
         d = np.maximum(20.0 - 7.0 * t / 56.0, 13.0)
-        return tme.TMERun(pd.DataFrame({"time_days": t, "tumor_diameter_mm": d}), True, "", tme.build(scenario))
+        return runs.TMERun(pd.DataFrame({"time_days": t, "tumor_diameter_mm": d}), True, "", runs.build(scenario))
 
-    monkeypatch.setattr(tme, "simulate", fake)
+    monkeypatch.setattr(runs, "simulate", fake)
     r = invoke("simulate", "--scenario", "tnbc", "--days", "120", "--out", "x.csv", cwd=tmp_path,
                monkeypatch=monkeypatch)
     assert r.exit_code == 0, r.stderr
@@ -247,9 +247,9 @@ def test_simulate_scenario_prints_the_recist_reading(tmp_path, monkeypatch):
 
 
 def test_simulate_scenario_failure_is_exit_1(tmp_path, monkeypatch):
-    from stat3sim.model import tme
+    from stat3sim import runs
 
-    monkeypatch.setattr(tme, "simulate", _fake_simulate({"wild type"}))
+    monkeypatch.setattr(runs, "simulate", _fake_simulate({"wild type"}))
     r = invoke("simulate", "--scenario", "tnbc", "--out", "x.csv", cwd=tmp_path, monkeypatch=monkeypatch)
     assert r.exit_code == 1
     assert r.stderr.strip() == "stat3sim simulate: error: simulation failed: CVODE: too much work"
@@ -325,26 +325,26 @@ def test_therapy_arms_in_worker_processes_equal_a_serial_run(tmp_path):
 
 
 def _fake_simulate(fail_arms: set[str]):
-    """tme.simulate without the solver: a 3-day frame per arm, or a failure for ``fail_arms``."""
-    from stat3sim.model import tme
+    """runs.simulate without the solver: a 3-day frame per arm, or a failure for ``fail_arms``."""
+    from stat3sim import runs
 
     def fake(scenario, arm=None, days=None, readouts=None, all_observables=False):
         name = arm.name if arm is not None else "wild type"
-        net = tme.build(scenario, arm)
+        net = runs.build(scenario, arm)
         if name in fail_arms:
-            return tme.TMERun(pd.DataFrame({"time_days": []}), False, "CVODE: too much work", net)
+            return runs.TMERun(pd.DataFrame({"time_days": []}), False, "CVODE: too much work", net)
         t = [0.0, 1.0, 2.0, 3.0]
         frame = pd.DataFrame({"time_days": t, "tumor_volume_mm3": [100.0, 110, 120, 130],
                               "CD8_count": [1e6] * 4, "MDSC_count": [1e5] * 4, "tumor.pSTAT3": [0.05] * 4,
                               "serum_IL6_pg_mL": [3.0] * 4})
-        return tme.TMERun(frame, True, "", net)
+        return runs.TMERun(frame, True, "", net)
     return fake
 
 
 def test_run_failed_arm_is_data_and_the_job_goes_on(tmp_path, monkeypatch):
-    from stat3sim.model import tme
+    from stat3sim import runs
 
-    monkeypatch.setattr(tme, "simulate", _fake_simulate({"myeloid STAT3 KO"}))
+    monkeypatch.setattr(runs, "simulate", _fake_simulate({"myeloid STAT3 KO"}))
     r = invoke("run", "tnbc", "--out", "res", "--no-claims", "--jobs", "1", cwd=tmp_path, monkeypatch=monkeypatch)
     assert r.exit_code == 0, r.stderr
     summary = json.loads((tmp_path / "res" / "summary.json").read_text())
@@ -357,10 +357,10 @@ def test_run_failed_arm_is_data_and_the_job_goes_on(tmp_path, monkeypatch):
 
 
 def test_run_exit_1_when_the_reference_arm_fails(tmp_path, monkeypatch):
-    from stat3sim.model import tme
+    from stat3sim import runs
     import stat3sim.report.html as report_html
 
-    monkeypatch.setattr(tme, "simulate", _fake_simulate({"wild type"}))
+    monkeypatch.setattr(runs, "simulate", _fake_simulate({"wild type"}))
     written = {}
 
     def fake_report(out_dir, **kw):  # the report itself is tested above; keep this test fast

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from stat3sim import runs
 from stat3sim.cli import app
-from stat3sim.model import tme
 from stat3sim.scenarios import ScenarioError, load_scenario
 from stat3sim.scenarios.loader import _shipped_names
 
@@ -32,7 +32,7 @@ def test_shipped_scenarios_start_without_a_transient(name):
     """Every cell count changes over days 0–10 by at most twice its change over days 10–20
     (log scale) + 0.05: nothing settles after day 0. Before the pre-simulation let the
     populations settle (issue 21), luminal_a neutrophils fell 4.2e6 → 5e5 in 10 days."""
-    run = tme.simulate(load_scenario(name), days=20)
+    run = runs.simulate(load_scenario(name), days=20)
     assert run.ok, run.message
     counts = _cell_counts(run)
     assert {"tumor_cells", "neutrophil_count", "macrophage_count", "CD8_count", "caf_count"} <= set(counts)
@@ -51,8 +51,8 @@ def test_shipped_scenarios_start_without_a_transient(name):
 def test_initial_diameter_is_the_day0_diameter(tmp_path):
     """``initial_diameter_mm: 15`` gives a 15 mm tumor at day 0, and its stroma and
     leukocytes scale with it (same densities per mL, within 15 %, as at 25 mm)."""
-    small = tme.simulate(_scenario(tmp_path, "initial_diameter_mm: 15\n"), days=1)
-    ref = tme.simulate(load_scenario("tnbc"), days=1)
+    small = runs.simulate(_scenario(tmp_path, "initial_diameter_mm: 15\n"), days=1)
+    ref = runs.simulate(load_scenario("tnbc"), days=1)
     assert small.at("tumor_diameter_mm", 0.0) == pytest.approx(15.0, abs=0.1)
     ratio = small.at("tumor_volume_mm3", 0.0) / ref.at("tumor_volume_mm3", 0.0)
     assert ratio == pytest.approx((15 / 25) ** 3, rel=1e-3)
@@ -61,7 +61,7 @@ def test_initial_diameter_is_the_day0_diameter(tmp_path):
 
 
 def test_initial_volume_is_the_day0_volume(tmp_path):
-    run = tme.simulate(_scenario(tmp_path, "initial_volume_mm3: 2000\n"), days=1)
+    run = runs.simulate(_scenario(tmp_path, "initial_volume_mm3: 2000\n"), days=1)
     assert run.at("tumor_volume_mm3", 0.0) == pytest.approx(2000.0, rel=1e-3)
 
 
@@ -71,25 +71,25 @@ def test_shipped_scenarios_report_their_stated_diameter():
     assert load_scenario("tnbc").initial_diameter_mm == 25
     for name in ("tnbc", "luminal_a"):
         sc = load_scenario(name)
-        stated = sc.initial_diameter_mm or tme.DEFAULT_DIAMETER_MM
-        assert tme.simulate(sc, days=1).at("tumor_diameter_mm", 0.0) == pytest.approx(stated, abs=0.1), name
+        stated = sc.initial_diameter_mm or runs.DEFAULT_DIAMETER_MM
+        assert runs.simulate(sc, days=1).at("tumor_diameter_mm", 0.0) == pytest.approx(stated, abs=0.1), name
 
 
 def test_tumor_cell_count_is_held_when_given(tmp_path):
     """``cells: {tumor: N}`` keeps N tumor cells at day 0 (the rest settles around them)."""
-    run = tme.simulate(_scenario(tmp_path, "cells: {tumor: 5.0e+8}\n"), days=1)
+    run = runs.simulate(_scenario(tmp_path, "cells: {tumor: 5.0e+8}\n"), days=1)
     assert run.at("tumor_cells", 0.0) == pytest.approx(5.0e8, rel=1e-6)
 
 
 def test_an_arms_tumor_count_overrides_the_scenarios_size(tmp_path):
     sc = _scenario(tmp_path, "initial_diameter_mm: 20\ncomparisons:\n  - name: big\n    cells: {tumor: 2.0e+9}\n")
-    arm = tme.standard_arms(sc)[1]
-    assert tme.day0_size_mm3(sc, arm) is None
-    assert tme.simulate(sc, arm, days=1).at("tumor_cells", 0.0) == pytest.approx(2.0e9, rel=1e-6)
+    arm = runs.standard_arms(sc)[1]
+    assert runs.day0_size_mm3(sc, arm) is None
+    assert runs.simulate(sc, arm, days=1).at("tumor_cells", 0.0) == pytest.approx(2.0e9, rel=1e-6)
 
 
 def test_bone_mass_and_metastases_are_held_before_day0():
-    run = tme.simulate(load_scenario("tnbc_bone_metastasis"), days=1)
+    run = runs.simulate(load_scenario("tnbc_bone_metastasis"), days=1)
     assert run.at("bone_mass_pct", 0.0) == pytest.approx(100.0, abs=1e-6)
     assert run.at("mets_bone", 0.0) == pytest.approx(1.0e8, rel=1e-9)
 
@@ -124,7 +124,7 @@ def test_diameter_on_the_command_line(tmp_path):
     assert r.returncode == 0, r.stderr
     df = pd.read_csv(tmp_path / "res" / "timecourses.csv")
     day0 = df[df["time_days"] == 0]
-    assert len(day0) == len(tme.standard_arms(load_scenario("tnbc")))
+    assert len(day0) == len(runs.standard_arms(load_scenario("tnbc")))
     assert day0["tumor_volume_mm3"].to_numpy() == pytest.approx(1000.0, rel=1e-3)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import roadrunner
 
+from stat3sim import runs
 from stat3sim.engine import roadrunner as engine
 from stat3sim.engine.roadrunner import ATOL, PRESIM_MIN, RTOL, Simulator, structure_key
 from stat3sim.engine.sbml import to_sbml, validation_errors
@@ -27,7 +28,7 @@ KEY_READOUTS = ("tumor_volume_mm3", "tumor.pSTAT3")
 
 @pytest.fixture(scope="module")
 def tnbc():
-    return tme.build(load_scenario("tnbc"))
+    return runs.build(load_scenario("tnbc"))
 
 
 def _tme_run(sim: Simulator, net, days: float = DAYS):
@@ -114,8 +115,8 @@ def test_compiled_model_round_trips_through_the_disk_cache(tnbc, tmp_path, monke
     assert a.ok and b.ok
     assert np.array_equal(a.values, b.values)
     # a knock-out arm through the loaded model too (parameters set on the loaded state)
-    arm = next(x for x in tme.standard_arms(load_scenario("tnbc")) if x.name == "myeloid STAT3 KO")
-    ko = tme.build(load_scenario("tnbc"), arm)
+    arm = next(x for x in runs.standard_arms(load_scenario("tnbc")) if x.name == "myeloid STAT3 KO")
+    ko = runs.build(load_scenario("tnbc"), arm)
     assert structure_key(ko) == loaded.key
     assert np.array_equal(_tme_run(fresh, ko, 10).values, _tme_run(loaded, ko, 10).values)
     # the SBML text is still there when asked for
@@ -261,7 +262,7 @@ def test_tnbc_sbml_validates_and_runs_in_plain_roadrunner(tnbc):
     gives the tumor volume and tumor pSTAT3 of the Simulator to 1e-6."""
     sbml = to_sbml(tnbc)
     assert validation_errors(sbml) == []
-    # at the signaling tolerances on both sides (tme.simulate's looser population
+    # at the signaling tolerances on both sides (runs.simulate's looser population
     # tolerances differ from them by ~1e-6, the size of rtol)
     res = _tme_run(Simulator.for_network(tnbc), tnbc, DAYS)
     assert res.ok and res.meta["presimulated_min"] == PRESIM_MIN
@@ -332,7 +333,7 @@ def test_a_simulator_compiled_from_another_composition_starts_at_this_networks_c
     after the initial cell numbers."""
     from stat3sim.engine import roadrunner as R
 
-    er = tme.build(load_scenario("er_endocrine_resistant"))
+    er = runs.build(load_scenario("er_endocrine_resistant"))
 
     def start():
         r = R.Simulator.for_network(er).run(er, t_end=1.0, n_points=2, parameters={"pop_on": 0.0})
@@ -343,7 +344,7 @@ def test_a_simulator_compiled_from_another_composition_starts_at_this_networks_c
         R._CACHE.clear()
         fresh = start()
         R._CACHE.clear()
-        free = tme.build(load_scenario("tnbc").model_copy(update={"cells": {c: 0.0 for c in tme.CELL_TYPES}}))
+        free = runs.build(load_scenario("tnbc").model_copy(update={"cells": {c: 0.0 for c in tme.CELL_TYPES}}))
         R.Simulator.for_network(free).run(free, t_end=1440.0, n_points=2)
         reused = start()
     finally:
@@ -431,7 +432,7 @@ def test_a_failed_loose_presimulation_leaves_the_runs_own_rtol_behind():
 
 
 def test_population_max_order_caps_the_bdf_order_for_that_run_only(tnbc):
-    """max_order (POPULATION_MAX_ORDER for tme.simulate): the 30-day readouts agree with
+    """max_order (POPULATION_MAX_ORDER for runs.simulate): the 30-day readouts agree with
     order 5 to the tolerance's own error, the setting is CVODE's for that run only, and a
     value outside 1..5 is a ValueError before anything runs."""
     def run(**kw):

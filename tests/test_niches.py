@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from stat3sim import runs
 from stat3sim.engine.roadrunner import POPULATION_ATOL, POPULATION_RTOL, Simulator
 from stat3sim.model import tme
 from stat3sim.scenarios import load_scenario
@@ -22,20 +23,20 @@ def _run(net, mets_bone=0.0, days=180):
 
 
 def test_every_scenario_has_metastasis_readouts():
-    obs = set(tme.vocabulary().observables)
+    obs = set(runs.vocabulary().observables)
     assert {"mets_bone", "mets_lung", "mets_liver", "lesions_bone", "metastatic_sites", "metastatic_burden",
             "bone_osteoclast_count", "bone_osteoblast_count", "bone_mass_pct"} <= obs
 
 
 def test_tumor_free_bone_stays_at_its_steady_state():
-    net = tme.build(load_scenario("tnbc").model_copy(update={"cells": {c: 0.0 for c in tme.CELL_TYPES}}))
+    net = runs.build(load_scenario("tnbc").model_copy(update={"cells": {c: 0.0 for c in tme.CELL_TYPES}}))
     r = _run(net)
     assert np.allclose(r["bone_osteoclasts_pct"], 100.0, rtol=1e-4)
     assert np.allclose(r["bone_mass_pct"], 100.0, rtol=1e-4)
 
 
 def test_bone_metastasis_drives_the_vicious_cycle_and_niche_IL11RA_loss_cuts_it():
-    net = tme.build(load_scenario("tnbc"))
+    net = runs.build(load_scenario("tnbc"))
     free = _run(net)
     mets = _run(net, mets_bone=1e8)
     assert mets["bone_IL11_pg_mL"][-1] > 1.3 * free["bone_IL11_pg_mL"][-1]
@@ -52,7 +53,7 @@ def test_bone_seeding_follows_invasion_and_cxcr4():
     less burden). (Lung burden is set by neutrophil/MDSC support more than by seeding.)"""
     sc = load_scenario("tnbc")
     keys = ["mets_bone", "lesions_bone"]
-    wt = tme.simulate(sc, readouts=keys)
-    ko = tme.simulate(sc, tme.Arm("tumor STAT3 KO", knockouts=["tumor:STAT3"]), readouts=keys)
+    wt = runs.simulate(sc, readouts=keys)
+    ko = runs.simulate(sc, runs.Arm("tumor STAT3 KO", knockouts=["tumor:STAT3"]), readouts=keys)
     for key in keys:
         assert 0 < ko.at(key) < wt.at(key)

@@ -11,8 +11,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from stat3sim import runs
 from stat3sim.engine.roadrunner import Simulator, structure_key
-from stat3sim.model import tme
 from stat3sim.model.network import Compartment, Evidence, Network, Parameter, Reaction, Species
 from stat3sim.model.reduce import module_copies, reduce_network, structural_zeros, without_copies, without_zeros
 from stat3sim.scenarios.loader import load_scenario
@@ -97,7 +97,7 @@ def tnbc():
 
 
 def test_tnbc_reduction_removes_absent_branches_and_keeps_the_live_ones(tnbc):
-    net = tme.build(tnbc, None)
+    net = runs.build(tnbc, None)
     red = without_zeros(net)
     replace(red)  # validates
     gone = set(red.reduced)
@@ -108,7 +108,7 @@ def test_tnbc_reduction_removes_absent_branches_and_keeps_the_live_ones(tnbc):
 
 
 def test_arms_that_perturb_parameters_share_the_reduced_structure(tnbc):
-    keys = {structure_key(without_zeros(tme.build(tnbc, arm))) for arm in tme.standard_arms(tnbc)
+    keys = {structure_key(without_zeros(runs.build(tnbc, arm))) for arm in runs.standard_arms(tnbc)
             if not arm.cells and not arm.depletions and not arm.therapies}
     assert len(keys) == 1
 
@@ -116,8 +116,8 @@ def test_arms_that_perturb_parameters_share_the_reduced_structure(tnbc):
 def test_reduced_tme_run_matches_the_full_model(tnbc):
     """Day-0 to day-60 trajectories of every observable: within the population tolerances'
     own error (the full model against itself at rtol 1e-8 differs by ~1e-5)."""
-    a = tme.simulate(tnbc, None, days=60, all_observables=True, reduce=False)
-    b = tme.simulate(tnbc, None, days=60, all_observables=True)
+    a = runs.simulate(tnbc, None, days=60, all_observables=True, reduce=False)
+    b = runs.simulate(tnbc, None, days=60, all_observables=True)
     assert a.ok and b.ok and list(a.frame.columns) == list(b.frame.columns)
     assert a.network.species == b.network.species  # the model as built, whatever ran
     assert a.meta["reduction"]["states"] == len(a.network.species) and b.meta["reduction"]["states"] <= 210
@@ -181,7 +181,7 @@ def test_a_run_that_unequalises_a_pinned_pair_is_refused():
 
 
 def test_tnbc_leukocyte_modules_fold_onto_one(tnbc):
-    red = reduce_network(tme.build(tnbc, None))
+    red = reduce_network(runs.build(tnbc, None))
     replace(red)  # validates
     folded = dict(red.folded)
 
@@ -200,7 +200,7 @@ def test_tnbc_leukocyte_modules_fold_onto_one(tnbc):
 def test_a_treated_network_folds_as_well(tnbc):
     """The drug's per-cell hooks (JAK occupancy rules, persistence states) fold with
     their modules, so a dosed run gains as much as an untreated one."""
-    net = tme.build(tnbc, tme.Arm("rux", therapies=["ruxolitinib 25 mg po bid"]))
+    net = runs.build(tnbc, runs.Arm("rux", therapies=["ruxolitinib 25 mg po bid"]))
     red = reduce_network(net, keep={"ruxolitinib__depot"})
     replace(red)
     assert len(red.species) <= len(net.species) - 120
@@ -213,9 +213,9 @@ def test_the_reduced_network_is_the_same_in_every_process():
     import subprocess
     import sys
 
-    code = ("from stat3sim.model import tme; from stat3sim.model.reduce import reduce_network; "
+    code = ("from stat3sim import runs; from stat3sim.model.reduce import reduce_network; "
             "from stat3sim.engine.roadrunner import structure_key; from stat3sim.scenarios import load_scenario; "
-            "print(structure_key(reduce_network(tme.build(load_scenario('tnbc')))))")
+            "print(structure_key(reduce_network(runs.build(load_scenario('tnbc')))))")
     keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip() for seed in ("1", "2", "3")}
     assert len(keys) == 1
@@ -240,10 +240,10 @@ def test_kept_proofs_give_the_reduction_computed_afresh():
     that copy), and one whose zero became positive must each reduce exactly as with empty
     caches."""
     sc = load_scenario("tnbc")
-    base = tme.build(sc)
+    base = runs.build(sc)
     follower = next(p.id for p in base.parameters if p.id.startswith("mdsc__") and p.value > 0)
     zero = "macrophage__R0_IL11RA"  # pinned zero: the IL-11Rα branch of macrophages goes with it
-    variants = [tme.build(sc),
+    variants = [runs.build(sc),
                 base.unchecked_replace(parameters=tuple(
                     replace(p, value=p.value * 1.1) if p.id in (follower, "k_tumor_prolif") else p
                     for p in base.parameters)),

@@ -51,7 +51,7 @@ def test_list_scenarios_sorted_with_descriptions():
 
 
 def test_shipped_contents():
-    from stat3sim.model.tme import DEFAULT_DIAMETER_MM
+    from stat3sim.runs import DEFAULT_DIAMETER_MM
 
     # the model's defaults, its size stated (the default size)
     assert load_scenario("tnbc").model_dump(exclude={"source", "description"}) == Scenario(
@@ -338,26 +338,26 @@ def test_bone_metastasis_comparisons():
 def test_real_vocabulary_and_build():
     """The built model's vocabulary has the miRNA cells, niches and sites the fake VOCAB
     assumes; build() applies mimics (level × fold) and the detection threshold."""
-    from stat3sim.model import tme
+    from stat3sim import runs
 
-    vocab = tme.vocabulary()
+    vocab = runs.vocabulary()
     assert vocab.mirna_cells() == {c: ("MIR124", "MIR204", "MIR211", "MIR379") for c in ("tumor", "caf")}
     assert vocab.sites == ("bone", "lung", "liver") and vocab.niches == ("bone", "host")
     assert vocab.genes["bone"] == {"IL11RA"} and vocab.genes["host"] == {"IL6"}
     sc = validate(load_scenario("tnbc_bone_metastasis"), vocab)
-    base = tme.build(sc)
+    base = runs.build(sc)
     assert base.parameter("tumor__lvl_MIR124").value == 1.0
-    mimic = tme.build(sc, tme.Arm("m", mimics=["tumor:miR-124", "caf:miR-204=2.5"]))
+    mimic = runs.build(sc, runs.Arm("m", mimics=["tumor:miR-124", "caf:miR-204=2.5"]))
     assert mimic.parameter("tumor__lvl_MIR124").value == pytest.approx(10.0)
     assert mimic.parameter("caf__lvl_MIR204").value == pytest.approx(2.5)
     assert mimic.parameter("caf__lvl_MIR124").value == 1.0
-    both = tme.build(sc.model_copy(update={"mimics": ["tumor:miR-124=2"]}), tme.Arm("m", mimics=["tumor:mir124=3"]))
+    both = runs.build(sc.model_copy(update={"mimics": ["tumor:miR-124=2"]}), runs.Arm("m", mimics=["tumor:mir124=3"]))
     assert both.parameter("tumor__lvl_MIR124").value == pytest.approx(6.0)  # scenario then arm
     assert base.parameter("met_detect_cells").value == 9.0e6
-    thr = tme.build(sc.model_copy(update={"detection_threshold_cells": 2.0e7}))
+    thr = runs.build(sc.model_copy(update={"detection_threshold_cells": 2.0e7}))
     assert thr.parameter("met_detect_cells").value == 2.0e7
-    arm = tme.Arm("a", parameters={"met_detect_cells": 3.0e7})
-    assert tme.build(sc.model_copy(update={"detection_threshold_cells": 2.0e7}), arm).parameter(
+    arm = runs.Arm("a", parameters={"met_detect_cells": 3.0e7})
+    assert runs.build(sc.model_copy(update={"detection_threshold_cells": 2.0e7}), arm).parameter(
         "met_detect_cells").value == 3.0e7  # the arm's own parameters win
-    arms = {a.name: a for a in tme.standard_arms(sc)}
+    arms = {a.name: a for a in runs.standard_arms(sc)}
     assert arms["miR-124 mimic"].mimics == ["tumor:miR-124"] and arms["miR-124 mimic"].therapies == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stat3sim.model import tme
+from stat3sim import runs
 from stat3sim.scenarios import load_scenario
 from stat3sim.therapy.catalog import load_catalog
 
@@ -13,7 +13,7 @@ KEYS = ["tumor_volume_mm3", "tumor.pSTAT3", "serum_IL6_pg_mL", "MDSC_count", "CD
 
 
 def _run(therapies, days=60.0, scenario=TNBC, readouts=None):
-    r = tme.simulate(scenario, tme.Arm("x", therapies=list(therapies)), days=days, readouts=readouts)
+    r = runs.simulate(scenario, runs.Arm("x", therapies=list(therapies)), days=days, readouts=readouts)
     assert r.ok, r.message
     return r
 
@@ -22,7 +22,7 @@ def _run(therapies, days=60.0, scenario=TNBC, readouts=None):
 def test_every_dosable_agent_acts_on_a_node_of_the_tme(drug):
     """Each dosable agent's standard regimen builds into the TME Network and acts somewhere."""
     reg = load_catalog().get(drug).pk.regimen
-    net, therapies = tme.therapy_network((reg,))
+    net, therapies = runs.therapy_network((reg,))
     (th,) = therapies
     assert th.acts_on, f"{drug} acts on nothing"
     assert th.potency_nM and th.potency_nM > 0
@@ -128,9 +128,9 @@ def test_serd_era_protein_follows_occupancy_driven_turnover_exactly():
 def test_only_serds_degrade_era():
     """A SERM (tamoxifen) antagonises ERα but adds no ERα protein turnover; an untreated or
     TNBC network has none either."""
-    net, _ = tme.therapy_network(("tamoxifen 20 mg po qd",))
+    net, _ = runs.therapy_network(("tamoxifen 20 mg po qd",))
     assert "tumor__ERa_protein" not in net.species_ids
-    net, (th,) = tme.therapy_network(("fulvestrant 500 mg im q4w",))
+    net, (th,) = runs.therapy_network(("fulvestrant 500 mg im q4w",))
     assert "tumor__ERa_protein" in net.species_ids
     assert "tumor: ERα protein (degradation)" in th.acts_on
 

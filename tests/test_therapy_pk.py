@@ -398,15 +398,15 @@ def test_the_depot_tolerance_floor_leaves_treated_tme_readouts_unchanged(monkeyp
     """A 10-day tnbc run on ruxolitinib 25 mg po bid (20 doses) with and without the depot
     floor: day-10 readouts agree to 1e-6 relative (180 days measured ≤ 3e-8 on the key
     readouts and ≤ 1e-5 on every column against an rtol 1e-9 run)."""
-    from stat3sim.model import tme
+    from stat3sim import runs
     from stat3sim.scenarios import load_scenario
     from stat3sim.therapy import pk
 
     sc = load_scenario("tnbc")
-    arm = tme.Arm("rux", therapies=["ruxolitinib 25 mg po bid"])
-    with_floor = tme.simulate(sc, arm, days=10).frame.iloc[-1]
+    arm = runs.Arm("rux", therapies=["ruxolitinib 25 mg po bid"])
+    with_floor = runs.simulate(sc, arm, days=10).frame.iloc[-1]
     monkeypatch.setattr(pk, "DEPOT_ATOL_FRACTION", 0.0)
-    without = tme.simulate(sc, arm, days=10).frame.iloc[-1]
+    without = runs.simulate(sc, arm, days=10).frame.iloc[-1]
     for key in ("tumor_volume_mm3", "tumor.pSTAT3", "CD8_count", "MDSC_count", "serum_IL6_pg_mL",
                 "ruxolitinib_plasma_nM"):
         assert with_floor[key] == pytest.approx(without[key], rel=1e-6), key

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pytest
 
+from stat3sim import runs
 from stat3sim.claims import REGISTRY, run_claims
 from stat3sim.claims.registry import _load
 from stat3sim.engine.roadrunner import Simulator
@@ -68,7 +69,7 @@ def _total_ligand(res, net, lig: str) -> np.ndarray:
 def test_ligand_mass_is_conserved_with_fixed_cells_and_no_clearance():
     """Cells held fixed (pop_on = 0), secretion, clearance, degradation and
     internalisation off: every IL-6, IL-11 and TGF-β molecule is somewhere, over 3 days."""
-    net = tme.build(load_scenario("tnbc"))
+    net = runs.build(load_scenario("tnbc"))
     off = {p.id: 0.0 for p in net.parameters
            if p.id.startswith("sec_") or p.id.startswith("k_clear_") or p.id.endswith("k_internalisation")
            or p.id.endswith("k_secretion_IL6") or p.id.endswith("k_secretion_IL11")
@@ -103,8 +104,8 @@ def test_no_negative_cells_or_concentrations(name):
 
     sc = load_scenario(name)
     for kos in ARMS:
-        arm = tme.Arm("x", knockouts=list(kos)) if kos else None
-        net = tme.build(sc, arm)
+        arm = runs.Arm("x", knockouts=list(kos)) if kos else None
+        net = runs.build(sc, arm)
         res = Simulator.for_network(net).run(net, t_end=180 * 1440.0, n_points=181, parameters={"pop_on": 0.0},
                                              after_presim={"pop_on": 1.0}, rtol=POPULATION_RTOL, atol=POPULATION_ATOL)
         assert res.ok, res.message
@@ -120,7 +121,7 @@ def test_no_negative_cells_or_concentrations(name):
 
 
 def test_every_shipped_scenario_validates():
-    vocab = tme.vocabulary()
+    vocab = runs.vocabulary()
     for name, _ in list_scenarios():
         validate(load_scenario(name), vocab)
 
@@ -129,7 +130,7 @@ def test_densities_within_plausibility_bounds():
     """QSP-IO TNBC plausibility bounds (cells/mL tumor) at day 0 and day 180 (FACTS)."""
     bounds = {"CD8_per_mL": (1e5, 1e9), "MDSC_per_mL": (1e4, 1e7), "macrophage_per_mL": (1e5, 1e8)}
     for name, _ in list_scenarios():
-        run = tme.simulate(load_scenario(name), readouts=list(bounds))
+        run = runs.simulate(load_scenario(name), readouts=list(bounds))
         for key, (lo, hi) in bounds.items():
             for day in (0, 180):
                 v = run.at(key, day)
@@ -139,7 +140,7 @@ def test_densities_within_plausibility_bounds():
 def test_tnbc_doubling_time_in_clinical_range_and_luminal_slower():
     """Ryu 2014 (FACTS): TNBC volume doubling 103 ± 43 d; luminal subtypes slower."""
     def doubling(name):
-        f = tme.simulate(load_scenario(name), readouts=["tumor_volume_mm3"]).frame["tumor_volume_mm3"].to_numpy()
+        f = runs.simulate(load_scenario(name), readouts=["tumor_volume_mm3"]).frame["tumor_volume_mm3"].to_numpy()
         return 180 * np.log(2) / np.log(f[-1] / f[0])
     t = doubling("tnbc")
     assert 60 <= t <= 146, t
@@ -154,7 +155,7 @@ def test_without_tumor_cells_the_model_stays_at_homeostasis():
     1e-12 cells: the solver's Newton corrections leave ~1e-19-cell residues around zero
     populations during pre-simulation, twelve orders below the half-cell extinction level."""
     sc = load_scenario("tnbc").model_copy(update={"cells": {c: 0.0 for c in tme.CELL_TYPES}})
-    run = tme.simulate(sc, all_observables=True)
+    run = runs.simulate(sc, all_observables=True)
     assert run.ok, run.message
     f = run.frame
     for col in ("tumor_cells", "CD8_count", "MDSC_count", "macrophage_count", "neutrophil_count", "DC_count",

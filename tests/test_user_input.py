@@ -70,33 +70,34 @@ def test_fraction_parameter_above_1_is_rejected_from_every_source(tmp_path, monk
 
 
 def test_parameters_from_python_are_checked_too():
-    """A Scenario or Arm built in Python skips the CLI: ``validate`` and ``tme.build`` check
+    """A Scenario or Arm built in Python skips the CLI: ``validate`` and ``runs.build`` check
     the same ranges (build raises before anything is compiled)."""
-    from stat3sim.model import tme
+    from stat3sim import runs
     from stat3sim.model.network import NetworkError
     from stat3sim.scenarios import Scenario, ScenarioError, validate
 
     sc = Scenario(name="api", parameters={"k_tumor_prolif": -0.01})
     with pytest.raises(ScenarioError, match="value of k_tumor_prolif must be a finite number ≥ 0, got -0.01"):
-        validate(sc, tme.vocabulary())
+        validate(sc, runs.vocabulary())
     with pytest.raises(NetworkError, match="value of k_tumor_prolif must be a finite number ≥ 0"):
-        tme.build(sc)
+        runs.build(sc)
     with pytest.raises(NetworkError, match="value of pop_on must be a finite number from 0 to 1"):
-        tme.simulate(Scenario(name="api"), tme.Arm("a", parameters={"pop_on": 3.0}), days=1)
+        runs.simulate(Scenario(name="api"), runs.Arm("a", parameters={"pop_on": 3.0}), days=1)
     with pytest.raises(NetworkError, match="finite"):
-        tme.build(Scenario(name="api"), tme.Arm("a", parameters={"k_tumor_prolif": math.nan}))
+        runs.build(Scenario(name="api"), runs.Arm("a", parameters={"k_tumor_prolif": math.nan}))
 
 
 def test_the_models_own_values_are_inside_their_ranges():
     """The ranges reject no value the shipped model or any shipped scenario uses (subtype
     factors included); and they are not empty: every parameter has a lower bound of 0, and
     the fractions an upper bound of 1."""
+    from stat3sim import runs
     from stat3sim.model import tme
     from stat3sim.model.bounds import parameter_problems, parameter_range
     from stat3sim.scenarios import list_scenarios, load_scenario
 
     for name, _ in list_scenarios():
-        net = tme.build(load_scenario(name))
+        net = runs.build(load_scenario(name))
         assert parameter_problems(net, {p.id: p.value for p in net.parameters}) == [], name
     net = tme.default_network()
     ranges = {p.id: parameter_range(p) for p in net.parameters}
@@ -149,12 +150,12 @@ def test_low_dose_warns_once_and_the_run_goes_on(tmp_path, monkeypatch):
 
 
 def test_low_dose_in_python_is_in_meta():
-    from stat3sim.model import tme
+    from stat3sim import runs
     from stat3sim.scenarios import Scenario
 
-    run = tme.simulate(Scenario(name="api", therapies=["tocilizumab 8 mg iv q4w"]), days=1)
+    run = runs.simulate(Scenario(name="api", therapies=["tocilizumab 8 mg iv q4w"]), days=1)
     assert run.ok and len(run.meta["warnings"]) == 1 and "1/70" in run.meta["warnings"][0]
-    ok = tme.simulate(Scenario(name="api", therapies=["tocilizumab 8 mg/kg iv q4w"]), days=1)
+    ok = runs.simulate(Scenario(name="api", therapies=["tocilizumab 8 mg/kg iv q4w"]), days=1)
     assert ok.meta["warnings"] == []
 
 
@@ -163,12 +164,12 @@ def test_points_per_day_shows_the_paclitaxel_infusion_peak():
     """At daily output weekly paclitaxel looks like ~12 ng/mL a day after each dose; at 24
     points a day the end of each 3-h infusion shows, far above that, and the daily points of
     the fine grid are the daily run's (the doses are exact in time either way)."""
-    from stat3sim.model import tme
+    from stat3sim import runs
     from stat3sim.scenarios import Scenario
 
     sc = Scenario(name="pac", therapies=["paclitaxel 80 mg/m2 iv qw"])
-    daily = tme.simulate(sc, days=8).frame
-    fine = tme.simulate(sc, days=8, points_per_day=24).frame
+    daily = runs.simulate(sc, days=8).frame
+    fine = runs.simulate(sc, days=8, points_per_day=24).frame
     col = "paclitaxel_plasma_ng_mL"
     assert len(daily) == 9 and len(fine) == 8 * 24 + 1
     assert np.allclose(fine["time_days"].to_numpy()[::24], daily["time_days"].to_numpy())
@@ -208,7 +209,7 @@ def test_points_per_day_bad_values(tmp_path, monkeypatch, args, words):
 
 
 def test_simulate_api_rejects_a_bad_grid():
-    from stat3sim.model.tme import output_days
+    from stat3sim.runs import output_days
 
     for bad in (0, 1.5, 1441, True):
         with pytest.raises(ValueError, match="points_per_day"):
@@ -221,11 +222,11 @@ def test_nuclear_pstat3_falls_under_the_degrader_while_the_index_rises():
     """The trap of the issue: under SD-36 the pSTAT3 index (a fraction of all STAT3) rises
     while the tumor shrinks; nuclear pSTAT3 in nM falls with total STAT3. The readout is the
     index's numerator: index × total STAT3 amount / nuclear volume."""
-    from stat3sim.model import tme
+    from stat3sim import runs
     from stat3sim.scenarios import Scenario
 
-    base = tme.simulate(Scenario(name="t"), days=20)
-    sd36 = tme.simulate(Scenario(name="t", therapies=["SD-36 30 nM continuous"]), days=20)
+    base = runs.simulate(Scenario(name="t"), days=20)
+    sd36 = runs.simulate(Scenario(name="t", therapies=["SD-36 30 nM continuous"]), days=20)
     rel = {k: sd36.at(k) / base.at(k) for k in ("tumor.pSTAT3", "tumor.pSTAT3_nuclear_nM", "tumor_volume_mm3")}
     assert rel["tumor.pSTAT3"] > 1.0 and rel["tumor.pSTAT3_nuclear_nM"] < 0.5 and rel["tumor_volume_mm3"] < 1.0
     size = {c.id: c.size for c in base.network.compartments}
@@ -394,14 +395,14 @@ def test_paclitaxel_infusion_time_is_stated_once():
 
 def test_one_scan_is_singular(tmp_path, monkeypatch):
     """A run with one 8-weekly scan says "(1 scan)" (solver faked: 60 days, a scan at day 56)."""
-    from stat3sim.model import tme
+    from stat3sim import runs
 
     def fake(scenario, arm=None, days=None, readouts=None, all_observables=False, **kw):
         t = np.arange(61.0)
-        return tme.TMERun(pd.DataFrame({"time_days": t, "tumor_diameter_mm": 20 + 0 * t}), True, "",
-                          tme.build(scenario))
+        return runs.TMERun(pd.DataFrame({"time_days": t, "tumor_diameter_mm": 20 + 0 * t}), True, "",
+                           runs.build(scenario))
 
-    monkeypatch.setattr(tme, "simulate", fake)
+    monkeypatch.setattr(runs, "simulate", fake)
     r = invoke("simulate", "--scenario", "tnbc", "--days", "60", "--out", "x.csv", cwd=tmp_path,
                monkeypatch=monkeypatch)
     assert r.exit_code == 0, r.stderr

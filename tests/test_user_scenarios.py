@@ -14,13 +14,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from stat3sim import runs
 from stat3sim.cli import app
-from stat3sim.model import tme
 from stat3sim.scenarios import ScenarioError, load_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "my_tnbc_toci.yaml"
-STANDARD = ["wild type", *tme.STANDARD_ARM_NAMES]
+STANDARD = ["wild type", *runs.STANDARD_ARM_NAMES]
 
 
 def stat3sim(*args, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
@@ -40,9 +40,9 @@ def test_treated_comparisons_keep_the_standard_arms(tmp_path):
                                                 "  - {name: toci, therapies: ['tocilizumab 8 mg/kg iv q4w']}\n"
                                                 "  - {name: toci KO, knockouts: [myeloid:STAT3],"
                                                 " therapies: ['tocilizumab 8 mg/kg iv q4w']}\n"))
-    assert [a.name for a in tme.standard_arms(sc)] == STANDARD
-    assert [a.name for a in tme.standard_arms(sc, standard=False)] == ["wild type"]
-    th = tme.therapy_arms(sc)
+    assert [a.name for a in runs.standard_arms(sc)] == STANDARD
+    assert [a.name for a in runs.standard_arms(sc, standard=False)] == ["wild type"]
+    th = runs.therapy_arms(sc)
     assert [a.name for a in th] == ["no treatment", "toci", "toci KO"]
     assert th[0].therapies == [] and th[2].knockouts == ["myeloid:STAT3"]
 
@@ -50,25 +50,25 @@ def test_treated_comparisons_keep_the_standard_arms(tmp_path):
 def test_untreated_comparisons_take_the_standard_arms_place(tmp_path):
     sc = load_scenario(_yaml(tmp_path, "mine", "comparisons:\n  - {name: no CD4, depletions: [cd4]}\n"
                                                 "  - {name: toci, therapies: ['tocilizumab 8 mg/kg iv q4w']}\n"))
-    assert [a.name for a in tme.standard_arms(sc)] == ["wild type", "no CD4"]
-    assert [a.name for a in tme.therapy_arms(sc)] == ["no treatment", "toci"]
+    assert [a.name for a in runs.standard_arms(sc)] == ["wild type", "no CD4"]
+    assert [a.name for a in runs.therapy_arms(sc)] == ["no treatment", "toci"]
     # `comparisons: []` asks for the wild type alone
-    assert [a.name for a in tme.standard_arms(load_scenario(_yaml(tmp_path, "none", "comparisons: []\n")))] \
+    assert [a.name for a in runs.standard_arms(load_scenario(_yaml(tmp_path, "none", "comparisons: []\n")))] \
         == ["wild type"]
     # shipped scenarios keep their comparisons as they are
     bone = load_scenario("tnbc_bone_metastasis")
-    assert [a.name for a in tme.standard_arms(bone)] == ["wild type", *(a.name for a in bone.comparisons)]
-    assert tme.therapy_arms(bone) == []
+    assert [a.name for a in runs.standard_arms(bone)] == ["wild type", *(a.name for a in bone.comparisons)]
+    assert runs.therapy_arms(bone) == []
 
 
 def test_a_tnbc_file_adds_its_own_treated_arms_to_the_shipped_ones(tmp_path):
     sc = load_scenario(_yaml(tmp_path, "tnbc", "comparisons:\n"
                                                 "  - {name: tocilizumab, therapies: ['tocilizumab 4 mg/kg iv q4w']}\n"
                                                 "  - {name: toci low, therapies: ['tocilizumab 2 mg/kg iv q4w']}\n"))
-    names = [a.name for a in tme.therapy_arms(sc)]
-    shipped = [n for n, _, _ in tme.THERAPY_ARMS["tnbc"]]
+    names = [a.name for a in runs.therapy_arms(sc)]
+    shipped = [n for n, _, _ in runs.THERAPY_ARMS["tnbc"]]
     assert names == [n for n in shipped if n != "tocilizumab"] + ["tocilizumab", "toci low"]
-    assert next(a for a in tme.therapy_arms(sc) if a.name == "tocilizumab").therapies == ["tocilizumab 4 mg/kg iv q4w"]
+    assert next(a for a in runs.therapy_arms(sc) if a.name == "tocilizumab").therapies == ["tocilizumab 4 mg/kg iv q4w"]
 
 
 @pytest.mark.parametrize("name", ["wild type", "No Treatment"])
@@ -136,5 +136,5 @@ def test_documented_scenario_file_loads(tmp_path):
     f = tmp_path / "doc.yaml"
     f.write_text(block, encoding="utf-8")
     sc = load_checked(str(f), "SCENARIO")
-    assert [a.name for a in tme.therapy_arms(sc)][1:] == ["siltuximab", "siltuximab_no_adipocytes"]
-    assert [a.name for a in tme.standard_arms(sc)] == ["wild type", "no_adipocytes", "adipocyte_IL6_KO"]
+    assert [a.name for a in runs.therapy_arms(sc)][1:] == ["siltuximab", "siltuximab_no_adipocytes"]
+    assert [a.name for a in runs.standard_arms(sc)] == ["wild type", "no_adipocytes", "adipocyte_IL6_KO"]

@@ -63,7 +63,7 @@ def software() -> dict[str, Any]:
 
 
 def solver() -> dict[str, Any]:
-    """The tolerances and settings of ``tme.simulate`` (stat3sim.engine.roadrunner)."""
+    """The tolerances and settings of ``runs.simulate`` (stat3sim.engine.roadrunner)."""
     from .engine import roadrunner as engine
 
     return {"integrator": "CVODE (libRoadRunner)", "rtol": engine.POPULATION_RTOL, "atol": engine.POPULATION_ATOL,
@@ -92,13 +92,13 @@ def regimen_record(text: str, patient: tuple[float, float]) -> dict[str, Any]:
 
 
 def arm_record(arm) -> dict[str, Any]:
-    """An arm's name, description and changes (``tme.Arm`` as a dict)."""
+    """An arm's name, description and changes (``runs.Arm`` as a dict)."""
     return asdict(arm)
 
 
 def arms_from_record(items: Iterable[dict]) -> list:
-    """``tme.Arm`` objects from :func:`arm_record` dicts (summary.json's ``arms``)."""
-    from .model.tme import Arm
+    """``runs.Arm`` objects from :func:`arm_record` dicts (summary.json's ``arms``)."""
+    from .runs import Arm
 
     fields = set(Arm.__dataclass_fields__)
     out = []
@@ -124,9 +124,10 @@ def run_record(sc, arms: Sequence, therapy_arms: Sequence, *, net=None, options:
     """Everything ``summary.json`` holds to re-create a run: software, the resolved scenario,
     the options, the arms (with their changes), the regimens as parsed, the patient, the
     day-0 cells of the built model, the solver's settings and seed."""
+    from . import runs
     from .model import tme
 
-    patient = tme._patient(sc)
+    patient = runs.patient_of(sc)
     texts = list(dict.fromkeys([*getattr(sc, "therapies", ()), *(t for a in therapy_arms for t in a.therapies),
                                 *(t for a in arms for t in a.therapies)]))
     regimens = {}

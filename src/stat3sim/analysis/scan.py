@@ -1,7 +1,7 @@
 """Run-level scans: readouts of a tumor-microenvironment scenario at one day against a
 parameter's value or a regimen's dose (``stat3sim scan``).
 
-Each point is one run of the scenario (``tme.simulate``) with one change: the parameter
+Each point is one run of the scenario (``runs.simulate``) with one change: the parameter
 set to the point's value (:func:`parameter_points`), or the regimen with the point's dose
 (:func:`dose_points`; dose 0 is the untreated run). Points whose Networks have the same
 structure share one compiled model (``engine.roadrunner.Simulator.for_network`` caches
@@ -124,14 +124,14 @@ class ScanResult:
 
 def parameter_points(param: str, values: Sequence[float]) -> list[tuple[float, str, Any]]:
     """``(value, label, Arm)`` of a parameter scan."""
-    from ..model.tme import Arm
+    from ..runs import Arm
 
     return [(v, f"{param}={v:g}", Arm(f"{param}={v:g}", parameters={param: float(v)})) for v in values]
 
 
 def dose_points(template: str, doses: Sequence[float]) -> list[tuple[float, str, Any]]:
     """``(dose, regimen, Arm)`` of a dose scan (dose 0: no therapy)."""
-    from ..model.tme import Arm
+    from ..runs import Arm
 
     out = []
     for d in doses:
@@ -143,15 +143,15 @@ def dose_points(template: str, doses: Sequence[float]) -> list[tuple[float, str,
 def _point(sc, arm, day: float, readouts: list[str]) -> tuple[list[float] | None, dict[str, str], str, int]:
     """One point: (readouts at ``day`` or None, their units, failure message, models built)."""
     from ..engine import roadrunner
-    from ..model import tme
+    from .. import runs
 
     n0 = len(roadrunner._CACHE)
     try:
         wanted = readouts
         if not arm.therapies:  # the untreated point of a dose scan has no readouts of the drug: 0
-            known = {o.name for o in tme.build(sc, arm).observables}
+            known = {o.name for o in runs.build(sc, arm).observables}
             wanted = [r for r in readouts if r in known]
-        r = tme.simulate(sc, arm, days=day, readouts=wanted or ["tumor_volume_mm3"])
+        r = runs.simulate(sc, arm, days=day, readouts=wanted or ["tumor_volume_mm3"])
     except Exception as e:  # noqa: BLE001 — a failed point is data
         return None, {}, f"{arm.name}: {type(e).__name__}: {' '.join(str(e).split())[:300]}", \
             len(roadrunner._CACHE) - n0

@@ -4,7 +4,7 @@ Doses are *fractions of each written regimen* (``grid``, default 0, 0.25, 0.5, 1
 written dose; a constant exposure's concentration is scaled the same way), so
 "tocilizumab 8 mg/kg iv q4w" × 0.5 is 4 mg/kg q4w. Each cell of the matrix is one run:
 
-* of a tumor-microenvironment scenario (:func:`stat3sim.model.tme.simulate`), the readout
+* of a tumor-microenvironment scenario (:func:`stat3sim.runs.simulate`), the readout
   at the end of the run (default ``tumor_volume_mm3`` on the scenario's last day); or
 * of one cell in culture (``cell=``; constant exposures only), the readout's response at
   ``minutes`` after the stimulus, as in :mod:`.dose_response`.
@@ -338,10 +338,10 @@ def combo_matrix(therapies, *, scenario=None, cell: str | None = None, readout: 
 
 def _tme_cell(sc, therapies: list[str], days: float, readout: str) -> tuple[float | None, str, str]:
     """One matrix cell: (readout at the end or None, its unit, failure message)."""
-    from ..model import tme
+    from .. import runs
 
-    arm = tme.Arm(" + ".join(therapies) or "untreated", therapies=therapies)
-    r = tme.simulate(sc, arm, days=days, readouts=[readout])
+    arm = runs.Arm(" + ".join(therapies) or "untreated", therapies=therapies)
+    r = runs.simulate(sc, arm, days=days, readouts=[readout])
     if not r.ok:
         return None, "", f"{arm.name}: {r.message}"
     return float(r.at(readout)), {o.name: o.unit for o in r.network.observables}.get(readout, ""), ""
@@ -349,6 +349,7 @@ def _tme_cell(sc, therapies: list[str], days: float, readout: str) -> tuple[floa
 
 def _tme_matrix(therapies, scenario, readout, days, ga, gb, t0, progress, jobs: int = 1) -> ComboResult:
     from .._parallel import run_all
+    from .. import runs
     from ..model import tme
     from ..scenarios import load_scenario
 
@@ -358,7 +359,7 @@ def _tme_matrix(therapies, scenario, readout, days, ga, gb, t0, progress, jobs: 
             sc = load_scenario(scenario)
         except Exception as e:  # unknown name / bad file: the loader's message
             raise AnalysisError("scenario", str(e).splitlines()[0] if str(e) else repr(e)) from None
-    known = set(tme.vocabulary().observables) | set(tme.DEFAULT_READOUTS)
+    known = set(runs.vocabulary().observables) | set(tme.DEFAULT_READOUTS)
     if readout not in known:
         raise AnalysisError("readout", f"unknown readout {readout!r}; allowed: {', '.join(sorted(known))}")
     days = float(days if days is not None else sc.days)

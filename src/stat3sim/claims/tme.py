@@ -24,20 +24,20 @@ def _scenario(name: str):
 @lru_cache(maxsize=256)
 def _run(name: str, knockouts: tuple = (), depletions: tuple = (), params: tuple = (), cells: tuple = (),
          days: float = DAYS, therapies: tuple = ()):
-    from ..model import tme
+    from .. import runs
 
-    arm = tme.Arm("claim", "", list(knockouts), list(depletions), dict(params), dict(cells),
-                  therapies=list(therapies))
-    r = tme.simulate(_scenario(name), arm, days=days)
+    arm = runs.Arm("claim", "", list(knockouts), list(depletions), dict(params), dict(cells),
+                   therapies=list(therapies))
+    r = runs.simulate(_scenario(name), arm, days=days)
     if not r.ok:
         raise RuntimeError(f"simulation failed ({name}, {arm}): {r.message}")
     return r
 
 
 def _x2(name: str, pid: str) -> tuple:
-    from ..model import tme
+    from .. import runs
 
-    return ((pid, 2.0 * tme.build(_scenario(name)).parameter(pid).value),)
+    return ((pid, 2.0 * runs.build(_scenario(name)).parameter(pid).value),)
 
 
 def _v(r) -> float:

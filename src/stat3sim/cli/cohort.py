@@ -21,7 +21,7 @@ from ._common import allowed, bad, fail, warn
 
 def _arms(scenario, names: list[str]):
     from ..cohort import ArmPlan
-    from ..model.tme import THERAPY_ARMS
+    from ..runs import THERAPY_ARMS
     from ..therapy.catalog import TherapyError
     from ..therapy.regimen import parse_regimen
 

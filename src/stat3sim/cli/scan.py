@@ -43,9 +43,10 @@ _OPTION = {"set": "--set", "doses": "--doses", "therapy": "--therapy", "day": "-
 
 
 def _known_readouts(sc, arm=None) -> list[str]:
+    from .. import runs
     from ..model import tme
 
-    names = [o.name for o in tme.build(sc, arm).observables]
+    names = [o.name for o in runs.build(sc, arm).observables]
     return list(dict.fromkeys([*tme.DEFAULT_READOUTS, *names]))
 
 
@@ -115,14 +116,14 @@ def scan(
     base = load_checked(scenario, "--scenario")
     if day is None:
         day = float(base.days)
-    from ..model import tme
+    from .. import runs
 
     if sets:
         # every value checked as `--set PARAM=VALUE` is: a known parameter, inside its range
         for v in values:
             with_overlays(base, sets=[f"{param}={v!r}"])
         points = sc_mod.parameter_points(param, values)
-        unit = next((p.unit for p in tme.build(base).parameters if p.id == param), "")
+        unit = next((p.unit for p in runs.build(base).parameters if p.id == param), "")
         kind, variable, label, template = "parameter", param, param, ""
         known = _known_readouts(base)
     else:

@@ -67,9 +67,9 @@ _UNITS = {"": "", "dimensionless": "1", "mm3": "mm³"}
 # --------------------------------------------------------------- scenarios
 @lru_cache(maxsize=1)
 def _vocabulary():
-    from ..model import tme
+    from .. import runs
 
-    return tme.vocabulary()
+    return runs.vocabulary()
 
 
 def load_checked(name_or_path: str, option: str):
@@ -307,7 +307,7 @@ def _day_end_table(frame, units: dict[str, str], title: str):
 
 def check_points_per_day(n: Optional[int], option: str = "--points-per-day") -> int:
     """Output points per day: a whole number from 1 to 1440 (None: 1, daily output)."""
-    from ..model.tme import MAX_POINTS_PER_DAY
+    from ..runs import MAX_POINTS_PER_DAY
 
     if n is None:
         return 1
@@ -317,7 +317,7 @@ def check_points_per_day(n: Optional[int], option: str = "--points-per-day") -> 
 
 
 def _grid(points_per_day: int) -> dict[str, int]:
-    """``tme.simulate``'s keyword for the output grid; none for the default daily grid."""
+    """``runs.simulate``'s keyword for the output grid; none for the default daily grid."""
     return {} if points_per_day == 1 else {"points_per_day": points_per_day}
 
 
@@ -347,11 +347,12 @@ def simulate_scenario(scenario: str, *, days: Optional[float], knockouts: list[s
     for note in dose_warnings(sc):  # valid, but far below the labelled dose: said, and the run goes on
         warn(note)
 
+    from .. import runs
     from ..model import tme
 
     try:
         with solver_output_hidden():
-            run = tme.simulate(sc, **_grid(points_per_day))
+            run = runs.simulate(sc, **_grid(points_per_day))
     except Exception as e:  # the model could not be built or run: the work failed, not the input
         fail(f"simulation failed: {type(e).__name__}: {one_line(e)[:300]}")
     if not run.ok:
@@ -496,14 +497,14 @@ def run(
     sc = with_overlays(load_checked(scenario, "SCENARIO"), days=days, diameter_mm=diameter_mm, volume_mm3=volume_mm3)
     out_dir = check_out_dir(out if out is not None else Path("results") / sc.name)
 
-    from ..model import tme
+    from .. import runs
 
-    arms = tme.standard_arms(sc, standard=not no_standard_arms)
-    th_arms = [] if no_therapy else tme.therapy_arms(sc)
+    arms = runs.standard_arms(sc, standard=not no_standard_arms)
+    th_arms = [] if no_therapy else runs.therapy_arms(sc)
     options = {"days": sc.days, "points_per_day": points_per_day, "claims": claims, "therapy": not no_therapy,
                "standard_arms": not no_standard_arms, "jobs": jobs,
                # the translation table and the therapy claims: with tnbc's shipped therapy arms
-               "translation": bool(th_arms) and bool(tme.THERAPY_ARMS.get(sc.name))}
+               "translation": bool(th_arms) and bool(runs.THERAPY_ARMS.get(sc.name))}
     run_scenario(sc, out_dir, arms, th_arms, options=options, t0=t0)
 
 
@@ -523,6 +524,7 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from .. import runs
     from ..model import tme
     from ..provenance import run_record
     from ..scenarios import dose_warnings
@@ -553,7 +555,7 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
             progress.update(task, description=f"{sc.name}: arm {i + 1}/{len(arms)} {arm.name}{note}")
             progress.refresh()
             t_arm = time.perf_counter()
-            network = _run_arm(tme, sc, arm, frames, failed, points_per_day)
+            network = _run_arm(runs, sc, arm, frames, failed, points_per_day)
             if network is not None:
                 networks[arm.name] = network
             took = time.perf_counter() - t_arm
@@ -601,7 +603,7 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
                 progress.update(task, description=f"{sc.name}: therapy arm {i + 1}/{len(to_run)} {arm.name}")
                 progress.refresh()
                 t_arm = time.perf_counter()
-                _run_arm(tme, sc, arm, th_frames, th_failed, points_per_day)
+                _run_arm(runs, sc, arm, th_frames, th_failed, points_per_day)
                 therapy_done(arm, time.perf_counter() - t_arm)
         # the scenario's arm order in every output, whatever order the workers finished in
         order = {a.name: k for k, a in enumerate(th_arms)}
@@ -618,7 +620,7 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
         net = networks.get(reference)
         if net is None:  # the wild type did not even build: document the scenario's network anyway
             try:
-                net = tme.build(sc)
+                net = runs.build(sc)
             except Exception:  # noqa: BLE001 — the report then goes without parameters
                 net = None
 
@@ -768,12 +770,12 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
     return summary
 
 
-def _run_arm(tme, sc, arm, frames: dict, failed: dict, points_per_day: int = 1):
+def _run_arm(runs, sc, arm, frames: dict, failed: dict, points_per_day: int = 1):
     """Simulate one arm; its frame goes to ``frames`` or its error to ``failed`` (a failed
     arm is data: recorded, and the job goes on). Returns the arm's Network, if built."""
     try:
         with solver_output_hidden():  # no refresh runs in here (auto_refresh is off)
-            result = tme.simulate(sc, arm, **_grid(points_per_day))
+            result = runs.simulate(sc, arm, **_grid(points_per_day))
     except Exception as e:  # noqa: BLE001
         failed[arm.name] = f"{type(e).__name__}: {one_line(e)[:500]}"
         return None
@@ -786,12 +788,12 @@ def _run_arm(tme, sc, arm, frames: dict, failed: dict, points_per_day: int = 1):
 
 def _arm_in_worker(sc, arm, points_per_day: int = 1) -> tuple[Any, str, float]:
     """One arm in a worker process: (frame or None, failure message, seconds)."""
-    from ..model import tme
+    from .. import runs
 
     t0 = time.perf_counter()
     frames: dict = {}
     failed: dict = {}
-    _run_arm(tme, sc, arm, frames, failed, points_per_day)
+    _run_arm(runs, sc, arm, frames, failed, points_per_day)
     return frames.get(arm.name), failed.get(arm.name, ""), time.perf_counter() - t0
 
 
@@ -825,9 +827,9 @@ def export_scenario(scenario: str, kind: str, out: Optional[Path], therapies: li
     for note in dose_warnings(sc):
         warn(note)
     from ..engine.sbml import to_antimony, to_sbml
-    from ..model import tme
+    from .. import runs
 
-    text = to_sbml(_with_dose_events(tme.build(sc), sc))
+    text = to_sbml(_with_dose_events(runs.build(sc), sc))
     if kind == "antimony":
         text = to_antimony(text)
     emit(text, out)
@@ -841,7 +843,7 @@ def _with_dose_events(net, sc):
     signaling with populations frozen) is not in the file."""
     from dataclasses import replace
 
-    from ..model import tme
+    from .. import runs
     from ..model.network import Event
     from ..therapy.pk import dosing_schedule
     from ..therapy.regimen import Patient
@@ -849,9 +851,9 @@ def _with_dose_events(net, sc):
     texts = tuple(getattr(sc, "therapies", ()) or ())
     if not texts:
         return net
-    patient = tme._patient(sc)
+    patient = runs.patient_of(sc)
     doses = []
-    for th in tme.therapy_network(texts, *patient)[1]:
+    for th in runs.therapy_network(texts, *patient)[1]:
         at0, later = dosing_schedule(th.regimen, th.pk, float(sc.days), Patient(*patient))
         doses += [(0.0, sid, v) for sid, v in at0.items()] + list(later)
     events = tuple(Event(f"dose_{k + 1}_{sid}", t, {sid: f"{sid} + {v!r}"})
@@ -868,7 +870,7 @@ def _sections(net, sc) -> list:
     def num(x: float) -> str:
         return f"{x:.6g}"
 
-    from ..model import tme
+    from .. import runs
 
     def arm_changes(a) -> str:
         parts = ([f"knock-out {', '.join(a.knockouts)}"] if a.knockouts else []) \
@@ -884,7 +886,7 @@ def _sections(net, sc) -> list:
     # the untreated arms, then the scenario's own treated comparisons (tnbc's shipped therapy
     # arms are listed in docs/drugs.md)
     own_treated = {a.name for a in (sc.comparisons or ()) if a.therapies}
-    arms = tme.standard_arms(sc) + [a for a in tme.therapy_arms(sc) if a.name in own_treated]
+    arms = runs.standard_arms(sc) + [a for a in runs.therapy_arms(sc) if a.name in own_treated]
     secs = [
         Section("Arms", "What `stat3sim run` simulates: the scenario as written (the reference) and each "
                 "comparison, which adds its changes on top.",
@@ -942,9 +944,9 @@ def describe_scenario(scenario: str, kind: str, out: Optional[Path]) -> None:
     """``stat3sim describe --scenario``: the TME model of a scenario, generated from its Network."""
     check_output(out, "--out")
     sc = load_checked(scenario, "--scenario")
-    from ..model import tme
+    from .. import runs
 
-    net = tme.build(sc)
+    net = runs.build(sc)
     secs = _sections(net, sc)
     command = f"stat3sim describe --scenario {sc.name} --format {kind}"
     emit(_markdown(net, sc, secs, command) if kind == "md" else _html(net, sc, secs, command), out)

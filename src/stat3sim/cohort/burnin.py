@@ -70,7 +70,7 @@ class Settings:
     max_order: int
 
 
-#: first attempt: the population tolerances of ``model.tme.simulate``; a patient whose
+#: first attempt: the population tolerances of ``runs.simulate``; a patient whose
 #: solve fails there is retried once at the engine's default tolerances, BDF order 5 and
 #: no loose pre-simulation
 POPULATION = Settings("population", POPULATION_RTOL, POPULATION_ATOL, PRESIM_RTOL, POPULATION_MAX_ORDER)

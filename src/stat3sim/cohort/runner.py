@@ -120,37 +120,24 @@ def _scenario_at(scenario, diameter_mm: float | None = None, patient: tuple[floa
 def burnin_network(scenario):
     """The scenario's reduced network for the burn-in: no therapies, the tumor held at the
     start size (``burnin.START_DIAMETER_MM``)."""
+    from .. import runs
     from ..model.reduce import reduce_network
-    from ..model.tme import build
     from .burnin import START_DIAMETER_MM
 
     sc = _scenario_at(scenario, START_DIAMETER_MM).model_copy(update={"therapies": []})
-    return reduce_network(build(sc))
+    return reduce_network(runs.build(sc))
 
 
 def _arm_protocol(scenario, arm: ArmPlan, days: float, patient: tuple[float, float] | None):
-    """(network as built, stimuli at 0, schedule, atol floors) of one arm for one patient."""
-    from ..model.tme import Arm, build, therapy_network
-    from ..therapy.pk import dosing_schedule, tolerance_floors
-    from ..therapy.regimen import Patient
+    """(network as built, stimuli at 0, schedule, atol floors) of one arm for one patient
+    (the run layer's :func:`~stat3sim.runs.build` and :func:`~stat3sim.runs.dosing`)."""
+    from .. import runs
 
     sc = _scenario_at(scenario, patient=patient) if patient is not None else scenario
-    net = build(sc, Arm(arm.name, therapies=list(arm.therapies)))
-    texts = tuple(getattr(sc, "therapies", ()) or ()) + arm.therapies
-    stim0: dict[str, float] = {}
-    sched: list = []
-    floors: dict[str, float] = {}
-    if texts:
-        p = sc.patient
-        pt = Patient(float(p.weight_kg), float(p.bsa_m2)) if p is not None else Patient()
-        therapies = therapy_network(texts, pt.weight_kg, pt.bsa_m2)[1]
-        for th in therapies:
-            s0, later = dosing_schedule(th.regimen, th.pk, days, pt)
-            for sid, v in s0.items():
-                stim0[sid] = stim0.get(sid, 0.0) + v
-            sched.extend(later)
-        floors = tolerance_floors([th.pk for th in therapies], stim0, sched)
-    return net, stim0, tuple(sched), floors
+    run_arm = runs.Arm(arm.name, therapies=list(arm.therapies))
+    net = runs.build(sc, run_arm)
+    doses = runs.dosing(sc, run_arm, days)
+    return net, doses.stimuli, tuple(doses.schedule), doses.floors
 
 
 def _reduce_for(net, keep: set, burn_net):
@@ -193,7 +180,7 @@ def _models(plan: CohortPlan) -> _Models:
 
 
 def _nominal_pstat3(scenario, sim, net) -> float:
-    from ..model.tme import DEFAULT_DIAMETER_MM
+    from ..runs import DEFAULT_DIAMETER_MM
 
     d = scenario.initial_diameter_mm or DEFAULT_DIAMETER_MM
     try:

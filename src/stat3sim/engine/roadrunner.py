@@ -93,7 +93,7 @@ POPULATION_ATOL = 1e-12
 #: the 180-day run over rtol 0.9–1.1e-6 was lower at order 3 in all five scenarios tried
 #: (README, speed). A run whose doses restart the integrator every few hours or
 #: weeks is better off at order 5 (tocilizumab q4w, reduced: 11.3 G at order 5, 12.7 G
-#: at order 3), so ``tme.simulate`` caps the order only when nothing is scheduled after
+#: at order 3), so ``runs.simulate`` caps the order only when nothing is scheduled after
 #: t = 0.
 POPULATION_MAX_ORDER = 3
 #: CVODE's default highest BDF order
@@ -106,7 +106,7 @@ PRESIM_MIN = 3.0e4
 #: meaning, but CVODE's finite-difference Jacobian scales its increment with |y|, so a
 #: stimulus on top of them can make the first step fail ("error test failed repeatedly").
 FLUSH_BELOW = ATOL * 1e-12
-#: population runs (``tme.simulate``) pre-simulate their first window at this relative
+#: population runs (``runs.simulate``) pre-simulate their first window at this relative
 #: tolerance, then polish its last PRESIM_POLISH_MIN minutes at the run's own
 #: (``Simulator.run(..., presim_rtol=…)``): the path to the steady state need not be
 #: accurate, only the state it ends in, and the polish brings that back to the run's

@@ -745,7 +745,7 @@ def hill(x: str, K: str, n: str | int = 1) -> str:
 def structure_key(net: Network) -> str:
     """Hash of everything that needs a recompile (not parameter values or stimuli). A
     Network is immutable, so the key is kept on it after the first call (~7 ms for the TME
-    model, asked twice per ``tme.simulate``; ``unchecked_replace`` drops it). The engine
+    model, asked twice per ``runs.simulate``; ``unchecked_replace`` drops it). The engine
     keys compiled models by it, ``model.reduce`` its kept proofs."""
     cached = net.__dict__.get("_structure_key")
     if cached is not None:

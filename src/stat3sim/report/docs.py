@@ -45,11 +45,11 @@ def model_page() -> str:
 def tme_parameters_page(scenario: str = "tnbc") -> str:
     """``docs/tme-parameters.md``: the TME model of ``scenario`` (``stat3sim describe --scenario``)."""
     from ..cli.tme import _markdown, _sections  # the renderer `describe --scenario` uses
-    from ..model import tme
+    from .. import runs
     from ..scenarios import load_scenario
 
     sc = load_scenario(scenario)
-    net = tme.build(sc)
+    net = runs.build(sc)
     return _markdown(net, sc, _sections(net, sc), f"stat3sim describe --scenario {sc.name} --format md")
 
 

@@ -97,10 +97,10 @@ def _anchor(title: str) -> str:
 
 def tnbc_network() -> Network:
     """The network ``docs/observables.md`` documents: the shipped tnbc scenario's."""
-    from ..model import tme
+    from .. import runs
     from ..scenarios import load_scenario
 
-    return tme.build(load_scenario("tnbc"))
+    return runs.build(load_scenario("tnbc"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,7 @@ from typing import Iterable
 
 def dose_warnings(scenario, arms: Iterable = ()) -> list[str]:
     """One line per low dose in ``scenario.therapies``, in its comparisons' therapies and in
-    ``arms`` (objects with ``name`` and ``therapies``, e.g. ``model.tme.therapy_arms``), each
+    ``arms`` (objects with ``name`` and ``therapies``, e.g. ``runs.therapy_arms``), each
     regimen once; doses in mg/kg or mg/m² use the scenario's patient (default: the reference
     adult, 70 kg and 1.8 m²). Regimens that do not parse are left to the checks that reject them."""
     from ..therapy import Patient, TherapyError, low_dose_warning, parse_regimen

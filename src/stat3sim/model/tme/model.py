@@ -69,7 +69,7 @@ SIGNALING_OVERRIDES: dict[str, dict] = {
             "R0_IL11RA": (4000 / MOLEC_PER_nM, E("assumed: CD4+ T cells respond to host IL-11 ([97]: IL-11 signaling in CD4+ T cells suppresses antitumor responses), calibrated to TME-6", (97,)))},
 }
 
-#: starting cells of the pre-simulation (tme.simulate), which scales them to the day-0
+#: starting cells of the pre-simulation (runs.simulate), which scales them to the day-0
 #: size and lets every population but the tumor settle: 1.2e9 tumor cells (QSP-IO's 2.5 cm
 #: initial tumor of cancer cells alone), leukocytes and CAFs at the densities of the
 #: untreated tnbc model, so the settling is short
