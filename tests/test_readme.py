@@ -183,3 +183,12 @@ def test_readme_command_runs(argv, shown, tmp_path):
         m = re.match(r"wrote (\S+)", line)
         if m:
             assert (tmp_path / m.group(1)).exists(), f"{' '.join(argv)} did not write {m.group(1)}"
+
+
+def test_readme_python_blocks_run(tmp_path, monkeypatch):
+    """The README's Python examples run as written (the API they show exists)."""
+    monkeypatch.chdir(tmp_path)
+    blocks = [lines for lang, lines in fenced_blocks(README.read_text(encoding="utf-8")) if lang == "python"]
+    assert blocks, "the README shows the Python API"
+    for lines in blocks:
+        exec(compile("\n".join(lines), "README.md", "exec"), {})
