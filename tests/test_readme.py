@@ -90,6 +90,10 @@ def slow_reason(argv: list[str]) -> str:
             return f"validate --area {area} runs 180-day scenarios"
     if sub == "combo" and "--scenario" in argv:
         return "a combination matrix over a scenario is one TME run per dose pair"
+    if sub == "cohort":
+        return "a cohort burns in and runs hundreds of virtual patients"
+    if sub == "drugs" and "--translation" in argv and "--quick" not in argv:
+        return "the full translation table runs the therapy claims (minutes)"
     return ""
 
 
