@@ -235,8 +235,8 @@ EVIDENCE_TOCI_CRP = ("tocilizumab at its label regimen normalises serum CRP whil
 EVIDENCE_OLAM = ("olamkicept 600 mg iv q2w lowered mucosal pSTAT3 in the phase 2a FUTURE trial (16 IBD patients; "
                  "Schreiber 2021) — trans-signaling blocked at the clinical regimen")
 EVIDENCE_RUX_TNBC = ("ruxolitinib phase II in metastatic TNBC (NCT01562873, review [115]): active STAT3 signaling did "
-                     "not decline on treatment and the clinical benefit was insufficient; breast-cancer trials used "
-                     "15–25 mg bid")
+                     "not decline on treatment, with insufficient clinical benefit; breast-cancer trials used 15–25 mg "
+                     "bid")
 
 
 # ------------------------------------------------------------------ claims
