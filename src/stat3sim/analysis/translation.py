@@ -33,6 +33,18 @@ class Agent:
     readout: str              # what ``key`` is, in words
     criterion: str            # what the needed occupancy is the threshold of
     regimen: str | None = None  # the clinic regimen (default: the catalog's labelled one)
+    #: how ``key`` reads against the criterion of :data:`NEEDS`: "same", "fraction" (a
+    #: fraction of untreated: the criterion's drop is 1 − it) or "none" (not comparable)
+    reads: str = "same"
+
+    def meets(self, value) -> bool | None:
+        """Whether the agent's headline number meets its criterion (None: no number, or
+        a number the criterion does not read)."""
+        if self.reads == "none" or not isinstance(value, (int, float)):
+            return None
+        v = 1 - value if self.reads == "fraction" else value
+        _, thr, op = NEEDS[self.drug]
+        return v >= thr if op == "ge" else v <= thr
 
 
 def _kept(stim: str) -> Callable[[str, float], float]:
@@ -115,9 +127,9 @@ AGENTS: tuple[Agent, ...] = (
           "pSTAT3 drop ≥ 0.30"),
     Agent("olamkicept", "THx-3", "trans_kept", "IL-6 trans-signaling rise kept (tumor cell)", "trans rise kept ≤ 0.30"),
     Agent("ruxolitinib", "THx-5", "pSTAT3_fraction_of_untreated", "tnbc tumor pSTAT3, fraction of untreated",
-          "pSTAT3 drop ≥ 0.50", "ruxolitinib 25 mg po bid"),
+          "pSTAT3 drop ≥ 0.50", "ruxolitinib 25 mg po bid", reads="fraction"),
     Agent("baricitinib", "THx-4", "baricitinib_IC50_nM", "cellular IC50 on the IL-6 pSTAT3 rise (nM)",
-          "pSTAT3 drop ≥ 0.50"),
+          "pSTAT3 drop ≥ 0.50", reads="none"),
     Agent("celecoxib", "THx-6", "combo_volume_vs_rux", "volume with ruxolitinib vs ruxolitinib alone",
           "volume vs ruxolitinib ≤ −10 %"),
     Agent("LLY17", "THx-7", "LLY17_proliferation_drop", "tumor proliferation drop, day 30", "proliferation drop ≥ 0.30"),
@@ -243,8 +255,15 @@ COLUMNS = ("agent", "target", "potency (nM)", "label regimen", "free tumor troug
            "occupancy trough–peak", "occupancy needed", "claim", "M effect", "C effect", "clinical evidence")
 
 
+def _effect(agent: Agent | None, value, status) -> str:
+    """``value ✓/✗ (half status)``: ✓ where the agent's own number meets its criterion."""
+    mark = {True: " ✓", False: " ✗", None: ""}[agent.meets(value) if agent else None]
+    return f"{_num(value)}{mark} ({status or '—'})"
+
+
 def table_rows(rows: Sequence[Mapping]) -> list[list[str]]:
     """The table's cells as text, in :data:`COLUMNS` order."""
+    by_drug = {a.drug: a for a in AGENTS}
     out = []
     for r in rows:
         conc = "—" if r["free_tumor_trough_nM"] is None else \
@@ -252,8 +271,9 @@ def table_rows(rows: Sequence[Mapping]) -> list[list[str]]:
         occ = "—" if r["occupancy_trough"] is None else f"{_pct(r['occupancy_trough'])}–{_pct(r['occupancy_peak'])}"
         need = r.get("occupancy_needed", "not computed") if "occupancy_needed" in r else "not computed"
         need = "not reached (1000 × potency or 1 mM)" if need is None else (_pct(need) if isinstance(need, float) else need)
-        m = f"{_num(r.get('mechanism_effect'))} ({r.get('mechanism_status') or '—'})"
-        c = f"{_num(r.get('clinic_effect'))} ({r.get('clinic_status') or '—'})"
+        a = by_drug.get(r["drug"])
+        m = _effect(a, r.get("mechanism_effect"), r.get("mechanism_status"))
+        c = _effect(a, r.get("clinic_effect"), r.get("clinic_status"))
         out.append([r["drug"], r["target"], _num(r["potency_nM"]), r["regimen"] or "none (no dosable human regimen)",
                     conc, occ, need, f"{r['claim']}: {r['readout']}", m, c, r["clinical_evidence"]])
     return out

@@ -200,7 +200,8 @@ def translation_block(docs: Path, figure: str = "figures/translation.png", compa
     text = md_table(cols, cells)
     if compact:
         return (text + f"\n\n![Translation figure]({figure})\n\nM and C effects: the agent's headline number in "
-                "its claim's two halves, with the half's status; the readouts, the clinical evidence and how to "
+                "its claim's two halves (✓/✗: whether that number meets the agent's criterion), with the half's status; "
+                "the readouts, the clinical evidence and how to "
                 "regenerate: [docs/claims.md](docs/claims.md#translation-preclinical-exposure-vs-the-clinic).")
     return (text + f"\n\n![Translation figure]({figure})\n\nRegenerate: `{TRANSLATION_CMD}`, then "
             "`make docs`. Occupancy = C/(C + potency), C the free tumor-interstitial concentration at steady-state "
