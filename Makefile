@@ -23,7 +23,8 @@ $(STAMP_TEST): $(BIN)/python pyproject.toml
 
 ## the main job: the tnbc scenario with every standard arm -> results/tnbc/ (report.html,
 ## time courses, figures, summary.json); then the IL-6 time course of the tumor cell in
-## out/ and the signaling claims (the TME claims are in the report)
+## out/ and the signaling claims (the TME and therapy claims and the translation table
+## are in the report)
 run: $(STAMP)
 	$(BIN)/stat3sim run tnbc --out results/tnbc
 	mkdir -p out
