@@ -37,13 +37,17 @@ def _raw_patient(burn_sim, arm_sim, theta, diameter, days, state_of):
     """The same solves as run_patient's, by hand on the compiled models."""
     from stat3sim.cohort.burnin import CHUNK_DAYS, SETTLE_DAYS, STEP_DAYS, POPULATION
 
-    rr = burn_sim.rr
-    rr.integrator.relative_tolerance = POPULATION.rtol
-    rr.integrator.absolute_tolerance = POPULATION.atol
-    rr.integrator.maximum_bdf_order = POPULATION.max_order
-    for k, v in {**theta, "growth_on": 0.0}.items():
-        rr[k] = v
-    rr.reset()
+    def prepared(sim, growth_on):
+        rr = sim.rr
+        rr.integrator.relative_tolerance = POPULATION.rtol
+        rr.integrator.absolute_tolerance = POPULATION.atol
+        rr.integrator.maximum_bdf_order = POPULATION.max_order
+        for k, v in {**theta, "growth_on": growth_on}.items():
+            rr[k] = v
+        rr.reset()
+        return rr
+
+    rr = prepared(burn_sim, 0.0)
     rr.simulate(times=[-SETTLE_DAYS * 1440.0, 0.0])
     rr["growth_on"] = 1.0
     step = STEP_DAYS * 1440.0
@@ -69,13 +73,7 @@ def _raw_patient(burn_sim, arm_sim, theta, diameter, days, state_of):
     _set(burn_sim, state)
     last = np.asarray(rr.simulate(times=[0.0, th - a]))
     state = state_of(last[-1, 1:1 + n])
-    arr = arm_sim.rr
-    arr.integrator.relative_tolerance = POPULATION.rtol
-    arr.integrator.absolute_tolerance = POPULATION.atol
-    arr.integrator.maximum_bdf_order = POPULATION.max_order
-    for k, v in {**theta, "growth_on": 1.0}.items():
-        arr[k] = v
-    arr.reset()
+    arr = prepared(arm_sim, 1.0)
     _set(arm_sim, state)
     arr.simulate(times=(np.arange(0.0, days + 1.0) * 1440.0).tolist())
 

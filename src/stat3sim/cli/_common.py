@@ -204,6 +204,25 @@ def emit(text: str, out: Optional[Path]) -> None:
 
 
 # ------------------------------------------------------------------- console
+def points_per_day_option(prefix: str = ""):
+    """``--points-per-day`` of ``simulate --scenario`` and ``run`` (``prefix``: e.g. "with --scenario: ")."""
+    return typer.Option(None, "--points-per-day", metavar="N",
+                        help=f"{prefix}output points per day, 1–1440 (default 1; 24 shows a drug's infusion peaks)")
+
+
+def diameter_option(prefix: str = ""):
+    """``--diameter-mm``: the day-0 tumor diameter."""
+    return typer.Option(None, "--diameter-mm", metavar="MM",
+                        help=f"{prefix}day-0 tumor diameter (mm, 1–100; default: the scenario's, 25 mm if it gives "
+                             "none)")
+
+
+def volume_option(prefix: str = ""):
+    """``--volume-mm3``: the day-0 tumor volume, instead of the diameter."""
+    return typer.Option(None, "--volume-mm3", metavar="MM3",
+                        help=f"{prefix}day-0 tumor volume (mm³), instead of --diameter-mm")
+
+
 def failed_claim_lines(results) -> list[str]:
     """``TME-8 failed: <statement> (expected: …)`` for each failed claim of ``results``
     (ClaimResult objects or their ``as_dict()``), so the console names what failed."""

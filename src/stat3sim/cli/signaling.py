@@ -19,6 +19,7 @@ from . import app
 from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, allowed, bad, check_cell, check_format, check_minutes,
                       check_output, console, emit, fail, failed_claim_lines, fmt, one_line, solver_output_hidden,
                       warn, write_file, writing)
+from ._common import diameter_option, points_per_day_option, volume_option
 from ._parse import (STIMULUS_UNITS, check_gene_levels, check_knockouts, check_sbml, check_sbml_stimuli,
                      check_stimuli)
 
@@ -140,15 +141,9 @@ def simulate(
     therapy: list[str] = typer.Option([], "--therapy", metavar="REGIMEN",
                                       help='with --scenario: a regimen, e.g. "tocilizumab 8 mg/kg iv q4w" or '
                                            '"SD-36 1 uM continuous"; repeat for combinations'),
-    points_per_day: Optional[int] = typer.Option(None, "--points-per-day", metavar="N",
-                                                 help="with --scenario: output points per day, 1–1440 (default 1; "
-                                                      "24 shows a drug's infusion peaks)"),
-    diameter_mm: Optional[float] = typer.Option(None, "--diameter-mm", metavar="MM",
-                                                help="with --scenario: day-0 tumor diameter (mm, 1–100; default: "
-                                                     "the scenario's, 25 mm if it gives none)"),
-    volume_mm3: Optional[float] = typer.Option(None, "--volume-mm3", metavar="MM3",
-                                               help="with --scenario: day-0 tumor volume (mm³), instead of "
-                                                    "--diameter-mm"),
+    points_per_day: Optional[int] = points_per_day_option("with --scenario: "),
+    diameter_mm: Optional[float] = diameter_option("with --scenario: "),
+    volume_mm3: Optional[float] = volume_option("with --scenario: "),
 ) -> None:
     """Simulate a time course: wide CSV (time_min, one column per readout), optional figure.
     With --scenario, the tumor-microenvironment model in days."""

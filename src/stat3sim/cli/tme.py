@@ -52,6 +52,7 @@ from . import app
 from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, allowed, bad, check_output, console, emit, fail,
                       failed_claim_lines, fmt, one_line, solver_output_hidden, warn, write_file, write_text,
                       writing)
+from ._common import diameter_option, points_per_day_option, volume_option
 
 #: what ``simulate --scenario --out`` writes, by suffix
 TABLE_SUFFIXES = CSV_SUFFIXES + (".parquet",)
@@ -478,14 +479,9 @@ def run(
     jobs: int = typer.Option(0, "--jobs", "-j",
                              help="processes for the therapy arms: 0 = one per CPU core (at most one per arm), "
                                   "1 = all in this process; results are the same either way"),
-    points_per_day: Optional[int] = typer.Option(None, "--points-per-day", metavar="N",
-                                                 help="output points per day in the time courses, 1–1440 "
-                                                      "(default 1; 24 shows a drug's infusion peaks)"),
-    diameter_mm: Optional[float] = typer.Option(None, "--diameter-mm", metavar="MM",
-                                                help="day-0 tumor diameter (mm, 1–100; default: the scenario's, "
-                                                     "25 mm if it gives none)"),
-    volume_mm3: Optional[float] = typer.Option(None, "--volume-mm3", metavar="MM3",
-                                               help="day-0 tumor volume (mm³), instead of --diameter-mm"),
+    points_per_day: Optional[int] = points_per_day_option(),
+    diameter_mm: Optional[float] = diameter_option(),
+    volume_mm3: Optional[float] = volume_option(),
 ) -> None:
     """Run a scenario with every standard arm (and its treated arms); write time courses, figures,
     report.html, summary.json (with what `stat3sim rerun` needs to re-create the run)."""

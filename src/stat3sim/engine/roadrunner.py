@@ -418,22 +418,11 @@ class Simulator:
         around a tumor held at its day-0 size), at ``presim_rtol`` up to PRESIM_POLISH_MIN
         before its end as the first pre-simulation window; ``after_presim`` follows it.
         """
-        params: dict[str, float] = dict(self._origin)
+        source, params, stim, sched = self._inputs(network, parameters, stimuli, schedule)
         init: dict[str, float] = dict(self._init_origin)
-        stim: dict[str, float] = {}
-        sched: list[tuple[float, str, float]] = []
-        source = network if network is not None else self.network
-        if network is not None and self.key is not None and not self._same_structure(network):
-            raise ValueError("this Network's structure differs from the compiled one; use Simulator.for_network")
         if source is not None:
-            params.update({p.id: p.value for p in source.parameters})
             init.update({sp.id: float(sp.initial) for sp in source.species if sp.id in init})
-            stim.update(source.stimuli)
-            sched.extend(source.schedule)
-        params.update(parameters or {})
         init.update(initial_values or {})
-        stim.update(stimuli or {})
-        sched = sorted(sched + list(schedule), key=lambda e: e[0])
         if settle is not None and not (np.isfinite(settle[1]) and settle[1] > 0):
             raise ValueError(f"settle minutes must be finite and > 0, got {settle[1]!r}")
         self._check_reduced(source, params, after_presim, stim, sched, settle[0] if settle else None)
@@ -500,19 +489,7 @@ class Simulator:
         drug's PK compartments) keep their initial values. No pre-simulation: the state is
         the start. ``stimuli`` are added at 0, ``schedule`` later, as in :meth:`run`; no
         retry at other tolerances (the caller decides)."""
-        params: dict[str, float] = dict(self._origin)
-        stim: dict[str, float] = {}
-        sched: list[tuple[float, str, float]] = []
-        source = network if network is not None else self.network
-        if network is not None and self.key is not None and not self._same_structure(network):
-            raise ValueError("this Network's structure differs from the compiled one; use Simulator.for_network")
-        if source is not None:
-            params.update({p.id: p.value for p in source.parameters})
-            stim.update(source.stimuli)
-            sched.extend(source.schedule)
-        params.update(parameters or {})
-        stim.update(stimuli or {})
-        sched = sorted(sched + list(schedule), key=lambda e: e[0])
+        source, params, stim, sched = self._inputs(network, parameters, stimuli, schedule)
         self._check_reduced(source, params, None, stim, sched)
         grid = np.asarray(times, dtype=float)
         tol = (self.rtol if rtol is None else float(rtol), self.atol if atol is None else float(atol))
@@ -541,6 +518,23 @@ class Simulator:
             return self._failed(e, tol)
         return self._results(arr, meta={"stimuli_nM": stim, "schedule": [list(e) for e in sched],
                                         "tolerances": list(tol)})
+
+    def _inputs(self, network: Network | None, parameters, stimuli, schedule):
+        """(source Network, parameter values, stimuli, dose schedule sorted by time) of a run:
+        the compiled model's, then ``network``'s, then the call's own."""
+        params: dict[str, float] = dict(self._origin)
+        stim: dict[str, float] = {}
+        sched: list[tuple[float, str, float]] = []
+        source = network if network is not None else self.network
+        if network is not None and self.key is not None and not self._same_structure(network):
+            raise ValueError("this Network's structure differs from the compiled one; use Simulator.for_network")
+        if source is not None:
+            params.update({p.id: p.value for p in source.parameters})
+            stim.update(source.stimuli)
+            sched.extend(source.schedule)
+        params.update(parameters or {})
+        stim.update(stimuli or {})
+        return source, params, stim, sorted(sched + list(schedule), key=lambda e: e[0])
 
     def _solve(self, grid: np.ndarray, sched: list[tuple[float, str, float]]) -> np.ndarray:
         """Integrate over ``grid`` (one call, or segments between the doses of ``sched``)."""
