@@ -165,3 +165,87 @@ def test_unknown_parameter_in_a_distribution_file_exit_2(tmp_path):
     r = _cli("--scenario", "tnbc", "--n", "5", "--distributions", str(p), "--out", str(tmp_path / "out"))
     assert r.returncode == 2 and "k_nonsense" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+# ------------------------------------------------------------------ an existing Dask cluster
+def test_a_cluster_started_outside_the_tool_gives_the_local_results(reference, tmp_path):
+    env = dict(os.environ, PYTHONPATH=f"{SRC}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    sfile = tmp_path / "scheduler.json"
+    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--scheduler-file", str(sfile),
+                               "--host", "127.0.0.1", "--port", "0", "--dashboard-address", ":0"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)]
+    try:
+        t0 = time.time()
+        while not sfile.exists() and time.time() - t0 < 60:
+            time.sleep(0.1)
+        address = json.loads(sfile.read_text())["address"]
+        for _ in range(2):
+            procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads",
+                                           "1", "--nworkers", "1", "--no-dashboard"], stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, env=env, start_new_session=True))
+        r = _cli(*ARGS, "--out", str(tmp_path / "ext"), "--scheduler", address)
+        assert r.returncode == 0, r.stderr[-2000:]
+        pd.testing.assert_frame_equal(read_results(tmp_path / "ext"), read_results(reference[0]))
+        s = json.loads((tmp_path / "ext" / "summary.json").read_text())
+        assert s["session"]["workers"] >= 1
+    finally:
+        for p in procs:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            p.wait()
+
+
+# ------------------------------------------------------------------ PK variability, PD-L1, selection
+def test_pk_variability_is_sourced_seeded_per_drug_and_moves_exposure():
+    from stat3sim.cohort.population import ASSUMED_PK_CV, pk_variability, sample_pk
+
+    v = pk_variability(["tocilizumab 8 mg/kg iv q4w", "atezolizumab 840 mg iv q2w"])
+    assert [x.drug for x in v] == ["atezolizumab", "tocilizumab"]
+    assert v[1].cv == pytest.approx(0.39) and "Frey" in v[1].source
+    assert v[0].cv == ASSUMED_PK_CV and v[0].source.startswith("assumed")
+    a = sample_pk(v, 400, 5)
+    b = sample_pk(v[1:], 400, 5)
+    # a drug's factors do not depend on the other drugs of the cohort
+    np.testing.assert_array_equal(a["pk.tocilizumab.clearance_factor"], b["pk.tocilizumab.clearance_factor"])
+    eta = np.log(a["pk.tocilizumab.clearance_factor"])
+    assert eta.std() == pytest.approx(np.sqrt(np.log1p(0.39 ** 2)), rel=0.05) and abs(eta.mean()) < 0.02
+
+
+def test_a_patients_clearance_factor_changes_its_treated_arm_only():
+    from stat3sim.cohort.runner import ArmPlan, prepare, run_patient
+
+    sc = load_scenario("tnbc")
+    plan, patients, info = prepare(sc, 1, 3, days=30, arms=(ArmPlan("no treatment"),
+                                                             ArmPlan("toci", ("tocilizumab 8 mg/kg iv q4w",))))
+    rec = {"patient_id": 0, "pk.tocilizumab.clearance_factor": 1.0}  # the nominal patient, typical clearance
+    assert "pk.tocilizumab.clearance_factor" in patients
+    base = run_patient(plan, rec)["rows"]
+    fast = run_patient(plan, {**rec, "pk.tocilizumab.clearance_factor": 4.0})["rows"]
+    assert base[0]["status"] == "ok", base[0]["reason"]
+    assert fast[0]["day30.tumor_volume_mm3"] == base[0]["day30.tumor_volume_mm3"]  # untreated arm unchanged
+    # faster clearance: less drug, a larger tumor in the tocilizumab arm (9,840 -> 10,390 mm³)
+    assert fast[1]["day30.tumor_volume_mm3"] > base[1]["day30.tumor_volume_mm3"] * 1.02
+    assert info["pk_variability"][0]["drug"] == "tocilizumab"
+
+
+def test_pdl1_threshold_gives_the_impassion130_share():
+    from stat3sim.cohort.population import PDL1_POSITIVE_SHARE, pdl1_threshold
+
+    x = pd.Series(np.random.default_rng(1).lognormal(0, 0.5, 1000))
+    assert (x >= pdl1_threshold(x)).mean() == pytest.approx(PDL1_POSITIVE_SHARE, abs=0.002)
+
+
+def test_selection_moves_the_plausible_patients_towards_the_observed_distribution():
+    from stat3sim.cohort.population import Target, select
+
+    rng = np.random.default_rng(0)
+    base = pd.DataFrame({"patient_id": np.arange(2000), "doubling_time_days": rng.lognormal(np.log(150), 0.6, 2000)})
+    t = [Target("doubling_time_days", 103.0, 43.0, "test")]
+    s = select(base, t, seed=4)
+    assert s.ks_after["doubling_time_days"] < 0.5 * s.ks_before["doubling_time_days"]
+    assert 0 < s.table["selected"].sum() < 2000 and 0 < s.ess < 2000
+    assert s.table["p_accept"].between(0, 1).all()
+    again = select(base, t, seed=4)
+    pd.testing.assert_frame_equal(s.table, again.table)

@@ -73,6 +73,8 @@ def cohort(
                                                  help="a distribution file (layout of stat3sim/cohort/data/populations.yaml)"),
     readout_days: Optional[str] = typer.Option(None, "--readout-days", help="days with readouts, e.g. 30,90,180"),
     timecourses: bool = typer.Option(False, "--timecourses", help="also write daily time courses (timecourses/)"),
+    select: bool = typer.Option(False, "--select", help="also select the plausible patients to the subtype's observed "
+                                                        "doubling times (Allen 2016): selection.parquet"),
 ) -> None:
     """Run a virtual cohort: sample patients, grow each to its diagnosis, filter for
     plausibility, run every arm; one Parquet row per patient and arm."""
@@ -145,7 +147,7 @@ def cohort(
             session = execute(plan, patients, out, client, progress=tick)
             ranges = client.submit(ranges_info, plan, pure=False).result()
         session["wall_s_with_setup"] = time.perf_counter() - t0
-        summary = finish(out, info, session, ranges)
+        summary = finish(out, info, session, ranges, select=select)
     except KeyboardInterrupt:
         fail(f"interrupted; the finished patients are in {out}/parts: continue with --resume")
     except Exception:
@@ -163,6 +165,10 @@ def cohort(
                f"on {session['workers']} workers ({session['compiles']} compiles)")
     for reason, k in summary["rejections_by_reason"].items():
         typer.echo(f"  rejected: {reason}: {k}")
+    if "selection" in summary:
+        sel = summary["selection"]
+        typer.echo(f"selected {sel['selected']} of {sel['plausible']} plausible patients to the observed doubling "
+                   f"times (effective sample size {sel['effective_sample_size']:.0f}): {out}/selection.parquet")
     if c["solver failed"]:
         warn(f"{c['solver failed']} patients failed in the solver (messages in summary.json)")
     typer.echo(f"wrote {out}/parts, {out}/summary.json, {out}/report.html, {out}/baseline.png")

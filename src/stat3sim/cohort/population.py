@@ -239,3 +239,174 @@ def implausible(baseline: dict[str, float], ranges: list[Range]) -> str | None:
         if r.high is not None and v > r.high:
             return f"{r.readout} above {r.high:g}"
     return None
+
+
+# ------------------------------------------------------------------ PK variability
+#: CV of clearance between patients for a drug whose popPK source gives none (assumed:
+#: 30 % is typical of the popPK models read for this catalog — tocilizumab 39 %,
+#: siltuximab 20 %, paclitaxel 27 %, galunisertib 47 %)
+ASSUMED_PK_CV = 0.30
+
+
+@dataclass(frozen=True)
+class PKVariability:
+    """Between-patient variability of one drug's elimination: ``parameter`` (the network's
+    ``<drug>__CL``, or ``<drug>__CLmax`` for a drug cleared only saturably) times
+    exp(η), η ~ N(0, ω²) with ω² = ln(1 + cv²)."""
+
+    drug: str
+    ident: str
+    cv: float
+    source: str
+
+    @property
+    def column(self) -> str:
+        return f"pk.{self.ident}.clearance_factor"
+
+    @property
+    def omega(self) -> float:
+        return math.sqrt(math.log1p(self.cv ** 2))
+
+
+def pk_variability(regimens) -> list[PKVariability]:
+    """One :class:`PKVariability` per dosable drug among ``regimens`` (texts), sorted by
+    name: the catalog's ``iiv_cv`` (its popPK source) or :data:`ASSUMED_PK_CV`."""
+    from ..therapy.regimen import parse_regimen
+
+    out: dict[str, PKVariability] = {}
+    for text in regimens:
+        reg = parse_regimen(text)
+        drug = reg.drug
+        if reg.is_exposure or drug.pk is None or drug.name in out:
+            continue
+        q = drug.pk.iiv_cv
+        if q is not None:
+            out[drug.name] = PKVariability(drug.name, drug.ident, float(q.value), q.source)
+        else:
+            out[drug.name] = PKVariability(drug.name, drug.ident, ASSUMED_PK_CV,
+                                           f"assumed: {ASSUMED_PK_CV:.0%} CV (no between-patient variability read)")
+    return [out[k] for k in sorted(out)]
+
+
+def sample_pk(variability: list[PKVariability], n: int, seed: int) -> pd.DataFrame:
+    """Each patient's clearance factor exp(η) per drug: a seeded one-dimensional Latin
+    hypercube per drug, its stream keyed by the drug's name (a patient's factor for a drug
+    does not depend on which other drugs a cohort gives)."""
+    import zlib
+
+    data = {}
+    for v in variability:
+        rng = np.random.default_rng([int(seed), zlib.crc32(v.drug.encode())])
+        u = qmc.LatinHypercube(d=1, rng=rng).random(n)[:, 0]
+        data[v.column] = np.exp(v.omega * stats.norm.ppf(u))
+    return pd.DataFrame(data)
+
+
+def clearance_parameters(net, ident: str) -> list[str]:
+    """The elimination parameter η scales in ``net``: ``<ident>__CL`` when linear
+    clearance is positive, else ``<ident>__CLmax`` (saturable elimination only)."""
+    ids = set(net.parameter_ids)
+    cl = f"{ident}__CL"
+    if cl in ids and net.parameter(cl).value > 0:
+        return [cl]
+    return [p for p in (f"{ident}__CLmax",) if p in ids]
+
+
+# ------------------------------------------------------------------ PD-L1 status
+#: share of PD-L1-positive patients (PD-L1 on immune cells ≥ 1 % by SP142): IMpassion130
+#: enrolled 451 per arm, 184 of its control arm PD-L1+ (FACTS-TRIALS.md, Schmid 2018)
+PDL1_POSITIVE_SHARE = 184 / 451
+PDL1_SOURCE = ("PD-L1+ = baseline tumor.PDL1 in the top 40.8 % of the cohort's plausible patients: IMpassion130's "
+               "PD-L1 IC ≥ 1 % share (184/451, FACTS-TRIALS.md); tumor CD274 stands in for the SP142 immune-cell "
+               "score (assumed)")
+
+
+def pdl1_threshold(pdl1: pd.Series, share: float = PDL1_POSITIVE_SHARE) -> float:
+    """The baseline tumor.PDL1 above which a patient is PD-L1-positive: the (1 − share)
+    quantile of ``pdl1`` (the plausible patients' values)."""
+    v = pd.to_numeric(pdl1, errors="coerce").dropna()
+    if v.empty:
+        return math.nan
+    return float(np.quantile(v.to_numpy(), 1.0 - share))
+
+
+# ------------------------------------------------------------------ selection (Allen 2016)
+@dataclass(frozen=True)
+class Target:
+    """An observed distribution of one baseline readout that selection matches: normal
+    (``mean``, ``sd``) truncated to positive values, with its source."""
+
+    readout: str
+    mean: float
+    sd: float
+    source: str
+
+    def pdf(self, x: np.ndarray) -> np.ndarray:
+        a = (0.0 - self.mean) / self.sd
+        return stats.truncnorm.pdf(x, a, np.inf, loc=self.mean, scale=self.sd)
+
+    def cdf(self, x: np.ndarray) -> np.ndarray:
+        a = (0.0 - self.mean) / self.sd
+        return stats.truncnorm.cdf(x, a, np.inf, loc=self.mean, scale=self.sd)
+
+
+#: what selection matches by subtype: the tumor volume doubling time at diagnosis
+#: (Ryu et al. 2014, FACTS.md: mean ± SD by subtype)
+SELECTION_TARGETS = {st: [Target("doubling_time_days", m, sd, f"Ryu et al. 2014 (FACTS.md): {st} {m:g} ± {sd:g} d")]
+                     for st, (m, sd) in _DOUBLING.items()}
+
+
+@dataclass
+class Selection:
+    """The outcome of :func:`select`: per plausible patient the density ratio (importance
+    weight), the acceptance probability and whether it was accepted."""
+
+    table: pd.DataFrame  # patient_id, weight, p_accept, selected
+    ess: float  # Kish effective sample size of the weights
+    ks_before: dict[str, float]
+    ks_after: dict[str, float]
+    targets: list[Target]
+
+    def summary(self) -> dict:
+        return {"method": "Allen et al. 2016 (CPT Pharmacometrics Syst Pharmacol 5:140): acceptance probability "
+                          "p_i = f_target(x_i) / (c · f_plausible(x_i)), c = max ratio (no clipping); f_plausible "
+                          "a Gaussian kernel density of the plausible patients in log scale",
+                "targets": [t.__dict__ for t in self.targets],
+                "plausible": int(len(self.table)), "selected": int(self.table["selected"].sum()),
+                "effective_sample_size": self.ess,
+                "ks_statistic_plausible": self.ks_before, "ks_statistic_selected": self.ks_after}
+
+
+def select(baseline: pd.DataFrame, targets: list[Target], seed: int) -> Selection:
+    """Select plausible patients (``baseline``: ``patient_id`` and one column per target
+    readout) so the selected ones follow ``targets`` (independent readouts; Allen 2016)."""
+    if baseline.empty:
+        raise ValueError("no plausible patients to select from")
+    x = np.column_stack([np.log(baseline[t.readout].to_numpy(float)) for t in targets])
+    ok = np.all(np.isfinite(x), axis=1)
+    ratio = np.zeros(len(baseline))
+    if ok.sum() >= 2:
+        kde = stats.gaussian_kde(x[ok].T)
+        f_plaus = kde(x[ok].T)  # density of log(x)
+        f_target = np.ones(ok.sum())
+        for j, t in enumerate(targets):
+            v = np.exp(x[ok, j])
+            f_target *= t.pdf(v) * v  # density of log(x) under the target
+        ratio[ok] = f_target / np.maximum(f_plaus, 1e-300)
+    p = ratio / ratio.max() if ratio.max() > 0 else ratio
+    u = np.random.default_rng([int(seed), 2016]).random(len(baseline))
+    chosen = u < p
+    w = ratio
+    ess = float(w.sum() ** 2 / (w ** 2).sum()) if (w ** 2).sum() > 0 else 0.0
+    table = pd.DataFrame({"patient_id": baseline["patient_id"].to_numpy(), "weight": w, "p_accept": p,
+                          "selected": chosen})
+
+    def ks(mask) -> dict[str, float]:
+        out = {}
+        for t in targets:
+            v = baseline[t.readout].to_numpy(float)[mask]
+            v = v[np.isfinite(v)]
+            out[t.readout] = float(stats.kstest(v, t.cdf).statistic) if v.size else math.nan
+        return out
+
+    return Selection(table, ess, ks(np.ones(len(baseline), bool)), ks(chosen), targets)

@@ -198,7 +198,8 @@ def _nan_row(plan: CohortPlan) -> dict:
     return row
 
 
-def _arm_run(plan: CohortPlan, m: _Models, arm: ArmPlan, state: dict, theta: dict, patient_cov: dict, settings):
+def _arm_run(plan: CohortPlan, m: _Models, arm: ArmPlan, state: dict, theta: dict, patient_cov: dict, settings,
+             pk: dict | None = None):
     red, sim = m.arms[arm.name]
     times = np.unique(np.append(np.arange(0.0, math.floor(plan.days) + 1.0), plan.days)) * 1440.0
     net = None
@@ -209,12 +210,26 @@ def _arm_run(plan: CohortPlan, m: _Models, arm: ArmPlan, state: dict, theta: dic
         if patient is not None:
             net = _reduce_for(built, {*stim0, *(sid for _, sid, _ in sched)}, m.burn_net)
     order = settings.max_order if not sched else 5
-    res = sim.run_from_state(state, net, times=times, parameters={**theta, "growth_on": 1.0}, stimuli=stim0,
+    params = {**theta, "growth_on": 1.0, **_clearances(net if net is not None else red, pk or {})}
+    res = sim.run_from_state(state, net, times=times, parameters=params, stimuli=stim0,
                              schedule=sched, rtol=settings.rtol, atol=settings.atol, atol_floor=floors,
                              max_order=order)
     if not res.ok:
         raise SolverFailed(res.message)
     return res
+
+
+def _clearances(net, pk: dict) -> dict[str, float]:
+    """The patient's elimination parameters of ``net``: each drug's typical value (for the
+    patient's weight and BSA, as built) times the patient's clearance factor."""
+    from .population import clearance_parameters
+
+    out = {}
+    for col, factor in pk.items():
+        ident = col.split(".")[1]
+        for pid in clearance_parameters(net, ident):
+            out[pid] = net.parameter(pid).value * factor
+    return out
 
 
 def run_patient(plan: CohortPlan, patient: dict) -> dict:
@@ -226,10 +241,12 @@ def run_patient(plan: CohortPlan, patient: dict) -> dict:
     cov = {k: float(patient[k]) for k in plan.covariates if k in patient}
     if "weight_kg" in cov:
         cov["bsa_m2"] = float(patient["bsa_m2"])
-    theta = {k: float(v) for k, v in patient.items() if k not in ("patient_id", "bsa_m2") and k not in plan.covariates}
+    theta = {k: float(v) for k, v in patient.items()
+             if k not in ("patient_id", "bsa_m2") and k not in plan.covariates and not k.startswith("pk.")}
+    pk = {k: float(v) for k, v in patient.items() if k.startswith("pk.")}
     diameter = float(patient.get("diagnosis_diameter_mm", plan.scenario.initial_diameter_mm or 25.0))
     base_row = {"patient_id": pid, **{f"param.{k}": v for k, v in theta.items()},
-                **{f"cov.{k}": v for k, v in cov.items()}}
+                **{f"cov.{k}": v for k, v in cov.items()}, **pk}
     cache = BurninCache(plan.burnin_dir)
     key = burnin_key(m.scenario_json, theta, diameter, m.structure, plan.version)
     stats = {"pid": os.getpid(), "burnin_s": 0.0, "arms_s": 0.0, "burnin_cached": False}
@@ -279,11 +296,11 @@ def run_patient(plan: CohortPlan, patient: dict) -> dict:
     for arm, row in zip(plan.arms, rows):
         res, err = None, None
         try:
-            res = _arm_run(plan, m, arm, state, theta, cov, POPULATION)
+            res = _arm_run(plan, m, arm, state, theta, cov, POPULATION, pk)
         except SolverFailed as e:
             row["retried"] = True
             try:
-                res = _arm_run(plan, m, arm, state, theta, cov, SAFE)
+                res = _arm_run(plan, m, arm, state, theta, cov, SAFE, pk)
             except SolverFailed as e2:
                 err = f"{arm.name}: {e2} (first attempt at rtol {POPULATION.rtol:g}: {e})"
         if err is not None:
@@ -443,9 +460,49 @@ def summarize(out: Path, plan_info: dict, session: dict) -> dict:
         "solver_failures": [{"patient_id": int(r.patient_id), "arm": r.arm, "message": r.reason}
                             for r in failed.itertuples()],
         "retried_at_safer_settings": int(df.drop_duplicates("patient_id")["retried"].sum()),
+        "solver_failure_rate": float(len(failed.drop_duplicates("patient_id")) / max(len(per_patient), 1)),
+        "pdl1_status": _pdl1(first),
         **plan_info,
         "session": session,
     }
+
+
+def _pdl1(first: pd.DataFrame) -> dict:
+    from .population import PDL1_SOURCE, pdl1_threshold
+
+    col = "baseline.tumor.PDL1"
+    ok = first[first["status"] == "ok"]
+    if col not in ok or ok.empty:
+        return {"threshold": None, "positive": 0, "source": PDL1_SOURCE}
+    thr = pdl1_threshold(ok[col])
+    return {"threshold": thr, "positive": int((ok[col] >= thr).sum()), "of": int(len(ok)), "source": PDL1_SOURCE}
+
+
+def pdl1_positive(df: pd.DataFrame) -> pd.Series:
+    """PD-L1 status of each row of a cohort's results (population.PDL1_POSITIVE_SHARE of
+    the plausible patients, by baseline tumor.PDL1)."""
+    from .population import pdl1_threshold
+
+    first = df.drop_duplicates("patient_id")
+    thr = pdl1_threshold(first.loc[first["status"] == "ok", "baseline.tumor.PDL1"])
+    return df["baseline.tumor.PDL1"] >= thr
+
+
+def selection(out: Path, subtype: str, seed: int):
+    """Allen-2016 selection of a cohort's plausible patients to the subtype's observed
+    distributions (population.SELECTION_TARGETS); None when it has no targets."""
+    from .population import SELECTION_TARGETS, select
+
+    targets = SELECTION_TARGETS.get(subtype)
+    if not targets:
+        return None
+    df = read_results(out)
+    first = df.drop_duplicates("patient_id")
+    ok = first[first["status"] == "ok"]
+    base = pd.DataFrame({"patient_id": ok["patient_id"].to_numpy()})
+    for t in targets:
+        base[t.readout] = ok[f"baseline.{t.readout}"].to_numpy(float)
+    return select(base, targets, seed)
 
 
 def _patient_status(statuses: list[str]) -> str:
@@ -463,7 +520,7 @@ def prepare(scenario, n: int, seed: int, *, days: float | None = None, arms: tup
     """(plan, patients, info): everything a cohort needs, checked, before anything runs
     (raises ``population.PopulationError`` or :class:`CohortError`)."""
     from .. import __version__
-    from .population import COVARIATES, distributions_hash, load_distributions, sample
+    from .population import COVARIATES, distributions_hash, load_distributions, pk_variability, sample, sample_pk
 
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
         raise CohortError("--n", f"must be a whole number of patients ≥ 1, got {n!r}")
@@ -478,6 +535,12 @@ def prepare(scenario, n: int, seed: int, *, days: float | None = None, arms: tup
     net = burnin_network(scenario)
     dists = load_distributions(scenario.subtype, net, distributions)
     patients = sample(dists, int(n), int(seed), net)
+    try:
+        pkv = pk_variability([t for a in arms for t in a.therapies] + list(getattr(scenario, "therapies", None) or []))
+    except Exception as e:  # a regimen the catalog cannot dose was refused before; say so
+        raise CohortError("--arm", str(e)) from None
+    if pkv:
+        patients = pd.concat([patients, sample_pk(pkv, int(n), int(seed))], axis=1)
     covs = tuple(d.name for d in dists if d.name in COVARIATES)
     plan = CohortPlan(scenario, tuple(arms), days, tuple(float(d) for d in readout_days), covs, timecourses,
                       str(Path(out) / "burnin") if out is not None else None, __version__)
@@ -490,6 +553,8 @@ def prepare(scenario, n: int, seed: int, *, days: float | None = None, arms: tup
             "distributions_hash": distributions_hash(dists),
             "distributions": [{"name": d.name, "description": d.describe(
                 net.parameter(d.name).value if d.name not in COVARIATES else None), "source": d.source} for d in dists],
+            "pk_variability": [{"drug": v.drug, "parameter": "clearance", "cv": v.cv, "omega": v.omega,
+                                "column": v.column, "source": v.source} for v in pkv],
             "burn_in": {"start_diameter_mm": START_DIAMETER_MM, "settle_days": SETTLE_DAYS, "step_days": STEP_DAYS,
                         "chunk_days": CHUNK_DAYS, "max_days": MAX_DAYS},
             "plan_key": plan.key}
@@ -503,12 +568,18 @@ def same_cohort(a: dict, b: dict) -> list[str]:
     return [k for k in keys if a.get(k) != b.get(k)]
 
 
-def finish(out: Path, info: dict, session: dict, ranges: list) -> dict:
-    """Write summary.json, baseline.png and report.html from the parts; return the summary."""
+def finish(out: Path, info: dict, session: dict, ranges: list, select: bool = False) -> dict:
+    """Write summary.json, baseline.png and report.html from the parts (and with ``select``,
+    selection.parquet); return the summary."""
     from .._io import atomic_write
     from .report import baseline_figure, html_report
 
     summary = summarize(out, {**info, "plausibility": ranges}, session)
+    if select and summary["counts"]["ok"] > 0:
+        sel = selection(out, info["subtype"], info["seed"])
+        if sel is not None:
+            atomic_write(out / "selection.parquet", lambda tmp: sel.table.to_parquet(tmp, index=False))
+            summary["selection"] = sel.summary()
     atomic_write(out / "summary.json", lambda tmp: Path(tmp).write_text(json.dumps(summary, indent=2, default=float)))
     df = read_results(out)
     atomic_write(out / "baseline.png", lambda tmp: baseline_figure(df, ranges, Path(tmp)))
