@@ -250,6 +250,34 @@ def test_intermittent_cycles_and_duration():
     assert parse_regimen("tocilizumab 8 mg/kg iv q4w for 8w").dose_times_days(200) == [0.0, 28.0]
 
 
+def test_cycle_day_schedules():
+    """IMpassion130: nab-paclitaxel 100 mg/m² on days 1, 8, 15 and atezolizumab 840 mg on days
+    1 and 15 of each 28-day cycle."""
+    r = parse_regimen("paclitaxel 90 mg/m2 iv d1,8,15 q28d")
+    assert r.cycle_days == (0.0, 7.0, 14.0) and r.interval_days == 28.0
+    assert r.dose_times_days(84) == [0.0, 7.0, 14.0, 28.0, 35.0, 42.0, 56.0, 63.0, 70.0]
+    assert parse_regimen("atezolizumab 840 mg iv d1,15 q4w").dose_times_days(60) == [0.0, 14.0, 28.0, 42.0, 56.0]
+    assert parse_regimen("paclitaxel 90 mg/m2 iv d1,8,15 q28d x4").dose_times_days(200) == [0.0, 7.0, 14.0, 28.0]
+    assert parse_regimen("paclitaxel 90 mg/m2 iv d1,8,15 q28d @day7").dose_times_days(36) == [7.0, 14.0, 21.0, 35.0]
+    assert parse_regimen("paclitaxel 90 mg/m2 iv d1,8,15 q28d for 4w").dose_times_days(200) == [0.0, 7.0, 14.0]
+    # a cycle-day list is not a frequency of its own: a plain weekly regimen is unchanged
+    assert parse_regimen("paclitaxel 80 mg/m2 iv qw").cycle_days is None
+
+
+@pytest.mark.parametrize("text,words", [
+    ("paclitaxel 90 mg/m2 iv d1,8,15", "cycle length"),
+    ("paclitaxel 90 mg/m2 iv d1,8,29 q28d", "beyond the cycle"),
+    ("paclitaxel 90 mg/m2 iv d8,1 q28d", "increase"),
+    ("paclitaxel 90 mg/m2 iv d0,7 q28d", "from day 1"),
+    ("paclitaxel 90 mg/m2 iv d1,8 d15 q28d", "two lists"),
+    ("galunisertib 150 mg po bid d1,2 14d on 14d off", "not both"),
+])
+def test_bad_cycle_days_get_one_clear_message(text, words):
+    with pytest.raises(TherapyError) as e:
+        parse_regimen(text)
+    assert e.value.field == "schedule" and words in str(e.value) and "\n" not in str(e.value)
+
+
 def test_a_malformed_nonlinear_pk_block_names_the_fields():
     """Saturable distribution and the second peripheral come in complete sets; a drug whose
     only clearance is CL 0 cannot be dosed; a metabolite's liver flow is a flow."""

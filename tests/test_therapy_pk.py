@@ -196,6 +196,53 @@ def test_paclitaxel_3h_infusion_half_life():
     check("paclitaxel", "t_half")
 
 
+def _nab_vs_sb(days: float = 14.0):
+    """(dose/AUC in L/h, plasma course) of nab-paclitaxel 260 mg/m² over 30 min and paclitaxel
+    175 mg/m² over 3 h, the label's comparison, for the reference patient (1.8 m²)."""
+    out = {}
+    for text, col in (("nab-paclitaxel 260 mg/m2 iv x1", "nab-paclitaxel_plasma_ng_mL"),
+                      ("paclitaxel 175 mg/m2 iv x1 over 3h", "paclitaxel_plasma_ng_mL")):
+        df = simulate_pk(text, days=days, points_per_day=96)
+        auc = np.trapezoid(df[col], df.time_days * 24)  # ng·h/mL
+        out[text.split()[0]] = (float(text.split()[1]) * 1.8 / auc * 1e3, df.time_days.to_numpy() * 24, df[col].to_numpy())
+    return out
+
+
+def test_nab_paclitaxel_terminal_half_life_as_paclitaxel():
+    """Abraxane label: 260 mg/m² over 30 min vs Taxol 175 mg/m² over 3 h, "no differences in
+    terminal half-lives"; Taxol label Table 1: t½ 20.2 h at 175 mg/m² (tolerance ×/÷ 1.5,
+    assumed, as the catalog's paclitaxel entry). Model: Chen et al. 2014 (every value
+    published; the return from the saturable peripheral first order, see the catalog)."""
+    _, t, c = _nab_vs_sb(6.0)["nab-paclitaxel"]
+    i, j = int(np.argmin(abs(t - 48))), int(np.argmin(abs(t - 120)))
+    th = math.log(2) * (t[j] - t[i]) / math.log(c[i] / c[j])
+    assert 20.2 / 1.5 <= th <= 20.2 * 1.5
+    assert get_drug("nab-paclitaxel").pk.fu.value > get_drug("paclitaxel").pk.fu.value  # label: 6.2 % vs 2.3 %
+
+
+def test_nab_paclitaxel_on_the_impassion130_schedule():
+    """100 mg/m² on days 1, 8, 15 of 28 (IMpassion130): three 30-min infusions per cycle, each
+    cleared to < 1 % of its peak before the next."""
+    df = simulate_pk("nab-paclitaxel 100 mg/m2 iv d1,8,15 q28d", days=35, points_per_day=96)
+    c, t = df["nab-paclitaxel_plasma_ng_mL"].to_numpy(), df.time_days.to_numpy()
+    peaks = [c[(t >= d) & (t < d + 1)].max() for d in (0, 7, 14, 28)]
+    assert min(peaks) > 0.9 * max(peaks)
+    assert c[(t > 20) & (t < 28)].max() < 0.01 * peaks[0]
+    assert c[(t > 21.5) & (t < 27.9)].max() < c[(t > 14) & (t < 15)].max()
+
+
+@pytest.mark.xfail(strict=True, reason="Chen 2014's model gives nab-paclitaxel 260 mg/m² a dose/AUC 1.14× that of "
+                                       "paclitaxel 175 mg/m² 3 h (Crombag 2019's model), against the label's 43 % larger "
+                                       "clearance: the two popPK models come from different patients and the label's "
+                                       "figure from one comparison study")
+def test_nab_paclitaxel_clearance_above_paclitaxel():
+    """Abraxane label: clearance 43 % larger for 260 mg/m² nab-paclitaxel (30 min) than for
+    175 mg/m² paclitaxel (3 h); tolerance 1.25–1.65× (assumed)."""
+    r = _nab_vs_sb()
+    ratio = r["nab-paclitaxel"][0] / r["paclitaxel"][0]
+    assert 1.25 <= ratio <= 1.65
+
+
 def test_an_infusion_flows_at_a_constant_rate_for_its_duration():
     """'over 3h' is a zero-order input: the amount in the body grows linearly to the whole
     dose at 3 h (elimination switched off to see it), then stops; the peak of the real model

@@ -3,6 +3,7 @@
 Grammar (case-insensitive, tokens separated by spaces)::
 
     <drug> <dose><unit> <route> [<frequency>] [x<N>] [over <T>h|min] [<N>d on <M>d off] [@day<D>] [for <T>d|w]
+    <drug> <dose><unit> <route> d<a>,<b>,... q<L>d|q<L>w [...]
     <drug> <conc> nM|uM continuous [@day<D>] [for <T>d|w]
 
 * units: ``mg``, ``g``, ``ug``/``µg``/``mcg``, ``mg/kg``, ``mg/m2`` (``mg/m²``);
@@ -15,6 +16,9 @@ Grammar (case-insensitive, tokens separated by spaces)::
 * ``for 28d`` / ``for 4w`` (or ``duration_days=``): no dose after that long from the start;
 * ``14d on 14d off``: intermittent cycles (galunisertib's label schedule), doses only in the
   first 14 days of every 28;
+* ``d1,8,15 q28d``: doses on the named days of every cycle of the given length (days
+  counted from 1, as protocols write them: IMpassion130's nab-paclitaxel 100 mg/m² on
+  days 1, 8 and 15 of each 28-day cycle); ``xN`` then counts doses, not cycles;
 * a **constant exposure** — ``"SD-36 1 uM continuous"`` — is a constant free concentration at
   the sites (tumor, bone, free plasma) from the start day (to the end of the run or of ``for``),
   for compounds without human PK (preclinical use); any catalog drug may be given so. The
@@ -25,6 +29,8 @@ Grammar (case-insensitive, tokens separated by spaces)::
 (560.0, [0.0, 28.0, 56.0])
 >>> parse_regimen("paclitaxel 80 mg/m2 iv qw x12").n_doses
 12
+>>> parse_regimen("paclitaxel 90 mg/m2 iv d1,8,15 q28d").dose_times_days(60)
+[0.0, 7.0, 14.0, 28.0, 35.0, 42.0, 56.0]
 
 Patient size defaults to an assumed reference adult, 70 kg and 1.8 m² (the BSA of the
 Frey 2010 tocilizumab reference patient). An IV dose without ``over`` is a bolus into
@@ -46,6 +52,8 @@ EXPOSURE_UNITS = {"nm": 1.0, "um": 1e3, "µm": 1e3}
 MAX_EXPOSURE_NM = 1e6
 FREQUENCIES = ("qd", "od", "daily", "bid", "tid", "qid", "qw", "weekly", "q2w", "q3w", "q4w", "qNw", "qNd",
                "qNh", "x1", "once")
+#: cycle days: ``d1,8,15`` (days of each cycle, counted from 1; the cycle length is the frequency)
+_CYCLE_DAYS = re.compile(r"d(\d+(?:,\d+)*)")
 _NAMED = {"qd": 1.0, "od": 1.0, "daily": 1.0, "bid": 0.5, "tid": 1 / 3, "qid": 0.25, "qw": 7.0, "weekly": 7.0,
           "qod": 2.0}
 #: a dose above this many mg/kg or mg/m² is rejected as absurd
@@ -96,6 +104,9 @@ class Regimen:
     exposure_nM: float | None = None
     cycle_on_days: float | None = None
     cycle_off_days: float | None = None
+    #: ``d1,8,15 q28d``: the dose days within each cycle as offsets from its start (days; 0 =
+    #: day 1); ``interval_days`` is then the cycle length
+    cycle_days: tuple[float, ...] | None = None
 
     @property
     def is_exposure(self) -> bool:
@@ -123,6 +134,15 @@ class Regimen:
             return [w[0]] if w else []
         out: list[float] = []
         end = days if self.duration_days is None else min(days, self.start_day + self.duration_days)
+        if self.cycle_days is not None:
+            k = 0
+            while True:
+                for off in self.cycle_days:
+                    t = self.start_day + k * self.interval_days + off
+                    if t >= end - 1e-12 or (self.n_doses is not None and len(out) >= self.n_doses):
+                        return out
+                    out.append(round(t, 12))
+                k += 1
         cycle = (self.cycle_on_days + self.cycle_off_days) if self.cycle_on_days else None
         k = 0
         while True:
@@ -240,6 +260,15 @@ def _check_schedule(r: Regimen) -> None:
         raise TherapyError("schedule", f"number of doses must be ≥ 1, got x{r.n_doses}")
     if r.interval_days is not None and r.interval_days * 24 < 1:
         raise TherapyError("frequency", f"dosing interval {r.interval_days * 24:g} h is shorter than 1 h")
+    if r.cycle_days is not None:
+        if r.interval_days is None:
+            raise TherapyError("schedule", "cycle days (d1,8,15) need the cycle length as a frequency, e.g. "
+                                           "'d1,8,15 q28d'")
+        if r.cycle_on_days is not None:
+            raise TherapyError("schedule", "give cycle days (d1,8,15 q28d) or 'Nd on Md off', not both")
+        last = r.cycle_days[-1] + 1
+        if last > r.interval_days + 1e-9:
+            raise TherapyError("schedule", f"cycle day {last:g} is beyond the cycle of {r.interval_days:g} days")
     if r.cycle_on_days is not None:
         if r.interval_days is None:
             raise TherapyError("schedule", "'Nd on Md off' cycles need a dosing frequency (e.g. bid)")
@@ -277,6 +306,7 @@ def _parse(text: str, check_limits: bool = True) -> Regimen:
     infusion: float | None = None
     duration: float | None = None
     cycle: tuple[float, float] | None = None
+    cycle_days: tuple[float, ...] | None = None
     i = 0
     while i < len(rest):
         tok = rest[i]
@@ -310,6 +340,10 @@ def _parse(text: str, check_limits: bool = True) -> Regimen:
                 raise TherapyError("schedule", f"cycle in {text!r}: write e.g. '14d on 14d off'")
             cycle = (float(tok[:-1]), float(mm.group(1)))
             i += 3
+        elif _CYCLE_DAYS.fullmatch(tok):
+            if cycle_days is not None:
+                raise TherapyError("schedule", f"two lists of cycle days in {text!r}")
+            cycle_days = _cycle_days(tok, text)
         elif _frequency(tok) is not None:
             if interval is not None:
                 raise TherapyError("frequency", f"two frequencies in {text!r}")
@@ -318,7 +352,7 @@ def _parse(text: str, check_limits: bool = True) -> Regimen:
             raise TherapyError("route", f"unknown route {tok!r}; allowed: {', '.join(ROUTES)}")
         else:
             raise TherapyError("frequency", f"unknown frequency or token {tok!r}; allowed: {', '.join(FREQUENCIES)}, "
-                                            "xN, over Nh, Nd on Md off, @dayN, for Nd")
+                                            "xN, over Nh, Nd on Md off, d1,8,15 (cycle days), @dayN, for Nd")
         i += 1
     if route is None:
         raise TherapyError("route", f"no route in {text!r}; allowed: {', '.join(ROUTES)}")
@@ -336,11 +370,22 @@ def _parse(text: str, check_limits: bool = True) -> Regimen:
     if route != "iv" and infusion:
         raise TherapyError("schedule", f"an infusion time applies to iv doses only, not {route}")
     reg = Regimen(drug, dose, unit, route, interval, n, start, duration, infusion, s,
-                  cycle_on_days=cycle[0] if cycle else None, cycle_off_days=cycle[1] if cycle else None)
+                  cycle_on_days=cycle[0] if cycle else None, cycle_off_days=cycle[1] if cycle else None,
+                  cycle_days=cycle_days)
     if check_limits:
         _check_dose(reg)
     _check_schedule(reg)
     return reg
+
+
+def _cycle_days(tok: str, text: str) -> tuple[float, ...]:
+    """``d1,8,15`` -> ``(0.0, 7.0, 14.0)``: the dose days of a cycle as offsets from its start."""
+    days = [int(x) for x in tok[1:].split(",")]
+    if days[0] < 1:
+        raise TherapyError("schedule", f"cycle days count from day 1, got {tok!r} in {text!r}")
+    if any(b <= a for a, b in zip(days, days[1:])):
+        raise TherapyError("schedule", f"cycle days must increase without repeats, got {tok!r} in {text!r}")
+    return tuple(float(d - 1) for d in days)
 
 
 def _duration(rest: list[str], i: int, text: str) -> float:
