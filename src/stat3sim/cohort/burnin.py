@@ -56,7 +56,7 @@ PROTOCOL_VERSION = 1
 BASELINE_READOUTS = ("tumor_diameter_mm", "tumor_volume_mm3", "tumor_cells", "tumor.pSTAT3",
                      "tumor.pSTAT3_nuclear_nM", "tumor.PDL1", "CD8_per_mL", "CD8_exhausted_fraction",
                      "M2_fraction", "Th17_fraction", "serum_IL6_pg_mL", "serum_IL11_pg_mL", "serum_CRP_mg_L",
-                     "metastatic_burden")
+                     "metastatic_burden", "mets_bone", "mets_lung", "mets_liver")
 
 
 @dataclass(frozen=True)

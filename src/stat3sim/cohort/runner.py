@@ -37,11 +37,13 @@ from .population import implausible, plausible_ranges
 
 #: readouts recorded on each day of ``readout_days`` in every arm (besides the volume change)
 DAY_READOUTS = ("tumor_volume_mm3", "tumor_diameter_mm", "tumor.pSTAT3", "CD8_per_mL", "serum_IL6_pg_mL",
-                "metastatic_burden")
+                "metastatic_burden", "mets_bone", "mets_lung", "mets_liver")
 #: readouts of the optional time courses (``timecourses/part-NNNNN.parquet``)
 TIMECOURSE_READOUTS = ("tumor_volume_mm3", "tumor_diameter_mm", "tumor.pSTAT3", "CD8_per_mL", "M2_fraction",
                        "MDSC_count", "serum_IL6_pg_mL", "serum_IL11_pg_mL")
 STATUSES = ("ok", "rejected", "solver failed")
+#: the arm name of a cohort run without arms (burn-in and plausibility only: a trial's screening)
+SCREENING = "screening"
 
 
 @dataclass(frozen=True)
@@ -274,9 +276,9 @@ def run_patient(plan: CohortPlan, patient: dict) -> dict:
     baseline_cols = {}
     if b is not None:
         baseline_cols = {f"baseline.{k}": v for k, v in b.baseline.items()}
-    for arm in plan.arms:
+    for arm in plan.arms or (ArmPlan(SCREENING),):
         row = {**base_row, "arm": arm.name, "status": "ok", "reason": "", "retried": retried, **baseline_cols,
-               **_nan_row(plan)}
+               **(_nan_row(plan) if plan.arms else {})}
         rows.append(row)
     if fail_msg is not None:
         for row in rows:
@@ -290,6 +292,8 @@ def run_patient(plan: CohortPlan, patient: dict) -> dict:
     if why is not None:
         for row in rows:
             row.update(status="rejected", reason=why)
+        return {"rows": rows, "timecourses": None, "stats": _finish(stats, t0)}
+    if not plan.arms:  # screening only: burn-in and plausibility
         return {"rows": rows, "timecourses": None, "stats": _finish(stats, t0)}
     state = full_state(m.burn_net, b.state)
     ta = time.perf_counter()
@@ -323,9 +327,17 @@ def run_patient(plan: CohortPlan, patient: dict) -> dict:
             "stats": _finish(stats, t0)}
 
 
+def _maxrss_mb(who=None) -> float:
+    """Peak resident memory of this process (MiB; Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF if who is None else who).ru_maxrss / 1024.0
+
+
 def _finish(stats: dict, t0: float) -> dict:
     stats["total_s"] = time.perf_counter() - t0
     stats["compiled"] = _COUNTS.get("compiled", 0)
+    stats["maxrss_mb"] = _maxrss_mb()
     stats["loaded"] = _COUNTS.get("disk cache", 0)
     return stats
 
@@ -371,7 +383,8 @@ def read_results(out: str | Path) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame()
     df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-    arms = json.loads((out / "cohort.json").read_text())["arms"]
+    manifest = out / "cohort.json"
+    arms = json.loads(manifest.read_text())["arms"] if manifest.is_file() else []
     order = {a["name"]: i for i, a in enumerate(arms)}
     df["_arm"] = df["arm"].map(order)
     return df.sort_values(["patient_id", "_arm"]).drop(columns="_arm").reset_index(drop=True)
@@ -404,6 +417,7 @@ def execute(plan: CohortPlan, patients: pd.DataFrame, out: Path, client, *, prog
     rows, frames = [], []
     last_flush = time.perf_counter()
     workers: dict[int, tuple[int, int]] = {}
+    rss: dict[int, float] = {}
     burnin_s = arms_s = total_s = 0.0
     cached = 0
 
@@ -425,6 +439,7 @@ def execute(plan: CohortPlan, patients: pd.DataFrame, out: Path, client, *, prog
             frames.append(r["timecourses"])
         s = r["stats"]
         workers[s["pid"]] = (s["compiled"], s["loaded"])
+        rss[s["pid"]] = max(rss.get(s["pid"], 0.0), s.get("maxrss_mb", 0.0))
         burnin_s += s["burnin_s"]
         arms_s += s["arms_s"]
         total_s += s["total_s"]
@@ -442,7 +457,9 @@ def execute(plan: CohortPlan, patients: pd.DataFrame, out: Path, client, *, prog
             "workers": len(workers),
             # model setups per worker: compiled, or loaded from the engine's disk cache
             "compiles": sum(c + ld for c, ld in workers.values()),
-            "compiled_fresh": sum(c for c, _ in workers.values())}
+            "compiled_fresh": sum(c for c, _ in workers.values()),
+            # peak resident memory (MiB) of this client process and of each worker process
+            "peak_rss_mb": {"client": _maxrss_mb(), "workers_max": max(rss.values(), default=0.0)}}
 
 
 def summarize(out: Path, plan_info: dict, session: dict) -> dict:
