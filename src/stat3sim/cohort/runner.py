@@ -363,7 +363,7 @@ def connect(workers: int | None, scheduler: str | None, timeout_s: float = 5.0):
         except (OSError, TimeoutError, ValueError) as e:
             raise CohortError("--scheduler", f"cannot reach {scheduler!r}: {str(e).splitlines()[0][:200]}") from None
     n = workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
                            silence_logs=logging.CRITICAL)
     return Client(cluster, set_as_default=False)
 

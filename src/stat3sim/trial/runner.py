@@ -162,7 +162,7 @@ def published_vs_predicted(design, summary: dict) -> list[dict]:
 def detect_cells(scenario) -> float:
     from .. import runs
 
-    return float(runs.build(scenario).parameter("detect_cells").value)
+    return float(runs.build(scenario).parameter("met_detect_cells").value)
 
 
 def run(design, n_per_arm: int, seed: int, out: Path, client, *, progress=None, n_screen: int | None = None) -> dict:
