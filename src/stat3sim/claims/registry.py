@@ -147,7 +147,7 @@ def areas() -> list[str]:
 
 
 def _load() -> None:
-    from . import signaling, therapy, tme  # noqa: F401  (registers the SIG, THx and TME claims)
+    from . import cohort, signaling, therapy, tme  # noqa: F401  (registers the SIG, THx, TME and COH claims)
 
 
 def run_claims(area: str | None = None, ids: list[str] | None = None) -> list[ClaimResult]:

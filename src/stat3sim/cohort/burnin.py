@@ -50,12 +50,13 @@ MAX_DAYS = 3650.0
 #: ultrasound scans 2 months apart (assumed; Ryu 2014 measured between serial scans)
 DOUBLING_WINDOW_DAYS = 60.0
 #: bump when the burn-in protocol changes (cached states from another protocol are not used)
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 
 #: the readouts recorded at diagnosis (besides doubling_time_days and burnin_days)
 BASELINE_READOUTS = ("tumor_diameter_mm", "tumor_volume_mm3", "tumor_cells", "tumor.pSTAT3",
                      "tumor.pSTAT3_nuclear_nM", "tumor.PDL1", "CD8_per_mL", "CD8_exhausted_fraction",
                      "M2_fraction", "Th17_fraction", "serum_IL6_pg_mL", "serum_IL11_pg_mL", "serum_CRP_mg_L",
+                     "tumor_IL11_pg_mL",
                      "metastatic_burden", "mets_bone", "mets_lung", "mets_liver")
 
 

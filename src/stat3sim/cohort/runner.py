@@ -37,7 +37,7 @@ from .population import implausible, plausible_ranges
 
 #: readouts recorded on each day of ``readout_days`` in every arm (besides the volume change)
 DAY_READOUTS = ("tumor_volume_mm3", "tumor_diameter_mm", "tumor.pSTAT3", "CD8_per_mL", "serum_IL6_pg_mL",
-                "metastatic_burden", "mets_bone", "mets_lung", "mets_liver")
+                "metastatic_burden", "mets_bone", "mets_lung", "mets_liver", "serum_IL11_pg_mL")
 #: readouts of the optional time courses (``timecourses/part-NNNNN.parquet``)
 TIMECOURSE_READOUTS = ("tumor_volume_mm3", "tumor_diameter_mm", "tumor.pSTAT3", "CD8_per_mL", "M2_fraction",
                        "MDSC_count", "serum_IL6_pg_mL", "serum_IL11_pg_mL")

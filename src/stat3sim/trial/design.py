@@ -60,7 +60,8 @@ READOUT_UNITS: dict[str, str] = {
     "tumor.pSTAT3": "dimensionless", "tumor.pSTAT3_nuclear_nM": "nM", "tumor.PDL1": "au",
     "CD8_per_mL": "cell/mL", "CD8_exhausted_fraction": "dimensionless", "M2_fraction": "dimensionless",
     "Th17_fraction": "dimensionless", "serum_IL6_pg_mL": "pg/mL", "serum_IL11_pg_mL": "pg/mL",
-    "serum_CRP_mg_L": "mg/L", "metastatic_burden": "cell", "doubling_time_days": "day",
+    "serum_CRP_mg_L": "mg/L", "tumor_IL11_pg_mL": "pg/mL", "metastatic_burden": "cell",
+    "mets_bone": "cell", "mets_lung": "cell", "mets_liver": "cell", "doubling_time_days": "day",
 }
 ENDPOINTS = ("orr", "pfs", "subgroups")
 OPS = (">", ">=", "<", "<=")
