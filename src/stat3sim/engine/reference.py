@@ -56,7 +56,7 @@ from .roadrunner import PRESIM_MIN
 REF_RTOL = 1e-8
 REF_ATOL = 1e-12
 
-_FUNCS = {"exp": "_exp", "log": "_log", "pow": "_pow"}
+_FUNCS = {"exp": "_exp", "log": "_log", "pow": "_pow", "abs": "_abs"}
 
 
 def _float_pow(a, b):
@@ -74,6 +74,7 @@ _NAMESPACE = {
     "_exp": _np_or_math(math.exp, np.exp),
     "_log": _np_or_math(math.log, np.log),
     "_pow": _float_pow,
+    "_abs": _np_or_math(abs, np.abs),
 }
 
 

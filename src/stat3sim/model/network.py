@@ -228,7 +228,7 @@ def symbols(expr: str) -> frozenset[str]:
     return frozenset(out - set(ALLOWED_FUNCTIONS))
 
 
-ALLOWED_FUNCTIONS = ("exp", "log", "pow")
+ALLOWED_FUNCTIONS = ("exp", "log", "pow", "abs")
 
 
 @dataclass(frozen=True)

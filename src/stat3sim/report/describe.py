@@ -61,6 +61,7 @@ def equation(r: Reaction) -> str:
 def _evaluate(expr: str, values: Mapping[str, float]) -> float | None:
     """Value of an initial-value expression over parameter/compartment values."""
     env = {name: getattr(math, name) for name in ALLOWED_FUNCTIONS if hasattr(math, name)}
+    env["abs"] = abs
     env["pow"] = pow
     env.update(values)
     try:

@@ -482,6 +482,15 @@ def _checkpoint(b, th, inputs):
     th.acts_on.append("PD-1/PD-L1 axis (checkpoint_block)")
 
 
+#: acquired resistance of a cytotoxic drug (1/day at full occupancy): assumed, calibrated so
+#: that the nominal tnbc patient on IMpassion130's control arm (nab-paclitaxel 100 mg/m2
+#: d1,8,15 q28d) progresses by RECIST at the 24-week scan (168 d, 5.5 months: the arm's
+#: median PFS, FACTS-TRIALS.md), together with nab-paclitaxel's Emax (catalog);
+#: examples/calibrate_chemo_resistance.py
+K_RESISTANCE = (0.6, "assumed, calibrated: IMpassion130 control arm median PFS 5.5 months (FACTS-TRIALS.md) "
+                     "for the nominal tnbc patient; examples/calibrate_chemo_resistance.py")
+
+
 def _cytotoxic(b, th, inputs):
     """Extra tumor-cell apoptosis ``Emax·C/(EC50 + C)`` per day (the catalog's Emax, 1/day)."""
     drug = th.regimen.drug
@@ -490,8 +499,19 @@ def _cytotoxic(b, th, inputs):
                                                   "exposure"))
     emax = _par(b, th, "Emax", emax_v, "1/day", emax_src, "maximal extra tumor apoptosis rate")
     C = th.pk.tumor
-    b.reaction(f"{th.pk.prefix}__tumor_kill", ["tumor_cells"], ["tumor_dead"],
-               f"({emax}*{C}/({ec} + {C}))*tumor_cells*pop_on/min_per_day", "tumor",
+    p = th.pk.prefix
+    # acquired resistance: the kill decays as exp(-R), R accumulating with the drug's
+    # occupancy (the Claret 2009 tumor-growth-inhibition form, KD·exp(−λt), with time
+    # on drug replaced by time at full occupancy, so drug holidays do not add to it)
+    k_res = _par(b, th, "k_resistance", K_RESISTANCE[0], "1/day", K_RESISTANCE[1],
+                 "acquired resistance per day at full occupancy")
+    pdc = b.compartment(f"{p}__pd_state", 1.0, "pL", f"{drug.name}: bookkeeping of PD states (fixed volume)",
+                        "definition")
+    R = b.species(f"{p}__resistance", pdc, 0.0, "dimensionless", f"{drug.name}: acquired resistance (kill × exp(−R))")
+    b.reaction(f"{p}__resistance_gain", [], [R], f"{k_res}*{C}/({ec} + {C})*pop_on/min_per_day", pdc,
+               f"{drug.name}: resistance accumulates with occupancy", E(K_RESISTANCE[1]))
+    b.reaction(f"{p}__tumor_kill", ["tumor_cells"], ["tumor_dead"],
+               f"({emax}*{C}/({ec} + {C}))*exp(-{R})*tumor_cells*pop_on/min_per_day", "tumor",
                f"{drug.name}: cytotoxic tumor-cell death", E(th.potency_source))
     th.acts_on.append("tumor-cell death")
 

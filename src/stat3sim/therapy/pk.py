@@ -200,7 +200,7 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
 
     if pk.Vmax is not None:
         CLmax, Km = saturable("", pk.Vmax, pk.Km, "target-mediated elimination")
-        b.reaction(f"{p}__tmdd", [C], [], f"{CLmax}*pk_pL_min_per_mL_day/{c1}*{C}/(1 + {C}/{Km})", c1,
+        b.reaction(f"{p}__tmdd", [C], [], f"{CLmax}*pk_pL_min_per_mL_day/{c1}*{C}/(1 + abs({C})/{Km})", c1,
                    f"{drug.name}: target-mediated (Michaelis-Menten) elimination", pk.Vmax.source)
     P = None
     if pk.V2 is not None:
@@ -211,7 +211,7 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
         P = b.species(f"{p}__peripheral", c2, 0.0, "nM", f"{drug.name}: saturable peripheral (amount / 1 L)")
         CLt, Kt = saturable("_transfer", pk.Vmax_transfer, pk.Km_transfer, "saturable distribution")
         kr = par("k_return", pk.k_return, "1/day", 1.0, "first-order return from the saturable peripheral")
-        b.reaction(f"{p}__transfer", [C], [P], f"{CLt}*pk_pL_min_per_mL_day/{c1}*{C}/(1 + {C}/{Kt})", c1,
+        b.reaction(f"{p}__transfer", [C], [P], f"{CLt}*pk_pL_min_per_mL_day/{c1}*{C}/(1 + abs({C})/{Kt})", c1,
                    f"{drug.name}: saturable transfer central -> peripheral", pk.Vmax_transfer.source)
         b.reaction(f"{p}__return", [P], [C], f"{kr}/pk_min_per_day*{P}", c2,
                    f"{drug.name}: return peripheral -> central", pk.k_return.source)
@@ -246,7 +246,7 @@ def add_pk(b: NetworkBuilder, regimen: Regimen, patient: Patient | None = None,
         K = b.parameter(f"{p}__infusion_K", INFUSION_K, "dimensionless",
                         "assumed — numerical: the flow halves when this fraction of a dose is left, so the "
                         "infusion ends within ~0.001 of its duration", "fraction of a dose at which the flow halves")
-        b.reaction(f"{p}__infusion_flow", [bag], [C], f"{D}/{T}*{bag}/({bag} + {K}*{D})", cb,
+        b.reaction(f"{p}__infusion_flow", [bag], [C], f"{D}/{T}*{bag}/(abs({bag}) + {K}*{D})", cb,
                    f"{drug.name}: zero-order iv infusion over {regimen.infusion_h:g} h", f"regimen {regimen.describe()!r}")
     fu_q, kt_q, kb_q = (cat.default(drug, k) for k in ("fu", "kp_tumor", "kp_bone"))
     fu = b.parameter(f"{p}__fu", fu_q.value if fu_q else 1.0, "dimensionless",
