@@ -15,6 +15,11 @@ each grown to its own diagnosis (``cohort.burnin``), filtered for plausibility, 
   ≤ 1.2). ``seconds_per_patient`` / ``seconds_per_patient_raw``: the medians.
 * ``compiles``: model setups (compiled, or loaded from the disk cache) over both cluster
   runs, and per worker.
+* ``cost_vs_nominal_patient``: the median patient's CPU over the nominal patient's (every
+  parameter at the model's value) through the same path (goal ≤ 1.2).
+* ``peak_rss_mb``: peak resident memory of the client and the largest worker per cluster
+  run; with ``--memory-n N`` also of an N-patient cohort (``memory``; flat in N: results
+  stream to Parquet parts).
 * ``burnin_share``: burn-in CPU over patient CPU (in-process, "no treatment" only);
   ``arm_reuse_saving``: with the arms ``--arms`` (no treatment + tocilizumab), the CPU
   saved by burning each patient in once instead of once per arm, over the cost without reuse.
@@ -91,6 +96,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=40)
     ap.add_argument("--days", type=float, default=180.0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--memory-n", type=int, default=0, help="also measure peak memory on a cohort of this size")
     args = ap.parse_args()
 
     import tempfile
@@ -116,6 +122,7 @@ def main() -> None:
                 client.close()
                 cl.close()
         rates[str(k)] = args.n / s["wall_s"]
+        out.setdefault("peak_rss_mb", {})[str(k)] = s["peak_rss_mb"]
         compiles += s["compiles"]
         per_worker[str(k)] = s["compiles"] / s["workers"]
     out["patients_per_s"] = rates
@@ -150,6 +157,14 @@ def main() -> None:
     out["seconds_per_patient_raw"] = float(np.median(raw))
     out["cost_vs_raw_roadrunner"] = float(np.median(np.array(ours) / np.array(raw)))
     out["burnin_share"] = float(np.median(burn_share))
+    # the nominal patient (every parameter at the model's value, 25 mm) through the same path
+    nominal = []
+    for _ in range(3):
+        c0 = time.process_time()
+        run_patient(plan, {"patient_id": -1})
+        nominal.append(time.process_time() - c0)
+    out["seconds_nominal_patient"] = float(np.median(nominal))
+    out["cost_vs_nominal_patient"] = out["seconds_per_patient"] / out["seconds_nominal_patient"]
 
     # reuse across arms: no treatment + tocilizumab
     plan2, patients2, _ = prepare(sc, min(args.n, 12), args.seed, days=args.days,
@@ -165,6 +180,20 @@ def main() -> None:
     without = 2 * sum(b_s) + sum(a_s)
     out["arm_reuse_patients"] = len(b_s)
     out["arm_reuse_saving"] = (without - with_reuse) / without if without else None
+    if args.memory_n:
+        # memory flat in N: a cohort of --memory-n patients (1 day of treatment after each
+        # diagnosis; results streamed to Parquet parts), peak resident memory of the client
+        # and of each worker
+        with tempfile.TemporaryDirectory() as tmp:
+            plan, patients, _ = prepare(sc, args.memory_n, args.seed, days=1.0, out=Path(tmp))
+            client = connect(2, None)
+            try:
+                s = execute(plan, patients, Path(tmp), client)
+            finally:
+                cl = client.cluster
+                client.close()
+                cl.close()
+        out["memory"] = {"n": args.memory_n, "peak_rss_mb": s["peak_rss_mb"], "wall_s": s["wall_s"]}
     out["load_average_at_end"] = os.getloadavg()
     print(json.dumps(out, indent=1))
 

@@ -92,6 +92,8 @@ def slow_reason(argv: list[str]) -> str:
         return "a combination matrix over a scenario is one TME run per dose pair"
     if sub == "cohort":
         return "a cohort burns in and runs hundreds of virtual patients"
+    if sub == "trial":
+        return "a trial screens, burns in and runs its patients in every arm (minutes)"
     if sub == "drugs" and "--translation" in argv and "--quick" not in argv:
         return "the full translation table runs the therapy claims (minutes)"
     return ""
