@@ -157,14 +157,20 @@ def check_sbml(path: Path) -> SBMLInputs:
         bad("--sbml", f"{str(path)!r} is not a readable SBML model: {why}")
     if model.getNumPlugins() and doc.isPackageEnabled("comp") and model.getPlugin("comp") is not None \
             and model.getPlugin("comp").getNumSubmodels():
-        # hierarchical model composition: libRoadRunner runs the flattened model, whose ids
-        # carry their submodel's prefix (sub1__k)
+        # hierarchical model composition: the model is flattened here (external model
+        # definitions are found beside the file) and libRoadRunner runs the flat model, whose
+        # ids carry their submodel's prefix (sub1__k). libRoadRunner's own flattening of the
+        # text lost nested submodels' parameters (SBML Test Suite case 01146)
+        doc.setLocationURI(path.resolve().as_uri())
         props = libsbml.ConversionProperties()
         props.addOption("flatten comp", True)
         if doc.convert(props) != libsbml.LIBSBML_OPERATION_SUCCESS or doc.getModel() is None:
+            errors = [doc.getError(i).getMessage() for i in range(doc.getNumErrors())
+                      if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
             bad("--sbml", f"{str(path)!r}: its submodels (SBML comp) cannot be flattened: "
-                          f"{one_line(doc.getErrorLog().toString())[:300] or 'libsbml gave no reason'}")
+                          f"{one_line(errors[0])[:300] if errors else 'libsbml gave no reason'}")
         model = doc.getModel()
+        text = libsbml.writeSBMLToString(doc)
     ruled = {model.getRule(i).getVariable() for i in range(model.getNumRules())}
     species = [s.getId() for s in model.getListOfSpecies() if not s.getConstant() and s.getId() not in ruled]
     params = [p.getId() for p in model.getListOfParameters() if p.getId() not in ruled]

@@ -271,6 +271,8 @@ def simulate(
             if g in levels:
                 bad("--gene-level", f"{g} is also knocked out; give one or the other")
 
+    import numpy as np
+
     from ..engine.roadrunner import Results, Simulator
 
     n_points = steps + 1 if steps is not None else max(2, int(round(minutes)) + 1)
@@ -279,7 +281,8 @@ def simulate(
             with solver_output_hidden():
                 sim = Simulator.from_sbml(model.text)
         except Exception as e:  # libRoadRunner cannot compile it: the file is the problem
-            bad("--sbml", f"libRoadRunner cannot load {str(sbml)!r}: {one_line(e)[:300]}")
+            # without libRoadRunner's source location (", at rrllvm::…")
+            bad("--sbml", f"libRoadRunner cannot load {str(sbml)!r}: {one_line(e).split(', at rr')[0][:300]}")
         if chosen is None:  # every species (floating, then boundary), and our own observables
             chosen = sim.columns + [b for b in sim.rr.model.getBoundarySpeciesIds() if b not in sim.columns]
         outputs = sbml_outputs(chosen, model, amounts, suite.amount if suite else set(),
@@ -291,6 +294,10 @@ def simulate(
         res = _run_sbml(sim, sbml, minutes, n_points, model, presimulate)
         res = Results(res.time, res.values[:, columns], outputs.headers, outputs.headers,
                       [res.units[i] for i in columns], ok=res.ok, message=res.message, meta=res.meta)
+        if res.ok and not np.all(np.isfinite(res.values)):
+            odd = [h for h, v in zip(res.columns, res.values.T) if not np.all(np.isfinite(v))]
+            warn(f"{', '.join(odd[:5])}{' …' if len(odd) > 5 else ''}: not finite (inf or NaN) by the model's own "
+                 "math; written as they are")
         protocol = ", ".join([f"{k} = {fmt(v)}" for k, v in model.parameter_values.items()]
                              + [f"{k} + {fmt(v)}" for k, v in model.stimuli.items()]) or "no stimulus"
         title = f"{sbml.name}: {protocol}"
@@ -317,7 +324,7 @@ def simulate(
     wide = res.wide(observables_only=sbml is None)
     con = console()
     if out is not None:
-        write_file(out, lambda tmp: wide.to_csv(tmp, index=False))
+        write_file(out, lambda tmp: wide.to_csv(tmp, index=False, na_rep="NaN"))
         con.print(f"wrote {out} ({len(wide)} time points × {wide.shape[1] - 1} readouts)")
     if plot is not None:
         from ..report.figures import save_figure, signaling_figure, species_figure

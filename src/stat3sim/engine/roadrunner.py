@@ -40,6 +40,12 @@ from .sbml import to_sbml
 roadrunner.Logger.setLevel(roadrunner.Logger.LOG_ERROR)
 
 _Config = roadrunner.Config
+#: libRoadRunner's Python wrapper adds each model's ids as attributes of the RoadRunner
+#: class and deletes them again when the next model loads: a model with a parameter
+#: called ``reset`` or ``simulate`` (SBML Test Suite case 00964 has ``reset``) replaces that
+#: method, and the next model removes it for every RoadRunner in the process. stat3sim
+#: reads and sets values by selection (``rr["[S]"]``), never by attribute.
+_Config.setValue(_Config.ROADRUNNER_DISABLE_PYTHON_DYNAMIC_PROPERTIES, True)
 #: JIT backend for every model compiled in this process. LLJIT without optimisation
 #: passes compiles the 724-reaction TME model in ~3 s (MCJIT ~12 s) and gives results
 #: identical to MCJIT (tests/test_engine_tme.py); higher LLJIT optimisation levels
@@ -256,6 +262,11 @@ class Simulator:
         self._selections = ["time"] + [self._sel(s) for s in self.species] + self.observables
         self.rr.timeCourseSelections = self._selections
         self._state_index = self._state_map()
+        #: an SBML model as loaded, not yet run: libRoadRunner's reset() fires events whose
+        #: trigger holds at t = 0 again without resetting the parameters they assigned (SBML
+        #: Test Suite case 01699: P1 = P1 + 2 gave 6, not 4), so its first run skips the
+        #: reset when no parameter was changed
+        self._as_loaded = network is None
         self._current: dict[str, float] = {p: self.rr[p] for p in self.rr.model.getGlobalParameterIds()
                                           if p not in self.observables and p not in ruled}
         self._origin = dict(self._current)
@@ -354,6 +365,12 @@ class Simulator:
             self.columns = self.columns + new  # a new list: earlier Results keep theirs
         return [index[sel] for sel in selections]
 
+    def _finite(self, arr: np.ndarray) -> bool:
+        """Whether a solution is finite: time, species and observables. A selection added by
+        :meth:`record` may be infinite or NaN by the model's own math (a parameter set to
+        1/0 by an initial assignment: SBML Test Suite case 00950) and is returned as it is."""
+        return bool(np.all(np.isfinite(arr[:, :1 + len(self.species) + len(self.observables)])))
+
     def _state_map(self) -> tuple[np.ndarray, list[str]] | None:
         """How the entries of ``getRatesOfChange()`` (libRoadRunner's state vector) map to
         values: None where they are the floating species in order (every Network), else
@@ -398,11 +415,15 @@ class Simulator:
             return True
         return structure_key(net) == self.key
 
-    def _set_parameters(self, values: Mapping[str, float]) -> None:
+    def _set_parameters(self, values: Mapping[str, float]) -> bool:
+        """Set the parameters that differ from the model's; whether any did."""
+        changed = False
         for pid, v in values.items():
             if self._current.get(pid) != v:
                 self.rr[pid] = v
                 self._current[pid] = v
+                changed = True
+        return changed
 
     def _initial_overrides(self, values: Mapping[str, float]) -> dict[str, float]:
         """Initial values that differ from the compiled ones. They are written into the
@@ -501,7 +522,7 @@ class Simulator:
         except RuntimeError as e:
             return Results(np.zeros(0), np.zeros((0, len(self.columns))), self.columns, self._labels(),
                            self._unit_list(), ok=False, message=str(e).strip().splitlines()[0][:500])
-        ok = bool(np.all(np.isfinite(arr)))
+        ok = self._finite(arr)
         return Results(arr[:, 0].copy(), arr[:, 1:].copy(), self.columns, self._labels(), self._unit_list(),
                        ok=ok, message="" if ok else "non-finite values in the solution")
 
@@ -532,6 +553,7 @@ class Simulator:
             self._set_tolerances(*tol)
             self._set_parameters(params)
             self.rr.reset()
+            self._as_loaded = False
             m = self.rr.model
             amt = [(i, float(state[s])) for i, s in enumerate(self.species) if s in self._amount and s in state]
             if amt:
@@ -576,7 +598,7 @@ class Simulator:
                        meta={"tolerances": list(tol)})
 
     def _results(self, arr: np.ndarray, meta: dict) -> "Results":
-        ok = bool(np.all(np.isfinite(arr)))
+        ok = self._finite(arr)
         return Results(arr[:, 0].copy(), arr[:, 1:].copy(), self.columns, self._labels(), self._unit_list(),
                        ok=ok, message="" if ok else "non-finite values in the solution", meta=meta)
 
@@ -618,8 +640,9 @@ class Simulator:
         try:
             self._set_tolerances(*tol)
             overrides = self._initial_overrides(init)
-            self._set_parameters(params)
-            self.rr.reset()
+            if self._set_parameters(params) or not self._as_loaded:
+                self.rr.reset()
+            self._as_loaded = False
             for sid, v in overrides.items():
                 self.rr[self._sel(sid)] = v
             # after the overrides: cell numbers set the volume these concentrations live in
