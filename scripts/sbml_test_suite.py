@@ -129,10 +129,18 @@ def model_file(case_dir: Path) -> Path | None:
 
 
 def expected(case_dir: Path):
+    return read_csv(case_dir / f"{case_dir.name}-results.csv")
+
+
+def read_csv(path: Path):
+    """A results table with its header as written (pandas would rename a second 'Time'
+    to 'Time.1': cases 01820 and 01821 have variables called time, Time and TIME)."""
     import pandas as pd
 
-    df = pd.read_csv(case_dir / f"{case_dir.name}-results.csv")
-    df.columns = [c.strip() for c in df.columns]
+    with open(path, encoding="utf-8") as fh:
+        header = [c.strip() for c in fh.readline().split(",")]
+    df = pd.read_csv(path, header=None, skiprows=1)
+    df.columns = header
     return df
 
 
@@ -162,7 +170,6 @@ def compare(got, want, absolute: float, relative: float) -> str:
 def run_stat3sim(case_dir: Path, sbml: Path, tmp: Path) -> tuple[int, str, object]:
     """(exit code, stderr's last line, DataFrame or None) of ``stat3sim simulate --sbml``
     with the case's settings, called in-process through the CLI's entry point."""
-    import pandas as pd
     import typer
 
     from stat3sim.cli import app
@@ -182,9 +189,9 @@ def run_stat3sim(case_dir: Path, sbml: Path, tmp: Path) -> tuple[int, str, objec
     msg = (err.getvalue().strip().splitlines() or [""])[-1]
     if rc != 0 or not out.exists():
         return rc, msg, None
-    df = pd.read_csv(out)
+    df = read_csv(out)
     out.unlink()
-    return rc, msg, df.rename(columns={"time_min": "time"})
+    return rc, msg, df
 
 
 def run_roadrunner(sbml: Path, st: dict[str, str]) -> tuple[str, object]:
