@@ -329,6 +329,43 @@ def reason(rec: dict) -> str:
     return "values differ from the expected results"
 
 
+def rr_reason(rec: dict) -> str:
+    """A short class of why plain libRoadRunner's run failed."""
+    s = rec.get("roadrunner") or ""
+    m = re.search(r"Unable to support ([a-z ]+?)\.", s.replace("'fast' reactions", "fast reactions"))
+    if m:
+        return f"libRoadRunner cannot load it: no support for {m[1]}"
+    if s.startswith("error"):
+        return "libRoadRunner error: " + re.sub(r"'[^']*'", "'…'", s[len("error: "):])[:100]
+    return "libRoadRunner's values differ from the expected results"
+
+
+def markdown(recs: list[dict]) -> str:
+    """The cases that are not a pass for both, grouped by reason, as Markdown lists."""
+    timecourse = [r for r in recs if "TimeCourse" in r.get("testType", [])]
+    lines = ["### Cases libRoadRunner passes and stat3sim does not", ""]
+    rest = _rest([r for r in timecourse if r.get("roadrunner_pass")])
+    lines += [f"- {why} ({len(cs)}): {', '.join(sorted(cs))}" for why, cs in sorted(rest.items())] or ["- none"]
+    lines += ["", "### Cases libRoadRunner does not pass", "",
+              "After each reason: how many cases, and what stat3sim does with them.", ""]
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in timecourse:
+        if not r.get("roadrunner_pass"):
+            groups[rr_reason(r)].append(r)
+    for why, rs in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        ours = Counter("passes" if r.get("stat3sim_pass") else reason(r).split(":")[0] for r in rs)
+        lines.append(f"- {why} ({len(rs)}; stat3sim: {', '.join(f'{k} {v}' for k, v in ours.most_common())}): "
+                     + ", ".join(sorted(r["case"] for r in rs)))
+    other = [r for r in recs if "TimeCourse" not in r.get("testType", [])]
+    if other:
+        kinds = Counter(", ".join(r.get("testType") or ["no test type"]) for r in other)
+        lines += ["", "### Cases that are not time courses", ""]
+        lines += [f"- {k} ({v}): " + ", ".join(sorted(r["case"] for r in other
+                                                     if ", ".join(r.get("testType") or ["no test type"]) == k))
+                  for k, v in kinds.most_common()]
+    return "\n".join(lines) + "\n"
+
+
 def summary(recs: list[dict]) -> dict:
     timecourse = [r for r in recs if "TimeCourse" in r.get("testType", [])]
     rr_pass = [r for r in timecourse if r.get("roadrunner_pass")]
@@ -356,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"fetch cases/semantic from this git repository first (default {SOURCE})")
     ap.add_argument("--cases", default=None, help="case numbers, e.g. 1-40,1121 (default: all)")
     ap.add_argument("--json", type=Path, default=None, help="write every case's verdicts and the summary here")
+    ap.add_argument("--markdown", type=Path, default=None, help="write the cases that are not a pass for both, "
+                    "grouped by reason, as Markdown here")
+    ap.add_argument("--from-json", type=Path, default=None, help="report the results of an earlier --json run "
+                    "instead of running the cases")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds one case may take (default 120)")
     ap.add_argument("--no-roadrunner", action="store_true", help="skip the plain libRoadRunner runs")
     ap.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
@@ -364,19 +405,26 @@ def main(argv: list[str] | None = None) -> int:
     if a.worker:
         worker(suite, parse_cases(a.cases), not a.no_roadrunner)
         return 0
-    if a.fetch:
-        fetch(suite, a.fetch)
-    available = all_cases(suite)
-    if not available:
-        print(f"no SBML Test Suite at {semantic_dir(suite)}; run with --fetch (or give --suite)", file=sys.stderr)
-        return 2
-    cases = [c for c in parse_cases(a.cases) if c in set(available)] if a.cases else available
-    t0 = time.perf_counter()
-    recs = run_all(suite, cases, a.timeout, not a.no_roadrunner, progress=True)
+    if a.from_json:
+        saved = json.loads(a.from_json.read_text())
+        recs, seconds = saved["cases"], saved["summary"].get("seconds")
+    else:
+        if a.fetch:
+            fetch(suite, a.fetch)
+        available = all_cases(suite)
+        if not available:
+            print(f"no SBML Test Suite at {semantic_dir(suite)}; run with --fetch (or give --suite)", file=sys.stderr)
+            return 2
+        cases = [c for c in parse_cases(a.cases) if c in set(available)] if a.cases else available
+        t0 = time.perf_counter()
+        recs = run_all(suite, cases, a.timeout, not a.no_roadrunner, progress=True)
+        seconds = round(time.perf_counter() - t0, 1)
     s = summary(recs)
-    s["seconds"] = round(time.perf_counter() - t0, 1)
-    if a.json:
+    s["seconds"] = seconds
+    if a.json and not a.from_json:
         a.json.write_text(json.dumps({"summary": s, "cases": recs}, indent=1) + "\n")
+    if a.markdown:
+        a.markdown.write_text(markdown(recs))
     print(f"{s['cases']} cases, {s['time_courses']} time courses; libRoadRunner passes {s['roadrunner_pass']}; "
           f"stat3sim passes {s['stat3sim_pass']} ({s['stat3sim_pass_of_roadrunner_pass']} of libRoadRunner's "
           f"{s['roadrunner_pass']}: {100 * (s['share_of_roadrunner_pass'] or 0):.1f} %) in {s['seconds']} s")
