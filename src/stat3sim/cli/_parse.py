@@ -222,8 +222,8 @@ def sbml_outputs(ids: list[str], model: SBMLInputs, amounts: bool = False,
     """Columns for ``ids``: species as concentrations, or amounts where ``amounts`` or
     listed in ``amount_ids`` (and not in ``concentration_ids``), as the SBML Test Suite's
     settings ask; other ids by value."""
-    sels = [_selection(sid, model.ids[sid], sid in amount_ids or (amounts and sid not in concentration_ids))
-            for sid in ids]
+    sels = [_selection(sid, model.ids.get(sid, "species"),
+                       sid in amount_ids or (amounts and sid not in concentration_ids)) for sid in ids]
     return Outputs(list(ids), sels)
 
 
