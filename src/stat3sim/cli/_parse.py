@@ -126,13 +126,15 @@ def check_gene_levels(texts: list[str], known: list[str]) -> dict[str, float]:
 @dataclass
 class SBMLInputs:
     """What a user's SBML model accepts: species (added after pre-simulation) and
-    global parameters not set by a rule (set before the run)."""
+    global parameters not set by a rule (set before the run); and what ``--select`` can
+    name (``ids``: id -> species, compartment, parameter or reaction)."""
 
     text: str
     species: list[str]
     parameters: list[str]
     stimuli: dict[str, float] = field(default_factory=dict)
     parameter_values: dict[str, float] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
 
 
 def check_sbml(path: Path) -> SBMLInputs:
@@ -153,10 +155,138 @@ def check_sbml(path: Path) -> SBMLInputs:
     if fatal or model is None:
         why = one_line(fatal[0].getMessage())[:300] if fatal else "no model in the file"
         bad("--sbml", f"{str(path)!r} is not a readable SBML model: {why}")
+    if model.getNumPlugins() and doc.isPackageEnabled("comp") and model.getPlugin("comp") is not None \
+            and model.getPlugin("comp").getNumSubmodels():
+        # hierarchical model composition: the model is flattened here (external model
+        # definitions are found beside the file) and libRoadRunner runs the flat model, whose
+        # ids carry their submodel's prefix (sub1__k). libRoadRunner's own flattening of the
+        # text lost nested submodels' parameters (SBML Test Suite case 01146)
+        doc.setLocationURI(path.resolve().as_uri())
+        props = libsbml.ConversionProperties()
+        props.addOption("flatten comp", True)
+        if doc.convert(props) != libsbml.LIBSBML_OPERATION_SUCCESS or doc.getModel() is None:
+            errors = [doc.getError(i).getMessage() for i in range(doc.getNumErrors())
+                      if doc.getError(i).getSeverity() >= libsbml.LIBSBML_SEV_ERROR]
+            bad("--sbml", f"{str(path)!r}: its submodels (SBML comp) cannot be flattened: "
+                          f"{one_line(errors[0])[:300] if errors else 'libsbml gave no reason'}")
+        model = doc.getModel()
+        text = libsbml.writeSBMLToString(doc)
     ruled = {model.getRule(i).getVariable() for i in range(model.getNumRules())}
     species = [s.getId() for s in model.getListOfSpecies() if not s.getConstant() and s.getId() not in ruled]
     params = [p.getId() for p in model.getListOfParameters() if p.getId() not in ruled]
-    return SBMLInputs(text, species, params)
+    ids: dict[str, str] = {}
+    for kind, items in (("species", model.getListOfSpecies()), ("compartment", model.getListOfCompartments()),
+                        ("parameter", model.getListOfParameters()), ("reaction", model.getListOfReactions())):
+        ids.update((x.getId(), kind) for x in items if x.getId())
+    return SBMLInputs(text, species, params, ids=ids)
+
+
+@dataclass
+class Outputs:
+    """The columns ``simulate --sbml`` writes: header -> libRoadRunner selection."""
+
+    headers: list[str]
+    selections: list[str]
+
+
+def _selection(sid: str, kind: str, amount: bool) -> str:
+    """libRoadRunner's selection of an id: a species' concentration ``[S]`` or amount
+    ``S``; a compartment's size, a parameter's value or a reaction's rate by its id."""
+    return sid if kind != "species" or amount else f"[{sid}]"
+
+
+def check_select(texts: list[str], model: SBMLInputs, option: str = "--select") -> list[str]:
+    """``--select a,b --select c`` -> ids, each one the model's (species, compartment,
+    parameter or reaction); anything else names the id and a few valid ones."""
+    out: list[str] = []
+    for text in texts:
+        for item in text.split(","):
+            sid = item.strip()
+            if not sid:
+                bad(option, f"empty id in {text!r}; give ids separated by commas, e.g. "
+                            f"{','.join(list(model.ids)[:2]) or 'S1,k1'}")
+            if sid not in model.ids:
+                near = [k for k in model.ids if k.lower() == sid.lower()]
+                some = near + [k for k in model.ids if k not in near][:8 - len(near)]
+                bad(option, f"unknown id {sid!r}: not a species, compartment, parameter or reaction of the model; "
+                            f"e.g. {allowed(some) or '(the model has none)'}"
+                            + (f" ({len(model.ids)} in all)" if len(model.ids) > len(some) else ""))
+            if sid in out:
+                bad(option, f"{sid} is given twice; give each id once")
+            out.append(sid)
+    return out
+
+
+def sbml_outputs(ids: list[str], model: SBMLInputs, amounts: bool = False,
+                 amount_ids: set[str] = frozenset(), concentration_ids: set[str] = frozenset()) -> Outputs:
+    """Columns for ``ids``: species as concentrations, or amounts where ``amounts`` or
+    listed in ``amount_ids`` (and not in ``concentration_ids``), as the SBML Test Suite's
+    settings ask; other ids by value."""
+    sels = [_selection(sid, model.ids.get(sid, "species"),
+                       sid in amount_ids or (amounts and sid not in concentration_ids)) for sid in ids]
+    return Outputs(list(ids), sels)
+
+
+@dataclass
+class SuiteSettings:
+    """An SBML Test Suite settings file (``NNNNN-settings.txt``): the time course from 0 to
+    ``duration`` in ``steps`` intervals, the ``variables`` to write, and which species are
+    written as amounts or concentrations; ``absolute``/``relative`` are the tolerances its
+    results are compared with."""
+
+    duration: float
+    steps: int
+    variables: list[str]
+    amount: set[str]
+    concentration: set[str]
+    absolute: float
+    relative: float
+
+
+def check_settings(path: Path, option: str = "--settings") -> SuiteSettings:
+    """Read an SBML Test Suite settings file; only time courses from time 0 are accepted."""
+    if not path.is_file():
+        bad(option, f"no such file {str(path)!r}")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        bad(option, f"cannot read {str(path)!r}: {e}")
+    keys = {}
+    for line in lines:
+        if ":" in line:
+            k, _, v = line.partition(":")
+            keys[k.strip().lower()] = v.strip()
+
+    def number(key: str, default: float | None = None) -> float:
+        v = keys.get(key, "")
+        if not v and default is not None:
+            return default
+        try:
+            x = float(v)
+        except ValueError:
+            bad(option, f"{str(path)!r}: {key} must be a number, got {v!r}"
+                        + (" (not a time course: flux-balance and steady-state cases are not supported)"
+                           if not v else ""))
+        if not math.isfinite(x):
+            bad(option, f"{str(path)!r}: {key} must be finite, got {v!r}")
+        return x
+
+    def names(key: str) -> list[str]:
+        return [x.strip() for x in keys.get(key, "").split(",") if x.strip()]
+
+    start = number("start", 0.0)
+    if start != 0:
+        bad(option, f"{str(path)!r}: start must be 0 (time courses start at the model's initial state), "
+                    f"got {start:g}")
+    duration, steps = number("duration"), number("steps")
+    if duration <= 0 or steps < 1 or steps != int(steps):
+        bad(option, f"{str(path)!r}: duration must be > 0 and steps a whole number ≥ 1, got {duration:g} and "
+                    f"{steps:g}")
+    variables = names("variables")
+    if not variables:
+        bad(option, f"{str(path)!r}: no variables to write")
+    return SuiteSettings(duration, int(steps), variables, set(names("amount")), set(names("concentration")),
+                         number("absolute", 0.0), number("relative", 0.0))
 
 
 def check_sbml_stimuli(texts: list[str], model: SBMLInputs) -> None:

@@ -21,7 +21,7 @@ from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, allowed, bad, check_cell, che
                       warn, write_file, writing)
 from ._common import diameter_option, points_per_day_option, volume_option
 from ._parse import (STIMULUS_UNITS, check_gene_levels, check_knockouts, check_sbml, check_sbml_stimuli,
-                     check_stimuli)
+                     check_select, check_settings, check_stimuli, sbml_outputs)
 
 EXPORT_FORMATS = ("sbml", "antimony")
 DESCRIBE_FORMATS = ("md", "html")
@@ -91,13 +91,50 @@ def _summary_table(res, keys: list[str], title: str):
 # ------------------------------------------------------------------ commands
 #: options of ``simulate`` that only the signaling model takes: parameter -> option
 _SIGNALING_ONLY = {"cell": "--cell", "stimulus": "--stimulus", "gene_level": "--gene-level", "minutes": "--minutes",
-                   "sbml": "--sbml", "presimulate": "--no-presimulate"}
+                   "sbml": "--sbml", "presimulate": "--no-presimulate", "steps": "--steps", "select": "--select",
+                   "amounts": "--amounts", "settings": "--settings"}
+#: options of ``simulate --sbml`` that an SBML Test Suite settings file replaces
+_SETTINGS_GIVE = {"minutes": "--minutes", "steps": "--steps", "select": "--select", "amounts": "--amounts"}
+#: most output intervals of one time course (``--steps``)
+MAX_STEPS = 1_000_000
 
 
 def _given(ctx: typer.Context, name: str) -> bool:
     """Whether the user gave option ``name`` (rather than it taking its default)."""
     source = ctx.get_parameter_source(name)  # click's ParameterSource (typer vendors click)
     return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def _run_sbml(sim, path: Path, minutes: float, n_points: int, model, presimulate: bool):
+    """Run a user's SBML model. A model that cannot be pre-simulated, or not even started,
+    is a problem of the input (exit 2, a message that says what to do), not a numerical
+    failure of a good model (exit 1, left to the caller)."""
+    def run(pre: bool):
+        with solver_output_hidden():
+            return sim.run(t_end=minutes, n_points=n_points, parameters=model.parameter_values,
+                           stimuli=model.stimuli, presimulate=pre)
+
+    def stuck(r) -> bool:  # the solver could not take its first steps from the initial state
+        first = minutes / max(1, n_points - 1)
+        return r.meta.get("failed_in") == "start" or (r.meta.get("failed_in") == "run" and
+                                                       r.meta.get("failed_at_time", first) <= 1e-6 * first)
+
+    def why(r) -> str:  # CVODE's own words, without libRoadRunner's source location
+        return one_line(r.message).split("; In ")[0][:200]
+
+    res = run(presimulate)
+    if not res.ok and res.meta.get("failed_in") == "presimulation":
+        started = run(False)  # is it the steady state that is missing, or the start?
+        if not stuck(started):
+            bad("--presimulate", f"this model has no steady state to pre-simulate to (the pre-simulation "
+                                 f"failed: {why(res)}); use --no-presimulate to start from "
+                                 "the model's initial state")
+        res = started
+    if not res.ok and stuck(res):
+        bad("--sbml", f"libRoadRunner cannot integrate {str(path)!r} from its initial state (stopped at t = "
+                      f"{res.meta.get('failed_at_time', 0.0):.3g}: {why(res)}); its initial "
+                      "values may need the tool it was made with to initialise them")
+    return res
 
 
 @app.command()
@@ -123,6 +160,20 @@ def simulate(
     sbml: Optional[Path] = typer.Option(None, "--sbml", help="simulate this SBML file instead of the built-in model"),
     presimulate: bool = typer.Option(True, "--presimulate/--no-presimulate",
                                      help="run to the unstimulated steady state before the stimulus"),
+    steps: Optional[int] = typer.Option(None, "--steps", metavar="N",
+                                        help="output intervals over the time course (default: one per minute, "
+                                             "with --sbml one per model time unit)"),
+    select: list[str] = typer.Option([], "--select", metavar="ID[,ID…]",
+                                     help="with --sbml: write these species (concentrations; amounts with "
+                                          "--amounts), compartments (size), parameters (value, rule variables "
+                                          "included) or reactions (rate), in this order [default: every species]; "
+                                          "repeatable"),
+    amounts: bool = typer.Option(False, "--amounts", help="with --sbml: write species as amounts, not "
+                                                          "concentrations"),
+    settings: Optional[Path] = typer.Option(None, "--settings", metavar="FILE",
+                                            help="with --sbml: an SBML Test Suite settings file (NNNNN-settings.txt)"
+                                                 " gives the duration, steps, variables and amount/concentration "
+                                                 "outputs; the run starts from the model's initial state"),
     scenario: Optional[str] = typer.Option(None, "--scenario",
                                            help="simulate a tumor-microenvironment scenario instead: a shipped "
                                                 "name (`stat3sim scenarios`) or a YAML file; output time_days, "
@@ -174,7 +225,13 @@ def simulate(
     if therapy:
         bad("--therapy", "needs --scenario (for one cell in culture use stat3sim dose-response --drug NAME)")
     if points_per_day is not None:
-        bad("--points-per-day", "needs --scenario (the signaling model writes one point a minute)")
+        bad("--points-per-day", "needs --scenario (the signaling model writes one point a minute; use --steps)")
+    if sbml is None:
+        for value, option in ((select, "--select"), (amounts, "--amounts"), (settings, "--settings")):
+            if value:
+                bad(option, "needs --sbml (the built-in model writes its named readouts)")
+    if steps is not None and not 1 <= steps <= MAX_STEPS:
+        bad("--steps", f"must be a whole number from 1 to {MAX_STEPS}, got {steps}")
     minutes = check_minutes(minutes)
     check_output(out, "--out", CSV_SUFFIXES)
     check_output(plot, "--plot", PLOT_SUFFIXES)
@@ -185,8 +242,23 @@ def simulate(
             bad("--knockout", "cannot be combined with --sbml; knock-outs need the built-in model")
         if gene_level:
             bad("--gene-level", "cannot be combined with --sbml; gene levels need the built-in model")
+        suite = None
+        if settings is not None:
+            for name, option in _SETTINGS_GIVE.items():
+                if _given(ctx, name):
+                    bad(option, "cannot be combined with --settings (the settings file gives the time course "
+                                "and the outputs)")
+            if _given(ctx, "presimulate") and presimulate:
+                bad("--presimulate", "cannot be combined with --settings (SBML Test Suite time courses start from "
+                                     "the model's initial state)")
+            suite = check_settings(settings)
+            minutes, steps, presimulate = suite.duration, suite.steps, False
         model = check_sbml(sbml)
         check_sbml_stimuli(stimulus, model)
+        if suite is not None:
+            chosen = check_select([",".join(suite.variables)], model, option="--settings")
+        else:
+            chosen = check_select(select, model) if select else None
     else:
         from ..model.signaling import signaling_network
 
@@ -199,18 +271,33 @@ def simulate(
             if g in levels:
                 bad("--gene-level", f"{g} is also knocked out; give one or the other")
 
-    from ..engine.roadrunner import Simulator
+    import numpy as np
 
-    n_points = max(2, int(round(minutes)) + 1)
+    from ..engine.roadrunner import Results, Simulator
+
+    n_points = steps + 1 if steps is not None else max(2, int(round(minutes)) + 1)
     if sbml is not None:
         try:
             with solver_output_hidden():
                 sim = Simulator.from_sbml(model.text)
         except Exception as e:  # libRoadRunner cannot compile it: the file is the problem
-            bad("--sbml", f"libRoadRunner cannot load {str(sbml)!r}: {one_line(e)[:300]}")
-        with solver_output_hidden():
-            res = sim.run(t_end=minutes, n_points=n_points, parameters=model.parameter_values,
-                          stimuli=model.stimuli, presimulate=presimulate)
+            # without libRoadRunner's source location (", at rrllvm::…")
+            bad("--sbml", f"libRoadRunner cannot load {str(sbml)!r}: {one_line(e).split(', at rr')[0][:300]}")
+        if chosen is None:  # every species (floating, then boundary), and our own observables
+            chosen = sim.columns + [b for b in sim.rr.model.getBoundarySpeciesIds() if b not in sim.columns]
+        outputs = sbml_outputs(chosen, model, amounts, suite.amount if suite else set(),
+                               suite.concentration if suite else set())
+        try:
+            columns = sim.record(outputs.selections)
+        except RuntimeError as e:
+            bad("--settings" if suite else "--select", f"libRoadRunner cannot output these ids: {one_line(e)[:300]}")
+        res = _run_sbml(sim, sbml, minutes, n_points, model, presimulate)
+        res = Results(res.time, res.values[:, columns], outputs.headers, outputs.headers,
+                      [res.units[i] for i in columns], ok=res.ok, message=res.message, meta=res.meta)
+        if res.ok and not np.all(np.isfinite(res.values)):
+            odd = [h for h, v in zip(res.columns, res.values.T) if not np.all(np.isfinite(v))]
+            warn(f"{', '.join(odd[:5])}{' …' if len(odd) > 5 else ''}: not finite (inf or NaN) by the model's own "
+                 "math; written as they are")
         protocol = ", ".join([f"{k} = {fmt(v)}" for k, v in model.parameter_values.items()]
                              + [f"{k} + {fmt(v)}" for k, v in model.stimuli.items()]) or "no stimulus"
         title = f"{sbml.name}: {protocol}"
@@ -237,7 +324,7 @@ def simulate(
     wide = res.wide(observables_only=sbml is None)
     con = console()
     if out is not None:
-        write_file(out, lambda tmp: wide.to_csv(tmp, index=False))
+        write_file(out, lambda tmp: wide.to_csv(tmp, index=False, na_rep="NaN"))
         con.print(f"wrote {out} ({len(wide)} time points × {wide.shape[1] - 1} readouts)")
     if plot is not None:
         from ..report.figures import save_figure, signaling_figure, species_figure

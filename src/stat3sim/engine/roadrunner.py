@@ -40,6 +40,12 @@ from .sbml import to_sbml
 roadrunner.Logger.setLevel(roadrunner.Logger.LOG_ERROR)
 
 _Config = roadrunner.Config
+#: libRoadRunner's Python wrapper adds each model's ids as attributes of the RoadRunner
+#: class and deletes them again when the next model loads: a model with a parameter
+#: called ``reset`` or ``simulate`` (SBML Test Suite case 00964 has ``reset``) replaces that
+#: method, and the next model removes it for every RoadRunner in the process. stat3sim
+#: reads and sets values by selection (``rr["[S]"]``), never by attribute.
+_Config.setValue(_Config.ROADRUNNER_DISABLE_PYTHON_DYNAMIC_PROPERTIES, True)
 #: JIT backend for every model compiled in this process. LLJIT without optimisation
 #: passes compiles the 724-reaction TME model in ~3 s (MCJIT ~12 s) and gives results
 #: identical to MCJIT (tests/test_engine_tme.py); higher LLJIT optimisation levels
@@ -255,6 +261,12 @@ class Simulator:
         self.columns = self.species + self.observables
         self._selections = ["time"] + [self._sel(s) for s in self.species] + self.observables
         self.rr.timeCourseSelections = self._selections
+        self._state_index = self._state_map()
+        #: an SBML model as loaded, not yet run: libRoadRunner's reset() fires events whose
+        #: trigger holds at t = 0 again without resetting the parameters they assigned (SBML
+        #: Test Suite case 01699: P1 = P1 + 2 gave 6, not 4), so its first run skips the
+        #: reset when no parameter was changed
+        self._as_loaded = network is None
         self._current: dict[str, float] = {p: self.rr[p] for p in self.rr.model.getGlobalParameterIds()
                                           if p not in self.observables and p not in ruled}
         self._origin = dict(self._current)
@@ -338,6 +350,39 @@ class Simulator:
     def _sel(self, sid: str) -> str:
         return sid if sid in self._amount else f"[{sid}]"
 
+    def record(self, selections: list[str]) -> list[int]:
+        """Record these libRoadRunner selections too (``[S]`` a species' concentration,
+        ``S`` its amount, a compartment's size, a parameter's value) in every later run,
+        after the species and observables; their column in ``Results.values``, in order.
+        A selection already recorded keeps its column; a new one's column id is the
+        selection itself. libRoadRunner refuses an unknown one (RuntimeError)."""
+        index = {sel: i for i, sel in enumerate(self._selections[1:])}
+        new = [sel for sel in dict.fromkeys(selections) if sel not in index]
+        if new:
+            self.rr.timeCourseSelections = self._selections + new
+            self._selections = self._selections + new
+            index.update({sel: len(self.columns) + i for i, sel in enumerate(new)})
+            self.columns = self.columns + new  # a new list: earlier Results keep theirs
+        return [index[sel] for sel in selections]
+
+    def _finite(self, arr: np.ndarray) -> bool:
+        """Whether a solution is finite: time, species and observables. A selection added by
+        :meth:`record` may be infinite or NaN by the model's own math (a parameter set to
+        1/0 by an initial assignment: SBML Test Suite case 00950) and is returned as it is."""
+        return bool(np.all(np.isfinite(arr[:, :1 + len(self.species) + len(self.observables)])))
+
+    def _state_map(self) -> tuple[np.ndarray, list[str]] | None:
+        """How the entries of ``getRatesOfChange()`` (libRoadRunner's state vector) map to
+        values: None where they are the floating species in order (every Network), else
+        (index of each entry among the floating species or -1, its id). An SBML model's
+        state vector leaves out species set by assignment rules and includes variables of
+        rate rules (parameters, compartments)."""
+        ids = [c.rstrip("'") for c in self.rr.getRatesOfChangeNamedArray().colnames]
+        if ids == self.species:
+            return None
+        where = {sid: i for i, sid in enumerate(self.species)}
+        return np.array([where.get(sid, -1) for sid in ids], dtype=int), ids
+
     def __reduce__(self):
         # a compiled model cannot be pickled; a worker loads it from the disk cache or
         # recompiles it (from the Network, or from the SBML text)
@@ -370,11 +415,15 @@ class Simulator:
             return True
         return structure_key(net) == self.key
 
-    def _set_parameters(self, values: Mapping[str, float]) -> None:
+    def _set_parameters(self, values: Mapping[str, float]) -> bool:
+        """Set the parameters that differ from the model's; whether any did."""
+        changed = False
         for pid, v in values.items():
             if self._current.get(pid) != v:
                 self.rr[pid] = v
                 self._current[pid] = v
+                changed = True
+        return changed
 
     def _initial_overrides(self, values: Mapping[str, float]) -> dict[str, float]:
         """Initial values that differ from the compiled ones. They are written into the
@@ -473,7 +522,7 @@ class Simulator:
         except RuntimeError as e:
             return Results(np.zeros(0), np.zeros((0, len(self.columns))), self.columns, self._labels(),
                            self._unit_list(), ok=False, message=str(e).strip().splitlines()[0][:500])
-        ok = bool(np.all(np.isfinite(arr)))
+        ok = self._finite(arr)
         return Results(arr[:, 0].copy(), arr[:, 1:].copy(), self.columns, self._labels(), self._unit_list(),
                        ok=ok, message="" if ok else "non-finite values in the solution")
 
@@ -504,6 +553,7 @@ class Simulator:
             self._set_tolerances(*tol)
             self._set_parameters(params)
             self.rr.reset()
+            self._as_loaded = False
             m = self.rr.model
             amt = [(i, float(state[s])) for i, s in enumerate(self.species) if s in self._amount and s in state]
             if amt:
@@ -548,7 +598,7 @@ class Simulator:
                        meta={"tolerances": list(tol)})
 
     def _results(self, arr: np.ndarray, meta: dict) -> "Results":
-        ok = bool(np.all(np.isfinite(arr)))
+        ok = self._finite(arr)
         return Results(arr[:, 0].copy(), arr[:, 1:].copy(), self.columns, self._labels(), self._unit_list(),
                        ok=ok, message="" if ok else "non-finite values in the solution", meta=meta)
 
@@ -586,11 +636,13 @@ class Simulator:
                  presimulate: bool, after_presim: Mapping[str, float] | None,
                  floor: tuple[np.ndarray, np.ndarray] | None = None, presim_rtol: float | None = None,
                  settle: tuple[Mapping[str, float], float] | None = None) -> Results:
+        phase = "start"
         try:
             self._set_tolerances(*tol)
             overrides = self._initial_overrides(init)
-            self._set_parameters(params)
-            self.rr.reset()
+            if self._set_parameters(params) or not self._as_loaded:
+                self.rr.reset()
+            self._as_loaded = False
             for sid, v in overrides.items():
                 self.rr[self._sel(sid)] = v
             # after the overrides: cell numbers set the volume these concentrations live in
@@ -599,6 +651,7 @@ class Simulator:
             self._fix_absolute_tolerance(floor)
             residual, presimulated = 0.0, 0.0
             if presimulate:
+                phase = "presimulation"
                 # pre-simulate over negative time, so events timed at t > 0 fire only in the run;
                 # a model still moving after one window gets up to MAX_PRESIM_WINDOWS
                 probe = [-PRESIM_MIN, -min(STEADY_PROBE_MIN, PRESIM_MIN / 2), 0.0]
@@ -614,12 +667,15 @@ class Simulator:
                     else:
                         out = np.asarray(self.rr.simulate(times=probe))
                     presimulated += PRESIM_MIN
+                    if not np.all(np.isfinite(out)):
+                        raise RuntimeError("non-finite values in the pre-simulation")
                     residual = min(self.steady_residual(), self._mean_rate(out))
                     if residual < STEADY_TOL:
                         break
                 self._flush_tiny()
             settled = 0.0
             if settle is not None:
+                phase = "settle"
                 values, minutes = settle
                 for pid, v in values.items():
                     self.rr[pid] = v
@@ -643,9 +699,13 @@ class Simulator:
                     self._current[pid] = v
             self._add(stim.items())
             self._fix_absolute_tolerance(floor)
+            phase = "run"
             arr = self._solve(grid, sched)
         except RuntimeError as e:
-            return self._failed(e, tol)
+            res = self._failed(e, tol)
+            res.meta["failed_in"] = phase  # start, presimulation, settle or run
+            res.meta["failed_at_time"] = float(self.rr.model.getTime())  # the solver's time when it stopped
+            return res
         return self._results(arr, meta={"steady_state_residual_per_min": residual, "stimuli_nM": stim,
                              "schedule": [list(e) for e in sched], "presimulated_min": presimulated,
                              "settled_min": settled,
@@ -754,6 +814,9 @@ class Simulator:
         y = np.asarray(self.rr.model.getFloatingSpeciesConcentrations())
         if rates.size == 0:
             return 0.0
+        if self._state_index is not None:  # an SBML model with rules: value of each state entry
+            where, ids = self._state_index
+            y = np.array([y[i] if i >= 0 else self.rr[sid] for i, sid in zip(where, ids)], dtype=float)
         return float(np.max(np.abs(rates) / np.maximum(np.abs(y), 1.0)))
 
     def _labels(self) -> list[str]:
