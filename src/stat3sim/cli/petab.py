@@ -88,7 +88,7 @@ def simulate_petab(problem_path: Path, out: Optional[Path], parameters: Optional
     else:
         con = console()
         if out is not None:
-            con.print(f"wrote {out} ({len(sim.table)} simulated measurements, {n_cond} condition{"s" if n_cond != 1 else ""})")
+            con.print(f"wrote {out} ({len(sim.table)} simulated measurements, {n_cond} condition{'s' if n_cond != 1 else ''})")
         at = "nominal parameters" if parameters is None else str(parameters)
         con.print(f"negative log-likelihood at {at}: {nllh:.10g} (chi² {fmt(chi2)}; priors not included)")
     if sim.failed:

@@ -177,6 +177,7 @@ class PetabSimulator:
         self._selections = ["time"] + selections
         self.rr.timeCourseSelections = self._selections
         self._col = {s: i for i, s in enumerate(self._selections)}
+        self._state_ids: list[str] | None = None
 
     # ------------------------------------------------------------ noise checks
     def noise_errors(self, values: dict[str, float], sim: "Simulation | None" = None) -> list[str]:
@@ -289,20 +290,12 @@ class PetabSimulator:
 
     # ---------------------------------------------------------- steady states
     def _state(self) -> tuple[np.ndarray, np.ndarray]:
-        m = self.rr.model
-        x = np.asarray(m.getFloatingSpeciesAmounts(), float)
-        dx = np.asarray(self.rr.getRatesOfChange(), float)
-        rr_ids = list(m.getRateRuleIds()) if hasattr(m, "getRateRuleIds") else []
-        if self.model.rate_ruled:
-            try:
-                xr = np.array([self.rr[r] for r in self.model.rate_ruled if r not in self.model.species], float)
-                dr = np.asarray(m.getRateRuleRates(), float)
-                if len(xr) == len(dr):
-                    x, dx = np.concatenate([x, xr]), np.concatenate([dx, dr])
-            except Exception:
-                pass
-        del rr_ids
-        return x, dx
+        """The state (rate-rule variables, floating species amounts) and its rate."""
+        rates = self.rr.getRatesOfChangeNamedArray()
+        if self._state_ids is None:
+            self._state_ids = [c[:-1] if c.endswith("'") else c for c in rates.colnames]
+        x = np.array([self.rr[i] for i in self._state_ids], float)
+        return x, np.asarray(rates, float).reshape(-1)
 
     def _wrms(self) -> float:
         x, dx = self._state()
