@@ -395,16 +395,18 @@ class PetabSimulator:
                   values: dict[str, float], y: np.ndarray | None) -> np.ndarray:
         names, fn = self._formulas[(oid, col)]
         n = len(rows)
-        prefix = "observableParameter" if col == "observableFormula" else "noiseParameter"
-        overrides = None
+        overrides: dict[str, list] = {}
         args = []
         for name in names:
-            if name.startswith(prefix) and name.endswith(f"_{oid}"):
-                if overrides is None:
-                    src = self.mdf["observableParameters" if col == "observableFormula" else "noiseParameters"]
-                    overrides = [_split(v) for v in src.to_numpy()[rows]]
+            # placeholders: a noise formula may use its observable's observableParameters too
+            prefix = next((p for p in ("observableParameter", "noiseParameter") if name.startswith(p)), None)
+            if prefix is not None and name.endswith(f"_{oid}") and name[len(prefix):-len(oid) - 1].isdigit():
+                if prefix not in overrides:
+                    src = self.mdf[prefix + "s"]
+                    overrides[prefix] = [_split(v) for v in src.to_numpy()[rows]]
                 k = int(name[len(prefix):-len(oid) - 1]) - 1
-                args.append(np.array([self._value(o[k], values) if k < len(o) else np.nan for o in overrides]))
+                args.append(np.array([self._value(o[k], values) if k < len(o) else np.nan
+                                      for o in overrides[prefix]]))
             elif self.model.is_entity(name):
                 args.append(out[:, self._col[self.model.selection(name)]])
             elif name in TIME_SYMBOLS:
