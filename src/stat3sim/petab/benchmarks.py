@@ -45,19 +45,22 @@ def collection_dir() -> Path:
 
 
 def problems(folder: Path | None = None) -> list[str]:
-    """Names of the collection's problems (folders with a ``<name>.yaml``)."""
+    """Names of the collection's problems (folders with a ``<name>.yaml`` or ``problem.yaml``)."""
     folder = folder or collection_dir()
-    return sorted(p.name for p in folder.iterdir() if (p / f"{p.name}.yaml").is_file()) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if (p / f"{p.name}.yaml").is_file() or (p / "problem.yaml").is_file())
 
 
 def problem_yaml(name: str, folder: Path | None = None) -> Path:
-    return (folder or collection_dir()) / name / f"{name}.yaml"
+    d = (folder or collection_dir()) / name
+    return d / f"{name}.yaml" if (d / f"{name}.yaml").is_file() or not (d / "problem.yaml").is_file() else d / "problem.yaml"
 
 
 def simulated_data(name: str, folder: Path | None = None) -> Path | None:
     """The collection's ``simulatedData_<name>.tsv``, if it has one."""
     d = (folder or collection_dir()) / name
-    found = sorted(d.glob("simulatedData*.tsv"))
+    found = sorted(d.glob("simulatedData*.tsv")) or sorted(d.glob("simulations.tsv"))
     return found[0] if found else None
 
 
@@ -92,14 +95,15 @@ def relative_errors(ours, reference):
     import numpy as np
 
     a, b = _keyed(ours), _keyed(reference)
-    if (len(a) == len(b) and list(a["observableId"]) == list(b["observableId"])
-            and list(a["time"]) == list(b["time"])):
-        # the same rows in the same order (some reference tables name their conditions
-        # differently from the problem's current measurement table)
-        b = b.assign(simulationConditionId=a["simulationConditionId"].to_numpy(),
-                     preequilibrationConditionId=a["preequilibrationConditionId"].to_numpy(), _n=a["_n"].to_numpy())
-    merged = b.merge(a[list(KEYS) + ["_n", "simulation"]], on=list(KEYS) + ["_n"], how="left",
-                     suffixes=("_ref", ""))
+    on = list(KEYS) + ["_n"]
+    merged = b.merge(a[on + ["simulation"]], on=on, how="left", suffixes=("_ref", ""))
+    if (merged["simulation"].isna().all() and len(a) == len(b)
+            and list(a["observableId"]) == list(b["observableId"]) and list(a["time"]) == list(b["time"])):
+        # no row matches, but both list the same observables at the same times in the same
+        # order (a reference table that names conditions the problem has since renamed)
+        merged = b.copy()
+        merged["simulation_ref"] = b["simulation"].to_numpy()
+        merged["simulation"] = a["simulation"].to_numpy()
     ref = merged["simulation_ref"].to_numpy(float)
     val = merged["simulation"].to_numpy(float)
     scale = merged.groupby("observableId")["simulation_ref"].transform(lambda s: np.nanmax(np.abs(s)))
