@@ -195,9 +195,27 @@ def simulate(
     points_per_day: Optional[int] = points_per_day_option("with --scenario: "),
     diameter_mm: Optional[float] = diameter_option("with --scenario: "),
     volume_mm3: Optional[float] = volume_option("with --scenario: "),
+    petab: Optional[Path] = typer.Option(None, "--petab", metavar="PROBLEM.yaml",
+                                         help="simulate a PEtab (v1) problem instead: write its simulation table "
+                                              "(--out .tsv) and print the negative log-likelihood"),
+    parameters: Optional[Path] = typer.Option(None, "--parameters", metavar="FILE.tsv",
+                                              help="with --petab: parameter values (parameterId, nominalValue; "
+                                                   "linear scale) instead of the problem's nominal ones"),
+    as_json: bool = typer.Option(False, "--json", help="with --petab: print a JSON summary"),
 ) -> None:
     """Simulate a time course: wide CSV (time_min, one column per readout), optional figure.
-    With --scenario, the tumor-microenvironment model in days."""
+    With --scenario, the tumor-microenvironment model in days; with --petab, a PEtab problem."""
+    if petab is not None:
+        from .petab import simulate_petab
+
+        for name in ctx.params:
+            if name not in ("petab", "parameters", "as_json", "out") and _given(ctx, name):
+                bad("--petab", f"cannot be combined with --{name.rstrip('_').replace('_', '-')} (the PEtab problem "
+                               "defines model, conditions and times; use --parameters, --out, --json)")
+        return simulate_petab(petab, out, parameters, as_json)
+    for value, option in ((parameters, "--parameters"), (as_json or None, "--json")):
+        if value is not None:
+            bad(option, "needs --petab")
     if scenario is not None:
         for name, option in _SIGNALING_ONLY.items():
             if _given(ctx, name):
