@@ -7,7 +7,7 @@ table. The COH claims share one trial of the tnbc population: no treatment and a
 STAT3 inhibitor (TTI-101 at a constant free tumor exposure of its cellular IC50, 3 µM: the
 catalog has no human PK for it), 12 months of follow-up with scans every 8 weeks. THx-8
 runs the shipped ``napabucasin_pstat3`` design and THx-5 ``ruxolitinib_tnbc_phase2``, at
-``COHORT_N`` per arm. The numbers are those of that N: a claim's CI says how sure it is.
+``COHORT_N`` per arm (THx-5c: ``RUX_N``, its bid drug being the costliest run). The numbers are those of that N: a claim's CI says how sure it is.
 """
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ from .registry import claim
 
 #: patients per arm of the claims' virtual trials (env STAT3SIM_COHORT_N overrides)
 COHORT_N = int(os.environ.get("STAT3SIM_COHORT_N", "120"))
+#: patients of THx-5c's single-arm phase II (every patient on a bid oral drug for 24 weeks,
+#: the costliest run: env STAT3SIM_RUX_N overrides)
+RUX_N = int(os.environ.get("STAT3SIM_RUX_N", "40"))
 SEED = 1
 #: direct STAT3 inhibitor of COH-3: TTI-101 (SH2 domain) at its cellular IC50 (catalog, assumed value)
 STAT3_INHIBITOR = "TTI-101 3 uM continuous"
@@ -50,9 +53,10 @@ def _trial(name: str) -> tuple[pd.DataFrame, pd.DataFrame, dict, float]:
 
     design = _coh_design() if name == "coh_claims" else load_design(name)
     out = Path(tempfile.mkdtemp(prefix=f"stat3sim-claims-{name}-"))
+    n = RUX_N if name == "ruxolitinib_tnbc_phase2" else COHORT_N
     client = connect(None, None)
     try:
-        summary = run(design, COHORT_N, SEED, out, client)
+        summary = run(design, n, SEED, out, client)
     finally:
         cluster = getattr(client, "cluster", None)
         client.close()
@@ -94,8 +98,12 @@ def coh1(ctx):
     bone = r[f"day{day:g}.mets_bone"] >= det
     il11 = r[f"day{day:g}.serum_IL11_pg_mL"]
     ratio = float(il11[bone].mean() / il11[~bone].mean()) if bone.any() and (~bone).any() else math.nan
+    burden = r[f"day{day:g}.mets_bone"]
     obs = {**{f"pfs_{k}": v for k, v in hr.items()}, "patients_with_bone_metastasis": int(bone.sum()),
-           "patients_without": int((~bone).sum()), "serum_IL11_ratio_bone_vs_none": ratio}
+           "patients_without": int((~bone).sum()), "serum_IL11_ratio_bone_vs_none": ratio,
+           # context when no lesion is detected: the bone burden (cells) against the detection threshold
+           "bone_burden_median_cells": float(burden.median()), "bone_burden_max_cells": float(burden.max()),
+           "detection_threshold_cells": det}
     ok = hr["hazard_ratio"] is not None and hr["hazard_ratio"] >= 1.3 and ratio >= 1.3
     return obs, bool(ok)
 
@@ -113,9 +121,16 @@ def coh2(ctx):
     lo, hi = _tertiles(r["baseline.serum_IL6_pg_mL"])
     m_hi, m_lo = float(sites[hi].mean()), float(sites[lo].mean())
     ratio = m_hi / m_lo if m_lo > 0 else (math.inf if m_hi > 0 else math.nan)
+    tot = r[f"day{day:g}.metastatic_burden"]
+    liv = r[f"day{day:g}.mets_liver"]
     obs = {"mean_sites_top": m_hi, "mean_sites_bottom": m_lo, "sites_ratio": ratio,
            "liver_share_top": float(liver[hi].mean()), "liver_share_bottom": float(liver[lo].mean()),
-           "n_top": int(hi.sum()), "n_bottom": int(lo.sum())}
+           "n_top": int(hi.sum()), "n_bottom": int(lo.sum()),
+           # context when no lesion is detected: burdens (cells) by tertile, and the threshold
+           "metastatic_burden_ratio_top_vs_bottom": float(tot[hi].mean() / tot[lo].mean()) if tot[lo].mean() > 0
+           else math.nan,
+           "liver_burden_ratio_top_vs_bottom": float(liv[hi].mean() / liv[lo].mean()) if liv[lo].mean() > 0 else math.nan,
+           "metastatic_burden_max_cells": float(tot.max()), "detection_threshold_cells": det}
     ok = ratio >= 1.2 and obs["liver_share_top"] > obs["liver_share_bottom"]
     return obs, bool(ok)
 
@@ -165,7 +180,7 @@ def thx8(ctx):
 
 
 @claim("THx-5c", "cohort", "Ruxolitinib phase II in metastatic TNBC: no RECIST response (cohort level)", (115,),
-       {"trial": f"ruxolitinib_tnbc_phase2 design (25 mg po bid), {COHORT_N} patients"},
+       {"trial": f"ruxolitinib_tnbc_phase2 design (25 mg po bid), {RUX_N} patients"},
        "confirmed RECIST response rate with its exact 95 % CI",
        "response rate's upper 95 % bound below 20 % (a phase II that shows insufficient benefit)")
 def thx5c(ctx):

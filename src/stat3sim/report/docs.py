@@ -169,6 +169,8 @@ THERAPY_CLAIMS_JSON = "claims-therapy.json"
 TRANSLATION_CMD = (f"stat3sim drugs --translation --json --plot docs/figures/translation.png > "
                    f"docs/{RESULTS_DIR}/{TRANSLATION_JSON}")
 THERAPY_CMD = f"stat3sim validate --area therapy --json > docs/{RESULTS_DIR}/{THERAPY_CLAIMS_JSON}"
+COHORT_CLAIMS_JSON = "claims-cohort.json"
+COHORT_CMD = f"stat3sim validate --area cohort --json > docs/{RESULTS_DIR}/{COHORT_CLAIMS_JSON}"
 
 
 def _results(docs: Path, name: str, cmd: str):
@@ -245,12 +247,26 @@ def therapy_results_table(docs: Path, readme: bool = False) -> str:
             + f"\n\nFrom `{THERAPY_CMD}`, then `make docs`.")
 
 
+def cohort_results_table(docs: Path) -> str:
+    """Each cohort claim's observed numbers (``docs/results/claims-cohort.json``)."""
+    claims, missing = _results(docs, COHORT_CLAIMS_JSON, COHORT_CMD)
+    if claims is None:
+        return missing
+    rows = []
+    for c in claims:
+        obs = "; ".join(f"{k} {_fmt(v)}" for k, v in c.get("observed", {}).items()) or c.get("error", "—")
+        rows.append((Cell(c["id"]), Cell(c["expected"]), Cell(obs), Cell("yes" if c["passed"] else "no")))
+    return md_table(("claim", "passes when", "observed", "passes"), rows) + f"\n\nFrom `{COHORT_CMD}`, then `make docs`."
+
+
 #: block name -> (page, function of the docs folder returning the block's content)
 BLOCKS: dict[str, tuple[str, Callable[[Path], str]]] = {
     "claims-signaling": ("claims.md", _claims_block("signaling")),
     "claims-tme": ("claims.md", _claims_block("tme")),
     "therapy-claims": ("claims.md", _claims_block("therapy")),
     "therapy-results": ("claims.md", therapy_results_table),
+    "claims-cohort": ("claims.md", _claims_block("cohort")),
+    "cohort-results": ("claims.md", cohort_results_table),
     "translation-table": ("claims.md", translation_block),
     "readme-therapy-claims": ("../README.md", lambda docs: therapy_results_table(docs, readme=True)),
     "readme-translation-table": ("../README.md", lambda docs: translation_block(docs, "docs/figures/translation.png",
