@@ -61,6 +61,23 @@ def html_report(summary: dict, figure: Path) -> str:
                   f"<td>{html.escape(r['source'])}</td></tr>" for r in summary["plausibility"])
     dist = "".join(f"<tr><td>{html.escape(d['name'])}</td><td>{html.escape(d['description'])}</td>"
                    f"<td>{html.escape(d['source'])}</td></tr>" for d in summary["distributions"])
+    pk = "".join(f"<tr><td>{html.escape(v['drug'])}</td><td>clearance × exp(η), CV {100 * v['cv']:.0f} %</td>"
+                 f"<td>{html.escape(v['source'])}</td></tr>" for v in summary.get("pk_variability", []))
+    p = summary.get("pdl1_status") or {}
+    pdl1 = (f"<p>PD-L1 positive: {p.get('positive', 0)} of {p.get('of', 0)} plausible patients (baseline tumor.PDL1 ≥ "
+            f"{p['threshold']:.3g}). {html.escape(p.get('source', ''))}</p>") if p.get("threshold") is not None else ""
+    sel = summary.get("selection")
+    sel_html = ""
+    if sel:
+        ks0 = ", ".join(f"{k} {v:.3f}" for k, v in sel["ks_statistic_plausible"].items())
+        ks1 = ", ".join(f"{k} {v:.3f}" for k, v in sel["ks_statistic_selected"].items())
+        sel_html = (f"<h2>Selection</h2><p>{sel['selected']} of {sel['plausible']} plausible patients selected "
+                    f"(effective sample size {sel['effective_sample_size']:.0f}); Kolmogorov–Smirnov distance to the "
+                    f"target: {html.escape(ks0)} (plausible) → {html.escape(ks1)} (selected). "
+                    f"{html.escape(sel['method'])}.</p>")
+    fails = summary.get("solver_failures", [])
+    fail_html = "".join(f"<tr><td>{f['patient_id']}</td><td>{html.escape(f['arm'])}</td><td>{html.escape(f['message'])}</td></tr>"
+                        for f in fails[:50])
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>stat3sim cohort {html.escape(summary['scenario'])}</title>
 <style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}td,th{{padding:2px 8px;text-align:left;vertical-align:top}}</style></head><body>
 <h1>Virtual cohort: {html.escape(summary['scenario'])}, {summary['patients']} patients, seed {summary['seed']}</h1>
@@ -68,6 +85,9 @@ def html_report(summary: dict, figure: Path) -> str:
 <img src="data:image/png;base64,{img}" style="max-width:100%">
 <h2>Rejections by reason</h2><table>{rej or '<tr><td>none</td></tr>'}</table>
 <h2>Plausibility ranges</h2><table><tr><th>readout</th><th>low</th><th>high</th><th>unit</th><th>source</th></tr>{rng}</table>
-<h2>Varied quantities</h2><table><tr><th>name</th><th>distribution</th><th>source</th></tr>{dist}</table>
+<h2>Varied quantities</h2><table><tr><th>name</th><th>distribution</th><th>source</th></tr>{dist}{pk}</table>
+{pdl1}{sel_html}
+<h2>Solver failures</h2><p>{len(fails)} ({100 * summary.get('solver_failure_rate', 0.0):.2f} % of patients)</p>
+{'<table><tr><th>patient</th><th>arm</th><th>message</th></tr>' + fail_html + '</table>' if fails else ''}
 </body></html>
 """
