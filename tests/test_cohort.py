@@ -249,3 +249,20 @@ def test_selection_moves_the_plausible_patients_towards_the_observed_distributio
     assert s.table["p_accept"].between(0, 1).all()
     again = select(base, t, seed=4)
     pd.testing.assert_frame_equal(s.table, again.table)
+
+
+def test_a_patients_weight_sets_its_dose_on_the_compiled_arm():
+    """mg/kg dosing: a heavier patient gets more tocilizumab (the arm's compiled model runs
+    with the patient's PK values and doses; no structure of its own)."""
+    from stat3sim.cohort.runner import ArmPlan, prepare, run_patient
+
+    plan, _, _ = prepare(load_scenario("tnbc"), 1, 3, days=30,
+                         arms=(ArmPlan("toci", ("tocilizumab 8 mg/kg iv q4w",)),))
+    rows = {}
+    for w in (50.0, 100.0):
+        rec = {"patient_id": 0, "weight_kg": w, "bsa_m2": float(np.sqrt(w * 165 / 3600)),
+               "pk.tocilizumab.clearance_factor": 1.0}
+        r = run_patient(plan, rec)["rows"][0]
+        assert r["status"] == "ok", r["reason"]
+        rows[w] = r["day30.tumor_volume_mm3"]
+    assert rows[100.0] < rows[50.0] * 0.995  # more drug, a smaller tumor

@@ -204,16 +204,20 @@ def _arm_run(plan: CohortPlan, m: _Models, arm: ArmPlan, state: dict, theta: dic
              pk: dict | None = None):
     red, sim = m.arms[arm.name]
     times = np.unique(np.append(np.arange(0.0, math.floor(plan.days) + 1.0), plan.days)) * 1440.0
-    net = None
     stim0, sched, floors = {}, (), {}
+    patient_values: dict[str, float] = {}
     if arm.therapies or getattr(plan.scenario, "therapies", None):
         patient = (patient_cov["weight_kg"], patient_cov["bsa_m2"]) if "weight_kg" in patient_cov else None
         built, stim0, sched, floors = _arm_protocol(plan.scenario, arm, plan.days, patient)
         if patient is not None:
-            net = _reduce_for(built, {*stim0, *(sid for _, sid, _ in sched)}, m.burn_net)
+            # the patient's weight and BSA change PK values (and the doses, in the schedule),
+            # not the structure: the arm's compiled model runs with those values
+            ids = set(built.parameter_ids)
+            patient_values = {p: built.parameter(p).value for p in red.parameter_ids
+                              if p in ids and built.parameter(p).value != red.parameter(p).value}
     order = settings.max_order if not sched else 5
-    params = {**theta, "growth_on": 1.0, **_clearances(net if net is not None else red, pk or {})}
-    res = sim.run_from_state(state, net, times=times, parameters=params, stimuli=stim0,
+    params = {**theta, "growth_on": 1.0, **patient_values, **_clearances(red, pk or {}, patient_values)}
+    res = sim.run_from_state(state, None, times=times, parameters=params, stimuli=stim0,
                              schedule=sched, rtol=settings.rtol, atol=settings.atol, atol_floor=floors,
                              max_order=order)
     if not res.ok:
@@ -221,16 +225,18 @@ def _arm_run(plan: CohortPlan, m: _Models, arm: ArmPlan, state: dict, theta: dic
     return res
 
 
-def _clearances(net, pk: dict) -> dict[str, float]:
+def _clearances(net, pk: dict, patient_values: dict | None = None) -> dict[str, float]:
     """The patient's elimination parameters of ``net``: each drug's typical value (for the
-    patient's weight and BSA, as built) times the patient's clearance factor."""
+    patient's weight and BSA: ``patient_values`` where given) times the patient's clearance
+    factor."""
     from .population import clearance_parameters
 
     out = {}
+    patient_values = patient_values or {}
     for col, factor in pk.items():
         ident = col.split(".")[1]
         for pid in clearance_parameters(net, ident):
-            out[pid] = net.parameter(pid).value * factor
+            out[pid] = patient_values.get(pid, net.parameter(pid).value) * factor
     return out
 
 
