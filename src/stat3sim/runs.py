@@ -341,7 +341,8 @@ def output_days(days: float, points_per_day: int = 1) -> np.ndarray:
 
 
 def simulate(scenario, arm: Arm | None = None, days: float | None = None, readouts=None,
-             all_observables: bool = False, reduce: bool = True, points_per_day: int = 1) -> TMERun:
+             all_observables: bool = False, reduce: bool = True, points_per_day: int = 1,
+             rtol: float | None = None) -> TMERun:
     """Run a scenario (and arm) for ``days`` (default: the scenario's) with daily output
     (``points_per_day`` > 1: that many points a day, e.g. 24 to see a drug's infusion peaks;
     doses are exact in time whatever the output grid).
@@ -359,7 +360,11 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     times (leukocyte modules sharing parameters: 83) become rules reading them, before
     compiling (:func:`stat3sim.model.reduce.reduce_network`); the trajectories are those
     of the full model, at ~40 % of the cost. The returned network is the model as built;
-    ``meta["reduction"]`` gives the states the solver carried and what was reduced."""
+    ``meta["reduction"]`` gives the states the solver carried and what was reduced.
+
+    ``rtol``: CVODE's relative tolerance for the settle and the run (default: the
+    engine's ``POPULATION_RTOL``, the settle's approach at ``PRESIM_RTOL``); given, the
+    whole run is at that tolerance (``export --omex`` compares its archive with such a run)."""
     from .engine import roadrunner as engine
     from .engine.roadrunner import POPULATION_ATOL, POPULATION_RTOL, Simulator
     from .model.reduce import reduce_network
@@ -385,8 +390,8 @@ def simulate(scenario, arm: Arm | None = None, days: float | None = None, readou
     res = sim.run(net, t_end=float(times[-1]), times=times, parameters={"growth_on": 0.0}, presimulate=False,
                   settle=({}, SETTLE_DAYS * 1440.0),
                   after_presim={"growth_on": net.parameter("growth_on").value}, stimuli=stim0, schedule=tuple(sched),
-                  rtol=POPULATION_RTOL, atol=POPULATION_ATOL, atol_floor=doses.floors,
-                  presim_rtol=engine.PRESIM_RTOL, max_order=None if sched else engine.POPULATION_MAX_ORDER)
+                  rtol=POPULATION_RTOL if rtol is None else rtol, atol=POPULATION_ATOL, atol_floor=doses.floors,
+                  presim_rtol=engine.PRESIM_RTOL if rtol is None else None, max_order=None if sched else engine.POPULATION_MAX_ORDER)
     res.meta["reduction"] = {"states": len(net.species), "species": len(model.species),
                              "zero": len(net.reduced), "module_copies": len(net.folded)}
     res.meta["warnings"] = doses.warnings

@@ -367,7 +367,7 @@ def simulate(
 @app.command()
 def export(
     ctx: typer.Context,
-    format: str = typer.Option(..., "--format", "-f", help=f"{' | '.join(EXPORT_FORMATS)}"),
+    format: Optional[str] = typer.Option(None, "--format", "-f", help=f"{' | '.join(EXPORT_FORMATS)}"),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="output file (default: standard output)"),
     cell: str = typer.Option("tumor", "--cell", help=f"cell type: {allowed(CELL_TYPES)}"),
     scenario: Optional[str] = typer.Option(None, "--scenario",
@@ -376,8 +376,28 @@ def export(
     therapy: list[str] = typer.Option([], "--therapy", metavar="REGIMEN",
                                       help='with --scenario: export the treated model, e.g. "tocilizumab 8 mg/kg '
                                            'iv q4w" (the drug\'s PK and PD, each dose an SBML event); repeatable'),
+    omex: bool = typer.Option(False, "--omex", help="with --scenario and --out FILE.omex: the scenario's run as a "
+                                                    "COMBINE archive (SBML, SED-ML of the run, manifest)"),
+    arm: Optional[str] = typer.Option(None, "--arm", help="with --omex: the arm to export (a standard or therapy "
+                                                          "arm of the scenario, as `stat3sim run` names it)"),
+    days: Optional[float] = typer.Option(None, "--days", help="with --omex: days after day 0, a whole number "
+                                                              "(default: the scenario's)"),
 ) -> None:
-    """Export the signaling model of one cell type (or, with --scenario, the TME model) as SBML L3V2 or Antimony."""
+    """Export the signaling model of one cell type (or, with --scenario, the TME model) as SBML L3V2 or Antimony;
+    with --omex, a scenario's run as a COMBINE archive."""
+    if omex:
+        for name, option in (("format", "--format"), ("therapy", "--therapy"), ("cell", "--cell")):
+            if _given(ctx, name):
+                bad(option, "cannot be combined with --omex (the archive holds the SBML and the SED-ML of a run; "
+                            "a treated run is an --arm)")
+        if scenario is None:
+            bad("--omex", "needs --scenario")
+        return _export_omex(scenario, arm, days, out)
+    for name, option in (("arm", "--arm"), ("days", "--days")):
+        if _given(ctx, name):
+            bad(option, "needs --omex")
+    if format is None:
+        bad("--format", f"missing; allowed: {allowed(EXPORT_FORMATS)} (or --omex)")
     kind = check_format(format, EXPORT_FORMATS)
     if scenario is not None:
         if _given(ctx, "cell"):
@@ -396,6 +416,33 @@ def export(
     if kind == "antimony":
         text = to_antimony(text)
     emit(text, out)
+
+
+def _export_omex(scenario: str, arm: Optional[str], days: Optional[float], out: Optional[Path]) -> None:
+    """``export --omex``: every input checked, then the archive (:mod:`stat3sim.interop.omex`) written atomically."""
+    from .._io import atomic_write
+    from ..interop import omex
+    from ._common import check_choice
+    from .tme import check_days, load_checked
+
+    if out is None:
+        bad("--out", "needed with --omex (an archive is a file: --out run.omex)")
+    check_output(out, "--out", (".omex",))
+    days = check_days(days)
+    sc = load_checked(scenario, "--scenario")
+    chosen = None
+    if arm is not None:
+        chosen = omex.find_arm(sc, check_choice(arm, omex.arm_names(sc), "--arm", "arm"))
+    total = float(days if days is not None else sc.days)
+    if total != round(total):
+        bad("--days", f"the archive's output is daily: a whole number of days, got {total:g}")
+    try:
+        archive = omex.build_archive(sc, chosen, total)
+    except omex.OmexError as e:
+        fail(str(e))
+    with writing(out):
+        atomic_write(out, lambda tmp: omex.write_archive(archive, tmp))
+    print(f"wrote {out}", file=sys.stderr)
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Exchange with other tools: COMBINE archives (:mod:`stat3sim.interop.omex`)."""
