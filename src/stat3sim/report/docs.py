@@ -129,6 +129,10 @@ def _fmt(v) -> str:
 
 #: benchmark file -> the keys the page shows, in order (the rest stay in the JSON)
 BENCH_KEYS: dict[str, tuple[str, ...]] = {
+    "bench_cohort.json": ("n", "days", "cpu_count", "load_average_at_start", "patients_per_s", "speedup_2_workers",
+                          "seconds_per_patient", "seconds_per_patient_raw", "cost_vs_raw_roadrunner",
+                          "seconds_nominal_patient", "cost_vs_nominal_patient", "compiles", "compiles_per_worker",
+                          "burnin_share", "arm_reuse_saving", "peak_rss_mb", "memory", "load_average_at_end"),
     "bench_signaling.json": ("benchmark", "sims_per_s", "raw_roadrunner_sims_per_s", "scipy_bdf_sims_per_s",
                              "overhead_vs_roadrunner", "overhead_goal", "overhead_ok", "speedup_vs_scipy",
                              "speedup_goal", "speedup_ok", "setup_s", "agreement", "rounds", "settings"),
@@ -274,6 +278,7 @@ BLOCKS: dict[str, tuple[str, Callable[[Path], str]]] = {
     "drug-catalog": ("drugs.md", drug_catalog_table),
     "benchmark-signaling": ("performance.md", _bench_block("bench_signaling.json")),
     "benchmark-tme": ("performance.md", _bench_block("bench_tme.json")),
+    "benchmark-cohort": ("performance.md", _bench_block("bench_cohort.json")),
 }
 
 
