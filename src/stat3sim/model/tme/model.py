@@ -80,7 +80,7 @@ DEFAULT_CELLS: dict[str, float] = {
     "neutrophil": 4.2e6,
     "mdsc": 5.0e6,
     "dc": 7.0e6,
-    "cd8": 4.0e6,
+    "cd8": 4.8e6,
     "cd4": 1.5e7,
     "caf": 2.4e8,
     "mets_bone": 0.0,
@@ -97,7 +97,7 @@ CELL_SPLITS: dict[str, tuple[tuple[str, float], ...]] = {
     "neutrophil": (("neutrophils", 1.0),),
     "mdsc": (("mdscs", 1.0),),
     "dc": (("dcs_immature", 0.85), ("dcs_mature", 0.15)),
-    "cd8": (("cd8_effector", 0.93), ("cd8_exhausted", 0.07)),
+    "cd8": (("cd8_effector", 0.77), ("cd8_exhausted", 0.23)),
     "cd4": (("cd4_helper", 0.92), ("cd4_th17", 0.08)),
     "caf": (("cafs", 1.0),),
     # metastatic cells already present at day 0 (a scenario with established metastases)
