@@ -80,7 +80,7 @@ DEFAULT_CELLS: dict[str, float] = {
     "neutrophil": 4.2e6,
     "mdsc": 5.0e6,
     "dc": 7.0e6,
-    "cd8": 4.6e6,
+    "cd8": 4.8e6,
     "cd4": 1.5e7,
     "caf": 2.4e8,
     "mets_bone": 0.0,
@@ -97,7 +97,7 @@ CELL_SPLITS: dict[str, tuple[tuple[str, float], ...]] = {
     "neutrophil": (("neutrophils", 1.0),),
     "mdsc": (("mdscs", 1.0),),
     "dc": (("dcs_immature", 0.85), ("dcs_mature", 0.15)),
-    "cd8": (("cd8_effector", 0.61), ("cd8_exhausted", 0.39)),
+    "cd8": (("cd8_effector", 0.77), ("cd8_exhausted", 0.23)),
     "cd4": (("cd4_helper", 0.92), ("cd4_th17", 0.08)),
     "caf": (("cafs", 1.0),),
     # metastatic cells already present at day 0 (a scenario with established metastases)
@@ -453,9 +453,13 @@ def add_t_cells(b: NetworkBuilder, P: _P, init: dict) -> None:
                "effector CD8+ accumulation (DC priming; T-cell STAT3 lowers it)",
                E("STAT3 in T cells lowers effector accumulation [3]; DCs prime [100]", (3, 100)))
     b.reaction("cd8_death", [T8], [], per_day(f"{P('k_cd8_death')}*{T8}"), "tumor", "effector CD8+ death")
-    b.reaction("cd8_exhaustion", [T8], [T8x], per_day(f"{P('k_cd8_exh')}*tumor__CD274_mRNA*(1 - checkpoint_block)*{T8}"),
-               "tumor",
-               "exhaustion through PD-1/PD-L1", E("PD-L1 (CD274) [118]", (118,)))
+    # QSP-IO Teff_module.m: k_Tcell*T*C_total/(C_total + T + cell)*H_PD1_C1, with the PD-1
+    # engagement H_PDL1 of the killing term (tumor PD-L1, less what checkpoint antibodies block)
+    b.reaction("cd8_exhaustion", [T8], [T8x],
+               per_day(f"{P('k_cd8_exh')}*{T8}*tumor_cells/(tumor_cells + {T8} + 1)*H_PDL1"), "tumor",
+               "exhaustion through PD-1/PD-L1 engagement by tumor cells",
+               E("QSP-IO Teff_module.m form (T-cell exhaustion by cancer cells × PD-1 engagement); PD-L1 (CD274) [118]",
+                 (118,)))
     b.reaction("cd8_exhausted_death", [T8x], [], per_day(f"{P('k_exh_death')}*{T8x}"), "tumor", "exhausted CD8+ death")
     b.reaction("cd4_recruitment", [], [T4], per_day(f"{P('k_cd4_rec')}*V_cells_mL*H_priming"), "tumor",
                "CD4+ recruitment (DC priming)")

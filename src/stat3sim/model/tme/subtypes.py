@@ -15,7 +15,7 @@ from ..network import Evidence
 E = Evidence
 _ER = E("ER+ lines do not secrete IL-6, ER− lines do (Chiu 1996, FACTS-TME 1); magnitude assumed, calibrated to TME-1 ordering [58]", (58,))
 _GP = E("gp130 low in MCF-7, high in T47D (Douglas 1997, FACTS); level assumed, calibrated to TME-1 ordering [58]", (58,))
-_GR = E("volume doubling TNBC 103 d, HER2+ 162 d, ER+ 241 d (Ryu 2014, FACTS); factor assumed to land in range (model: luminal A 242 d, luminal B 208 d, HER2 142 d with the STAT3/GLI1 growth program, from the settled 25 mm day 0)")
+_GR = E("volume doubling TNBC 103 d, HER2+ 162 d, ER+ 241 d (Ryu 2014, FACTS); factor assumed to land in range (model: luminal A 300 d, luminal B 251 d, HER2 157 d with the STAT3/GLI1 growth program, from the settled 25 mm day 0)")
 _IMM = E("TANs TN 88 % > HER2+ 53 % > HR+ 5 % of tumors (FACTS-TME 2); factors assumed")
 
 _ERNEG = E("triple-negative tumors lack ERα by definition; HER2-enriched tumors are mostly ER-negative (assumed ER−)")
