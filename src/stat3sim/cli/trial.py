@@ -21,7 +21,8 @@ from ._common import bad, fail, warn
 @app.command()
 def trial(
     design: str = typer.Argument(..., help="a shipped design (ruxolitinib_tnbc_phase2, napabucasin_pstat3, "
-                                           "tocilizumab_endocrine_resistant, tnbc_first_line_chemo_io) or a YAML file"),
+                                           "tocilizumab_endocrine_resistant, tnbc_first_line_chemo_io, "
+                                           "checkpoint_monotherapy_tnbc) or a YAML file"),
     n: Optional[int] = typer.Option(None, "--n", help="virtual patients per arm (default: the design's n_per_arm)"),
     out: Path = typer.Option(..., "--out", help="output folder (summary.json, report.html, figures, patients.parquet)"),
     seed: int = typer.Option(0, "--seed", help="seed of the screened population (same seed: same patients)"),
