@@ -4,7 +4,8 @@ analysis.
 1. **Screening.** ``n_screen`` patients are sampled from the subtype's distributions
    (``cohort.population``; the seed fixes them), each grown to its own diagnosis and
    checked for plausibility (``cohort.runner`` with no arms). The burn-in states are kept
-   in ``<out>/burnin``.
+   in ``<out>/burnin``. With fewer eligible patients than N, a sample twice as large is
+   screened (``<out>/screening/n<size>``), up to 8 times the first.
 2. **Enrolment.** The plausible patients that meet every inclusion criterion of the design
    (``design.eligible``; a quantile threshold is taken over the plausible screened
    patients), in patient order, up to ``n_per_arm``.
@@ -37,8 +38,8 @@ from ..cohort.runner import SCREENING, ArmPlan, execute, prepare, read_results
 
 ORGANS = ("bone", "lung", "liver")
 #: assumed share of sampled patients that are plausible (the shipped tnbc population keeps
-#: ~40–50 %); used only to size the screening
-PLAUSIBLE_SHARE = 0.4
+#: ~30–40 %); used only to size the first screening (too few eligible: twice as many)
+PLAUSIBLE_SHARE = 0.3
 #: share of the plausible patients an absolute-threshold criterion is assumed to keep
 #: (screening size only)
 ABSOLUTE_CRITERION_SHARE = 0.5
@@ -178,13 +179,24 @@ def run(design, n_per_arm: int, seed: int, out: Path, client, *, progress=None, 
     n_screen = n_screen or screening_size(design, n_per_arm)
     days = float(design.followup_days)
     scans = [d for d in design.scan_days() if d > 0]
-    plan_s, patients, info_s = prepare(sc, n_screen, seed, days=days, arms=(), readout_days=(days,), out=out)
-    (out / "screening").mkdir(parents=True, exist_ok=True)
-    _write_json(out / "screening" / "cohort.json", info_s)
-    sess_s = execute(plan_s, patients, out / "screening", client,
+    # screen; with too few eligible, screen a sample twice as large (a new Latin hypercube:
+    # the same seed and sizes always give the same sequence), up to 8 times the first size
+    first = n_screen
+    sess_s = {"wall_s": 0.0, "workers": 0, "patients_run": 0}
+    while True:
+        folder = out / "screening" / f"n{n_screen}"
+        plan_s, patients, info_s = prepare(sc, n_screen, seed, days=days, arms=(), readout_days=(days,), out=out)
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_json(folder / "cohort.json", info_s)
+        s_ = execute(plan_s, patients, folder, client,
                      progress=(lambda k: progress("screening", k)) if progress else None)
-    screened = read_results(out / "screening")
-    enrolled, counts = enrol(design, screened, n_per_arm)
+        sess_s = {"wall_s": sess_s["wall_s"] + s_["wall_s"], "workers": max(sess_s["workers"], s_["workers"]),
+                  "patients_run": sess_s["patients_run"] + s_["patients_run"]}
+        screened = read_results(folder)
+        enrolled, counts = enrol(design, screened, n_per_arm)
+        if len(enrolled) >= n_per_arm or n_screen >= 8 * first:
+            break
+        n_screen *= 2
     if not enrolled:
         raise TrialError("--n", f"no screened patient is eligible ({counts['plausible']} plausible of "
                                 f"{counts['screened']}); screen more with --screen")
