@@ -34,7 +34,7 @@ run: $(STAMP)
 
 ## the test suite
 test: $(STAMP_TEST)
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_signaling.py

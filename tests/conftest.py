@@ -25,3 +25,18 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("ci", derandomize=True)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def refused():
+    """The check of a bad input: exit code 2, one line on stderr naming ``field``, and
+    nothing at ``out``. Use as ``refused(result, field, out)``."""
+    def check(result, field: str, out: Path) -> None:
+        assert result.returncode == 2, result.stderr
+        lines = [ln for ln in result.stderr.strip().splitlines() if ln.strip()]
+        assert len(lines) == 1 and field in lines[0], result.stderr
+        assert not out.exists()
+    return check

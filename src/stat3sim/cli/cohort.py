@@ -6,9 +6,7 @@ What belongs here: the command's options, their checks and the progress bar; the
 """
 from __future__ import annotations
 
-import json
 import math
-import shutil
 import time
 from pathlib import Path
 from typing import Optional
@@ -16,7 +14,7 @@ from typing import Optional
 import typer
 
 from . import app
-from ._common import allowed, bad, fail, warn
+from ._common import allowed, bad, warn
 
 
 def _arms(scenario, names: list[str]):
@@ -78,29 +76,22 @@ def cohort(
 ) -> None:
     """Run a virtual cohort: sample patients, grow each to its diagnosis, filter for
     plausibility, run every arm; one Parquet row per patient and arm."""
-    from ..cohort import CohortError, PopulationError, connect, execute, finish, prepare
-    from ..cohort.runner import ranges_info, same_cohort
+    from ..cohort import CohortError, PopulationError, execute, finish, prepare
+    from ..cohort.runner import done_patients, ranges_info, same_cohort
+    from ._cluster import (check_cluster_options, check_out, check_resume, cluster_session, progress,
+                           read_manifest, write_manifest)
     from .tme import check_days, load_checked
 
     if n <= 0:
         bad("--n", f"must be a whole number of patients ≥ 1, got {n}")
-    if workers is not None and workers <= 0:
-        bad("--workers", f"must be ≥ 1, got {workers}")
-    if workers is not None and scheduler:
-        bad("--workers", "give --workers (a local cluster) or --scheduler (an existing one), not both")
+    check_cluster_options(workers, scheduler)
     if distributions is not None and not distributions.is_file():
         bad("--distributions", f"no such file: {distributions}")
     sc = load_checked(scenario, "--scenario")
     days = check_days(days)
     arms = _arms(sc, arm)
     rdays = _readout_days(readout_days)
-    if out.exists() and not out.is_dir():
-        bad("--out", f"{out} is a file; give a folder")
-    manifest = out / "cohort.json"
-    if resume and not manifest.is_file():
-        bad("--resume", f"{out} holds no cohort to resume (no cohort.json)")
-    if not resume and out.is_dir() and any(out.iterdir()):
-        bad("--out", f"{out} is not empty; give --resume to continue the cohort there, or another folder")
+    manifest = check_out(out, "cohort.json", resume, "cohort")
     try:
         plan, patients, info = prepare(sc, n, seed, days=days, arms=arms, distributions=distributions,
                                        readout_days=rdays, timecourses=timecourses, out=out)
@@ -109,31 +100,16 @@ def cohort(
     except CohortError as e:
         bad(e.field, e.message)
     if resume:
-        old = json.loads(manifest.read_text())
-        diff = same_cohort(old, info)
-        if diff:
-            bad("--resume", f"{out} holds a cohort with other settings ({', '.join(diff)}); give the same options")
-    try:
-        client = connect(workers, scheduler)
-    except CohortError as e:
-        bad(e.field, e.message)
-    created = not out.exists()
-    try:
+        check_resume(manifest, same_cohort(read_manifest(manifest), info), "cohort")
+    with cluster_session(workers, scheduler, out, resume, "parts/part-*.parquet",
+                         f"the finished patients are in {out}/parts") as client:
         from .._io import atomic_write
 
         if not resume:
-            atomic_write(manifest, lambda tmp: Path(tmp).write_text(json.dumps(info, indent=2)))
+            write_manifest(manifest, info)
             atomic_write(out / "patients.parquet", lambda tmp: patients.to_parquet(tmp, index=False))
         t0 = time.perf_counter()
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                   TimeRemainingColumn)
-        from rich.console import Console
-
-        with Progress(TextColumn("patients"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-                      TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                      console=Console(stderr=True), transient=False) as bar:
-            from ..cohort.runner import done_patients
-
+        with progress("patients") as bar:
             already = len(done_patients(out)) if resume else 0
             task = bar.add_task("cohort", total=n, completed=already, rate="")
             start = time.perf_counter()
@@ -148,17 +124,6 @@ def cohort(
             ranges = client.submit(ranges_info, plan, pure=False).result()
         session["wall_s_with_setup"] = time.perf_counter() - t0
         summary = finish(out, info, session, ranges, select=select)
-    except KeyboardInterrupt:
-        fail(f"interrupted; the finished patients are in {out}/parts: continue with --resume")
-    except Exception:
-        if created and not resume and not any((out / "parts").glob("part-*.parquet")):
-            shutil.rmtree(out, ignore_errors=True)
-        raise
-    finally:
-        cluster = getattr(client, "cluster", None)
-        client.close()
-        if cluster is not None:
-            cluster.close()
     c = summary["counts"]
     typer.echo(f"{summary['patients']} patients: {c['ok']} kept, {c['rejected']} rejected, "
                f"{c['solver failed']} solver failed; {session['patients_run']} run in {session['wall_s']:.1f} s "

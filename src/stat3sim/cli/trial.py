@@ -7,7 +7,6 @@ What belongs here: the command's options, their checks and the progress bar; the
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from pathlib import Path
 from typing import Optional
@@ -15,7 +14,7 @@ from typing import Optional
 import typer
 
 from . import app
-from ._common import bad, fail, warn
+from ._common import bad, warn
 
 
 @app.command()
@@ -37,9 +36,10 @@ def trial(
     """Run a virtual trial: screen and enrol virtual patients, run every arm from each
     patient's state at diagnosis, read RECIST 1.1, analyse ORR, PFS, hazard ratios and
     subgroups, and set the published outcomes next to the predicted ones."""
-    from ..cohort import CohortError, connect
     from ..trial.design import DesignError, load_design
     from ..trial.runner import TrialError, run
+    from ._cluster import (check_cluster_options, check_out, check_resume, cluster_session, progress,
+                           read_manifest, write_manifest)
 
     try:
         d = load_design(design)
@@ -50,40 +50,17 @@ def trial(
         bad("--n", f"must be a whole number of patients per arm ≥ 1, got {n}")
     if screen is not None and screen < n:
         bad("--screen", f"must be at least --n ({n}), got {screen}")
-    if workers is not None and workers <= 0:
-        bad("--workers", f"must be ≥ 1, got {workers}")
-    if workers is not None and scheduler:
-        bad("--workers", "give --workers (a local cluster) or --scheduler (an existing one), not both")
-    if out.exists() and not out.is_dir():
-        bad("--out", f"{out} is a file; give a folder")
-    manifest = out / "trial.json"
+    check_cluster_options(workers, scheduler)
+    manifest = check_out(out, "trial.json", resume, "trial")
     settings = {"design": d.model_dump(mode="json", exclude={"path"}), "n_per_arm": n, "seed": seed, "screen": screen}
     if resume:
-        if not manifest.is_file():
-            bad("--resume", f"{out} holds no trial to resume (no trial.json)")
-        old = json.loads(manifest.read_text())
-        diff = [k for k in settings if old.get(k) != settings[k]]
-        if diff:
-            bad("--resume", f"{out} holds a trial with other settings ({', '.join(diff)}); give the same options")
-    elif out.is_dir() and any(out.iterdir()):
-        bad("--out", f"{out} is not empty; give --resume to continue the trial there, or another folder")
-    try:
-        client = connect(workers, scheduler)
-    except CohortError as e:
-        bad(e.field, e.message)
-    created = not out.exists()
-    try:
-        from .._io import atomic_write
-        from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                   TimeRemainingColumn)
-
-        out.mkdir(parents=True, exist_ok=True)
+        old = read_manifest(manifest)
+        check_resume(manifest, [k for k in settings if old.get(k) != settings[k]], "trial")
+    with cluster_session(workers, scheduler, out, resume, "*/parts/part-*.parquet",
+                         f"the finished patients are in {out}") as client:
         if not resume:
-            atomic_write(manifest, lambda tmp: Path(tmp).write_text(json.dumps(settings, indent=2)))
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                      console=Console(stderr=True), transient=False) as bar:
+            write_manifest(manifest, settings)
+        with progress("{task.description}") as bar:
             tasks: dict = {}
             start = time.perf_counter()
 
@@ -102,17 +79,6 @@ def trial(
 
         write_report(out, summary, d)
         summary["timing"]["wall_s_with_setup"] = time.perf_counter() - start
-    except KeyboardInterrupt:
-        fail(f"interrupted; the finished patients are in {out}: continue with --resume")
-    except Exception:
-        if created and not resume and not any(out.glob("*/parts/part-*.parquet")):
-            shutil.rmtree(out, ignore_errors=True)
-        raise
-    finally:
-        cluster = getattr(client, "cluster", None)
-        client.close()
-        if cluster is not None:
-            cluster.close()
     if json_out:
         typer.echo(json.dumps(summary, indent=2))
         return

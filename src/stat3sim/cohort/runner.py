@@ -417,9 +417,21 @@ def execute(plan: CohortPlan, patients: pd.DataFrame, out: Path, client, *, prog
     seq = 1 + max((int(p.stem.split("-")[1]) for p in existing), default=-1)
     flush_every = flush_every or max(5, min(200, len(patients) // 50 or 1))
     t0 = time.perf_counter()
-    records = todo.to_dict("records")
-    futures = [client.submit(run_patient, plan, rec, key=f"stat3sim-patient-{plan.key}-{int(rec['patient_id'])}",
-                             pure=False) for rec in records]
+    records = iter(todo.to_dict("records"))
+    # the plan travels to each worker once; a bounded window of patients is in flight, so
+    # the client and the scheduler hold O(workers) tasks, not O(N) (memory flat in N)
+    plan_ref = client.scatter(plan, broadcast=True, hash=False)
+    nthreads = sum(client.nthreads().values()) or 1
+    window = max(8, 4 * nthreads)
+
+    def submit_next():
+        rec = next(records, None)
+        if rec is None:
+            return None
+        return client.submit(run_patient, plan_ref, rec, key=f"stat3sim-patient-{plan.key}-{int(rec['patient_id'])}",
+                             pure=False)
+
+    futures = [f for f in (submit_next() for _ in range(window)) if f is not None]
     rows, frames = [], []
     last_flush = time.perf_counter()
     workers: dict[int, tuple[int, int]] = {}
@@ -438,8 +450,13 @@ def execute(plan: CohortPlan, patients: pd.DataFrame, out: Path, client, *, prog
         last_flush = time.perf_counter()
 
     n_done = 0
-    for fut in as_completed(futures, loop=client.loop):
+    pending = as_completed(futures, loop=client.loop)
+    del futures
+    for fut in pending:
         r = fut.result()
+        nxt = submit_next()
+        if nxt is not None:
+            pending.add(nxt)
         rows.extend(r["rows"])
         if r["timecourses"] is not None:
             frames.append(r["timecourses"])
