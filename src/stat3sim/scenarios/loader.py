@@ -76,22 +76,48 @@ def _is_path(name_or_path: str) -> bool:
     return name_or_path.endswith((".yaml", ".yml")) or "/" in name_or_path or os.sep in name_or_path
 
 
-def _read(name_or_path: str) -> tuple[str, str]:
-    """(source, text) of a shipped name or a user file."""
+def read_source(name_or_path: str, shipped, names: list[str], kind: str, error) -> tuple[str, str]:
+    """(source, text) of a shipped ``kind`` by name (a ``.yaml`` file of the resource folder
+    ``shipped``; ``names`` lists them) or of a user's file; a missing or unreadable file or an
+    unknown name raises ``error(source, where, message)``. Scenarios and trial designs load
+    this way."""
     if _is_path(name_or_path):
         try:
             with open(name_or_path, encoding="utf-8") as fh:
                 return name_or_path, fh.read()
         except FileNotFoundError:
-            raise ScenarioError(name_or_path, "(file)", f"no such file (looked in {os.getcwd()})") from None
+            raise error(name_or_path, "(file)", f"no such file (looked in {os.getcwd()})") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError(name_or_path, "(file)", f"cannot read: {exc}") from None
-    names = _shipped_names()
+            raise error(name_or_path, "(file)", f"cannot read: {exc}") from None
     if name_or_path not in names:
-        raise ScenarioError(name_or_path, "scenario", _unknown("scenario", name_or_path, names)
-                            + " (or give a path to a .yaml file)")
-    resource = _shipped() / f"{name_or_path}.yaml"
+        raise error(name_or_path, kind, _unknown(kind, name_or_path, names) + " (or give a path to a .yaml file)")
+    resource = shipped / f"{name_or_path}.yaml"
     return str(resource), resource.read_text(encoding="utf-8")
+
+
+def parse_mapping(source: str, text: str, error, expected: str, reserved: str) -> dict:
+    """The YAML ``text`` as a mapping of fields; invalid YAML (with its line and column), an
+    empty file, a non-mapping, or the loader's own field ``reserved`` in the file raise
+    ``error(source, where, message)``; ``expected`` names the fields a file starts with."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise error(source, where, f"invalid YAML: {problem}") from None
+    if data is None:
+        raise error(source, "(top level)", f"the file is empty; expected {expected}, ...")
+    if not isinstance(data, dict):
+        raise error(source, "(top level)", f"expected a mapping of fields ({expected}, ...), got {type(data).__name__}")
+    if reserved in data:
+        raise error(source, reserved, "is set by the loader; remove it from the file")
+    return data
+
+
+def _read(name_or_path: str) -> tuple[str, str]:
+    """(source, text) of a shipped scenario name or a user file."""
+    return read_source(name_or_path, _shipped(), _shipped_names(), "scenario", ScenarioError)
 
 
 def _type_message(err: dict) -> str:
@@ -147,20 +173,7 @@ def load_scenario(name_or_path: str) -> Scenario:
     names against the model. Raises :class:`ScenarioError`, never anything else.
     """
     source, text = _read(name_or_path)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError(source, where, f"invalid YAML: {problem}") from None
-    if data is None:
-        raise ScenarioError(source, "(top level)", "the file is empty; expected name, description, ...")
-    if not isinstance(data, dict):
-        raise ScenarioError(source, "(top level)",
-                            f"expected a mapping of fields (name: ..., description: ...), got {type(data).__name__}")
-    if "source" in data:
-        raise ScenarioError(source, "source", "is set by the loader; remove it from the file")
+    data = parse_mapping(source, text, ScenarioError, "name, description", "source")
     try:
         scenario = Scenario.model_validate({**data, "source": source})
     except ValidationError as exc:

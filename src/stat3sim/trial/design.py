@@ -39,16 +39,14 @@ enrolled (for subgroups) patients, pooled over arms; :func:`eligible` and
 """
 from __future__ import annotations
 
-import os
 from importlib import resources
 from typing import Annotated, Iterator, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
-from stat3sim.scenarios.loader import _path, _short, _type_message, _unknown
+from stat3sim.scenarios.loader import _path, _short, _type_message, _unknown, parse_mapping, read_source
 
 _DATA = "data"
 
@@ -227,25 +225,8 @@ def list_designs() -> list[str]:
     return sorted(f.name.rsplit(".", 1)[0] for f in _shipped().iterdir() if f.name.endswith(".yaml"))
 
 
-def _is_path(text: str) -> bool:
-    return text.endswith((".yaml", ".yml")) or "/" in text or os.sep in text
-
-
 def _read(name_or_path: str) -> tuple[str, str]:
-    if _is_path(name_or_path):
-        try:
-            with open(name_or_path, encoding="utf-8") as fh:
-                return name_or_path, fh.read()
-        except FileNotFoundError:
-            raise DesignError(name_or_path, "(file)", f"no such file (looked in {os.getcwd()})") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise DesignError(name_or_path, "(file)", f"cannot read: {exc}") from None
-    names = list_designs()
-    if name_or_path not in names:
-        raise DesignError(name_or_path, "design", _unknown("design", name_or_path, names)
-                          + " (or give a path to a .yaml file)")
-    res = _shipped() / f"{name_or_path}.yaml"
-    return str(res), res.read_text(encoding="utf-8")
+    return read_source(name_or_path, _shipped(), list_designs(), "design", DesignError)
 
 
 def _model_at(loc: tuple) -> type[BaseModel]:
@@ -280,18 +261,7 @@ def load_design(name_or_path: str, readouts: Mapping[str, str] | Sequence[str] |
     ``readouts``: names, or name -> unit; default :data:`READOUT_UNITS`) and the scenario
     (against ``scenarios``; default the shipped ones). Raises :class:`DesignError` only."""
     source, text = _read(name_or_path)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(file)"
-        raise DesignError(source, where, f"invalid YAML: {getattr(exc, 'problem', None) or exc}") from None
-    if data is None:
-        raise DesignError(source, "(top level)", "the file is empty; expected name, title, scenario, arms, ...")
-    if not isinstance(data, dict):
-        raise DesignError(source, "(top level)", f"expected a mapping of fields, got {type(data).__name__}")
-    if "path" in data:
-        raise DesignError(source, "path", "is set by the loader; remove it from the file")
+    data = parse_mapping(source, text, DesignError, "name, title, scenario, arms", "path")
     try:
         design = Design.model_validate({**data, "path": source})
     except ValidationError as exc:
