@@ -102,7 +102,7 @@ def main() -> None:
     import tempfile
     from pathlib import Path
 
-    from stat3sim.cohort import ArmPlan, connect, execute, prepare, run_patient
+    from stat3sim.cohort import ArmPlan, execute, prepare, run_patient, session
     from stat3sim.cohort import runner
     from stat3sim.scenarios import load_scenario
 
@@ -114,13 +114,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             plan, patients, _ = prepare(sc, args.n, args.seed, days=args.days, out=Path(tmp))
             plan = runner.CohortPlan(**{**plan.__dict__, "burnin_dir": None})
-            client = connect(k, None)
-            try:
+            with session(k) as client:
                 s = execute(plan, patients, Path(tmp), client)
-            finally:
-                cl = client.cluster
-                client.close()
-                cl.close()
         rates[str(k)] = args.n / s["wall_s"]
         out.setdefault("peak_rss_mb", {})[str(k)] = s["peak_rss_mb"]
         compiles += s["compiles"]
@@ -189,13 +184,8 @@ def main() -> None:
         # and of each worker
         with tempfile.TemporaryDirectory() as tmp:
             plan, patients, _ = prepare(sc, args.memory_n, args.seed, days=1.0, out=Path(tmp))
-            client = connect(2, None)
-            try:
+            with session(2) as client:
                 s = execute(plan, patients, Path(tmp), client)
-            finally:
-                cl = client.cluster
-                client.close()
-                cl.close()
         out["memory"] = {"n": args.memory_n, "peak_rss_mb": s["peak_rss_mb"], "wall_s": s["wall_s"]}
     out["load_average_at_end"] = os.getloadavg()
     print(json.dumps(out, indent=1))

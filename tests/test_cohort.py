@@ -57,6 +57,25 @@ def test_distributions_are_sourced_and_sampling_is_seeded_and_stratified(burn, t
     assert sorted(np.floor((u - 0.5) * 10).astype(int)) == list(range(10))  # one draw per stratum (Latin hypercube)
 
 
+def test_an_extended_sample_keeps_its_first_patients(burn):
+    """A trial that screens more patients extends the sample: the first patients (and their
+    PK factors) are those of the sample without extension; the new ones follow, their own
+    Latin hypercube, seeded."""
+    from stat3sim.cohort.population import PKVariability, sample_pk
+
+    net, _ = burn
+    dists = load_distributions("tnbc", net)
+    a, ext = sample(dists, 20, 7, net), sample(dists, 20, 7, net, (20, 40))
+    assert list(ext["patient_id"]) == list(range(80))
+    pd.testing.assert_frame_equal(ext.iloc[:20], a)
+    pd.testing.assert_frame_equal(ext, sample(dists, 20, 7, net, (20, 40)))
+    assert not np.allclose(ext["k_tumor_prolif"].iloc[20:40], a["k_tumor_prolif"])  # a new batch, not a copy
+    u = ext["diagnosis_diameter_mm"].iloc[20:40]
+    assert u.between(10, 50).all() and u.nunique() == 20
+    pk = [PKVariability("tocilizumab", "tocilizumab", 0.39, "test")]
+    pd.testing.assert_frame_equal(sample_pk(pk, 20, 7, (20,)).iloc[:20], sample_pk(pk, 20, 7))
+
+
 @pytest.mark.parametrize("text, match", [
     ("default:\n  k_nonsense: {distribution: lognormal, sigma: 0.5, source: assumed}\n", "unknown parameter"),
     ("default:\n  caf__k_ATB: {distribution: lognormal, sigma: 0.5, source: assumed}\n", "cannot vary per patient"),

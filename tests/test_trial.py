@@ -79,3 +79,25 @@ def test_a_bad_design_file_names_its_field(tmp_path):
     r = _cli(str(p), "--out", str(tmp_path / "out"))
     assert r.returncode == 2 and "nosuchdrug" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_too_few_eligible_screens_a_further_batch_and_keeps_the_first(tmp_path):
+    """--screen as small as --n: fewer patients are plausible than needed, so the trial
+    screens a further batch of as many patients again after those it has (each patient is
+    grown to diagnosis once), until N are eligible."""
+    from stat3sim.cohort.runner import read_results
+
+    design = tmp_path / "d.yaml"
+    design.write_text("name: tiny\ntitle: untreated\nsource: test\nscenario: tnbc\n"
+                      "arms: [{name: none, regimens: []}]\nn_per_arm: 4\nfollowup_days: 56\nimaging_every_weeks: 8\n")
+    out = tmp_path / "out"
+    r = _cli(str(design), "--n", "4", "--screen", "4", "--seed", "3", "--workers", "1", "--out", str(out))
+    assert r.returncode == 0, r.stderr[-3000:]
+    s = json.loads((out / "summary.json").read_text())
+    n = s["enrolment"]["screened"]
+    assert n in (8, 16, 32) and s["enrolment"]["enrolled"] == 4
+    assert s["timing"]["patients_screened_this_session"] == n  # no patient screened twice
+    screened = read_results(out / "screening")
+    assert sorted(screened["patient_id"].unique()) == list(range(n))
+    info = json.loads((out / "screening" / "cohort.json").read_text())
+    assert info["n"] == 4 and sum(info["extensions"]) == n - 4

@@ -46,7 +46,7 @@ def _coh_design():
 @lru_cache(maxsize=None)
 def _trial(name: str) -> tuple[pd.DataFrame, pd.DataFrame, dict, float]:
     """(per-patient table, the arms' raw rows, summary, detect_cells) of one claims trial."""
-    from ..cohort.runner import connect, read_results
+    from ..cohort.runner import read_results, session
     from ..scenarios import load_scenario
     from ..trial.design import load_design
     from ..trial.runner import detect_cells, run
@@ -54,14 +54,8 @@ def _trial(name: str) -> tuple[pd.DataFrame, pd.DataFrame, dict, float]:
     design = _coh_design() if name == "coh_claims" else load_design(name)
     out = Path(tempfile.mkdtemp(prefix=f"stat3sim-claims-{name}-"))
     n = RUX_N if name == "ruxolitinib_tnbc_phase2" else COHORT_N
-    client = connect(None, None)
-    try:
+    with session() as client:
         summary = run(design, n, SEED, out, client)
-    finally:
-        cluster = getattr(client, "cluster", None)
-        client.close()
-        if cluster is not None:
-            cluster.close()
     table = pd.read_parquet(out / "patients.parquet")
     rows = read_results(out / "arms")
     return table, rows, summary, detect_cells(load_scenario(design.scenario))
@@ -70,6 +64,13 @@ def _trial(name: str) -> tuple[pd.DataFrame, pd.DataFrame, dict, float]:
 def _tertiles(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     lo, hi = np.nanquantile(values.to_numpy(float), [1 / 3, 2 / 3])
     return values <= lo, values >= hi
+
+
+def _by_tertile(values: pd.Series, hi: pd.Series, lo: pd.Series) -> tuple[float, float, float]:
+    """Mean of ``values`` in the top and bottom tertile, and their ratio (inf when only
+    the bottom mean is 0, NaN when both are)."""
+    a, b = float(values[hi].mean()), float(values[lo].mean())
+    return a, b, (a / b if b > 0 else (math.inf if a > 0 else math.nan))
 
 
 def _hr(top: pd.DataFrame, bottom: pd.DataFrame) -> dict:
@@ -119,8 +120,7 @@ def coh2(ctx):
     sites = sum((r[f"day{day:g}.mets_{o}"] >= det).astype(int) for o in ("bone", "lung", "liver"))
     liver = r[f"day{day:g}.mets_liver"] >= det
     lo, hi = _tertiles(r["baseline.serum_IL6_pg_mL"])
-    m_hi, m_lo = float(sites[hi].mean()), float(sites[lo].mean())
-    ratio = m_hi / m_lo if m_lo > 0 else (math.inf if m_hi > 0 else math.nan)
+    m_hi, m_lo, ratio = _by_tertile(sites, hi, lo)
     tot = r[f"day{day:g}.metastatic_burden"]
     liv = r[f"day{day:g}.mets_liver"]
     obs = {"mean_sites_top": m_hi, "mean_sites_bottom": m_lo, "sites_ratio": ratio,
@@ -145,13 +145,8 @@ def coh3(ctx):
     lo, hi = _tertiles(t["baseline.tumor.pSTAT3"])
     resp = t["best_response"].isin(["CR", "PR"])
     pf12 = ~(t["pfs_event"].astype(bool) & (t["pfs_days"] <= 364))
-
-    def ratio(x):
-        a, b = float(x[hi].mean()), float(x[lo].mean())
-        return a, b, (a / b if b > 0 else (math.inf if a > 0 else math.nan))
-
-    r_hi, r_lo, rr = ratio(resp)
-    p_hi, p_lo, pr = ratio(pf12)
+    r_hi, r_lo, rr = _by_tertile(resp, hi, lo)
+    p_hi, p_lo, pr = _by_tertile(pf12, hi, lo)
     obs = {"response_rate_top": r_hi, "response_rate_bottom": r_lo, "response_ratio": rr,
            "pf12_rate_top": p_hi, "pf12_rate_bottom": p_lo, "pf12_ratio": pr, "n_top": int(hi.sum()),
            "n_bottom": int(lo.sum())}

@@ -56,7 +56,7 @@ def cluster_session(workers: Optional[int], scheduler: Optional[str], out: Path,
     ``scheduler``) for the ``with`` block, closed after it. An unreachable scheduler is
     bad input (exit 2). Ctrl-C says how to resume; any other error removes ``out`` when
     this run created it and no results (``parts_glob``) were written."""
-    from ..cohort import CohortError, connect
+    from ..cohort import CohortError, connect, disconnect
 
     try:
         client = connect(workers, scheduler)
@@ -73,10 +73,7 @@ def cluster_session(workers: Optional[int], scheduler: Optional[str], out: Path,
             shutil.rmtree(out, ignore_errors=True)
         raise
     finally:
-        cluster = getattr(client, "cluster", None)
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        disconnect(client)
 
 
 def progress(first_column: str):

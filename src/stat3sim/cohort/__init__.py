@@ -6,8 +6,9 @@
 """
 from .burnin import BurnIn, BurninCache, burn_in
 from .population import Distribution, PopulationError, load_distributions, plausible_ranges, sample
-from .runner import ArmPlan, CohortError, CohortPlan, connect, execute, finish, prepare, read_results, run_patient
+from .runner import (ArmPlan, CohortError, CohortPlan, connect, disconnect, execute, finish, prepare,
+                     read_results, run_patient, session)
 
 __all__ = ["ArmPlan", "BurnIn", "BurninCache", "CohortError", "CohortPlan", "Distribution", "PopulationError",
-           "burn_in", "connect", "execute", "finish", "load_distributions", "plausible_ranges", "prepare",
-           "read_results", "run_patient", "sample"]
+           "burn_in", "connect", "disconnect", "execute", "finish", "load_distributions", "plausible_ranges", "prepare",
+           "read_results", "run_patient", "sample", "session"]

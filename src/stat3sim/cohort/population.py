@@ -159,16 +159,41 @@ def load_distributions(subtype: str, network, path: str | Path | None = None) ->
     return out
 
 
-def sample(distributions: list[Distribution], n: int, seed: int, network) -> pd.DataFrame:
+def _stream(seed: int, batch: int, *key: int) -> np.random.Generator:
+    """The random stream of one batch: batch 0 is the seed's own stream (a cohort without
+    extensions draws exactly what it always drew), batch k > 0 a stream of its own."""
+    return np.random.default_rng([int(seed), *key] if not batch else [int(seed), *key, 0x5EED, int(batch)])
+
+
+def batches(n: int, extensions: tuple[int, ...] = ()) -> list[tuple[int, int]]:
+    """(first patient id, size) of a cohort's batches: ``n`` patients, then each extension."""
+    out, start = [], 0
+    for size in (n, *extensions):
+        out.append((start, int(size)))
+        start += int(size)
+    return out
+
+
+def sample(distributions: list[Distribution], n: int, seed: int, network, extensions: tuple[int, ...] = ()) -> pd.DataFrame:
     """``n`` patients: ``patient_id`` (0…n−1) then one column per distribution, from a
     seeded, scrambled Latin hypercube; lognormals without a median are centred on the
     network's value. Adds ``bsa_m2`` (Mosteller at :data:`HEIGHT_CM`) when ``weight_kg``
-    varies."""
-    if n <= 0:
-        raise ValueError("n must be positive")
-    lhs = qmc.LatinHypercube(d=len(distributions), rng=np.random.default_rng(seed))
+    varies.
+
+    ``extensions`` appends batches (sizes) after the first ``n``, each its own seeded Latin
+    hypercube with the next patient ids: a larger sample that keeps the first patients as
+    they were (a trial screens more patients this way without re-running those it has)."""
+    if n <= 0 or any(e <= 0 for e in extensions):
+        raise ValueError("n and every extension must be positive")
+    frames = [_sample_batch(distributions, start, size, _stream(seed, b), network)
+              for b, (start, size) in enumerate(batches(n, extensions))]
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _sample_batch(distributions, start: int, n: int, rng, network) -> pd.DataFrame:
+    lhs = qmc.LatinHypercube(d=len(distributions), rng=rng)
     u = lhs.random(n)
-    data = {"patient_id": np.arange(n, dtype=np.int64)}
+    data = {"patient_id": np.arange(start, start + n, dtype=np.int64)}
     for j, d in enumerate(distributions):
         nominal = network.parameter(d.name).value if d.name not in COVARIATES else None
         data[d.name] = d.ppf(u[:, j], nominal)
@@ -288,17 +313,19 @@ def pk_variability(regimens) -> list[PKVariability]:
     return [out[k] for k in sorted(out)]
 
 
-def sample_pk(variability: list[PKVariability], n: int, seed: int) -> pd.DataFrame:
+def sample_pk(variability: list[PKVariability], n: int, seed: int, extensions: tuple[int, ...] = ()) -> pd.DataFrame:
     """Each patient's clearance factor exp(η) per drug: a seeded one-dimensional Latin
     hypercube per drug, its stream keyed by the drug's name (a patient's factor for a drug
-    does not depend on which other drugs a cohort gives)."""
+    does not depend on which other drugs a cohort gives); ``extensions`` as in :func:`sample`."""
     import zlib
 
     data = {}
     for v in variability:
-        rng = np.random.default_rng([int(seed), zlib.crc32(v.drug.encode())])
-        u = qmc.LatinHypercube(d=1, rng=rng).random(n)[:, 0]
-        data[v.column] = np.exp(v.omega * stats.norm.ppf(u))
+        parts = []
+        for b, (_, size) in enumerate(batches(n, extensions)):
+            u = qmc.LatinHypercube(d=1, rng=_stream(seed, b, zlib.crc32(v.drug.encode()))).random(size)[:, 0]
+            parts.append(np.exp(v.omega * stats.norm.ppf(u)))
+        data[v.column] = np.concatenate(parts)
     return pd.DataFrame(data)
 
 

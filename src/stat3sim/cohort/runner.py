@@ -20,6 +20,7 @@ own log lines are switched off in the workers.
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 import json
 import logging
 import math
@@ -374,6 +375,25 @@ def connect(workers: int | None, scheduler: str | None, timeout_s: float = 5.0):
     return Client(cluster, set_as_default=False)
 
 
+def disconnect(client) -> None:
+    """Close ``client`` and the local cluster :func:`connect` started for it (an existing
+    cluster reached through ``scheduler`` stays up)."""
+    cluster = getattr(client, "cluster", None)
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+@contextmanager
+def session(workers: int | None = None, scheduler: str | None = None):
+    """``with session(2) as client:`` — :func:`connect` for the block, :func:`disconnect` after."""
+    client = connect(workers, scheduler)
+    try:
+        yield client
+    finally:
+        disconnect(client)
+
+
 def done_patients(out: Path) -> set[int]:
     """Patient ids the Parquet parts of ``out`` already hold."""
     ids: set[int] = set()
@@ -556,9 +576,10 @@ def _patient_status(statuses: list[str]) -> str:
 # ------------------------------------------------------------------- one call
 def prepare(scenario, n: int, seed: int, *, days: float | None = None, arms: tuple[ArmPlan, ...] = (ArmPlan("no treatment"),),
             distributions: str | Path | None = None, readout_days: tuple[float, ...] | None = None,
-            timecourses: bool = False, out: str | Path | None = None):
+            timecourses: bool = False, out: str | Path | None = None, extensions: tuple[int, ...] = ()):
     """(plan, patients, info): everything a cohort needs, checked, before anything runs
-    (raises ``population.PopulationError`` or :class:`CohortError`)."""
+    (raises ``population.PopulationError`` or :class:`CohortError`). ``extensions``: batches
+    of patients sampled after the first ``n`` (``population.sample``), the first ones unchanged."""
     from .. import __version__
     from .population import COVARIATES, distributions_hash, load_distributions, pk_variability, sample, sample_pk
 
@@ -574,19 +595,21 @@ def prepare(scenario, n: int, seed: int, *, days: float | None = None, arms: tup
         raise CohortError("--readout-days", f"days must lie in (0, {days:g}], got {', '.join(f'{d:g}' for d in bad_days)}")
     net = burnin_network(scenario)
     dists = load_distributions(scenario.subtype, net, distributions)
-    patients = sample(dists, int(n), int(seed), net)
+    extensions = tuple(int(e) for e in extensions)
+    patients = sample(dists, int(n), int(seed), net, extensions)
     try:
         pkv = pk_variability([t for a in arms for t in a.therapies] + list(getattr(scenario, "therapies", None) or []))
     except Exception as e:  # a regimen the catalog cannot dose was refused before; say so
         raise CohortError("--arm", str(e)) from None
     if pkv:
-        patients = pd.concat([patients, sample_pk(pkv, int(n), int(seed))], axis=1)
+        patients = pd.concat([patients, sample_pk(pkv, int(n), int(seed), extensions)], axis=1)
     covs = tuple(d.name for d in dists if d.name in COVARIATES)
     plan = CohortPlan(scenario, tuple(arms), days, tuple(float(d) for d in readout_days), covs, timecourses,
                       str(Path(out) / "burnin") if out is not None else None, __version__)
     from .burnin import CHUNK_DAYS, MAX_DAYS, SETTLE_DAYS, START_DIAMETER_MM, STEP_DAYS
 
     info = {"scenario": scenario.name, "subtype": scenario.subtype, "n": int(n), "seed": int(seed), "days": days,
+            **({"extensions": list(extensions)} if extensions else {}),
             "readout_days": list(plan.readout_days), "arms": [{"name": a.name, "therapies": list(a.therapies)}
                                                               for a in arms],
             "timecourses": bool(timecourses), "version": __version__,
@@ -603,8 +626,8 @@ def prepare(scenario, n: int, seed: int, *, days: float | None = None, arms: tup
 
 def same_cohort(a: dict, b: dict) -> list[str]:
     """The settings in which two cohort.json files differ (what --resume may not change)."""
-    keys = ("scenario", "n", "seed", "days", "readout_days", "arms", "timecourses", "version", "distributions_hash",
-            "plan_key")
+    keys = ("scenario", "n", "seed", "extensions", "days", "readout_days", "arms", "timecourses", "version",
+            "distributions_hash", "plan_key")
     return [k for k in keys if a.get(k) != b.get(k)]
 
 

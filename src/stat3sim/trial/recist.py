@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -230,19 +230,15 @@ def _lesion_columns(df: pd.DataFrame, lesion_columns: Sequence[str] | None, pref
     return cols
 
 
-def read_trial(df: pd.DataFrame, *, lesion_columns: Sequence[str] | None = None, lesion_prefix: str = "lesion_",
-               followup_days: float = math.inf, confirm: bool = False, cr_below_mm: float = CR_BELOW_MM,
-               min_sd_days: float = MIN_SD_DAYS, confirm_days: float = CONFIRM_DAYS) -> pd.DataFrame:
-    """One row per patient and arm from a long table with columns ``patient``, ``arm``
-    (optional), ``scan_day``, the target-lesion diameters (``lesion_*``, mm; NaN for a
-    lesion that is not a target of that patient: a column all-NaN at baseline is dropped
-    for that patient), ``new_lesion`` (optional, bool) and ``followup_days`` (optional,
-    per patient; else the argument). Columns: patient, arm, :data:`RESULT_COLUMNS`."""
+def _readings(df: pd.DataFrame, lesion_columns: Sequence[str] | None, lesion_prefix: str, followup_days: float,
+              **options) -> Iterator[tuple[dict, pd.DataFrame, PatientReading]]:
+    """(keys, the patient's scans, its reading) per patient (and arm) of a long table:
+    grouped by patient (and arm), sorted by scan day, the target lesions those measured at
+    baseline, follow-up per patient where the table gives it."""
     if "patient" not in df.columns or "scan_day" not in df.columns:
         raise RecistError("table", "needs columns patient and scan_day")
     cols = _lesion_columns(df, lesion_columns, lesion_prefix)
     keys = ["patient", "arm"] if "arm" in df.columns else ["patient"]
-    rows = []
     for key, g in df.sort_values(keys + ["scan_day"]).groupby(keys, sort=True):
         key = key if isinstance(key, tuple) else (key,)
         d = g[cols].to_numpy(dtype=float)
@@ -252,40 +248,46 @@ def read_trial(df: pd.DataFrame, *, lesion_columns: Sequence[str] | None = None,
         fu = float(g["followup_days"].iloc[0]) if "followup_days" in g.columns else followup_days
         new = g["new_lesion"].fillna(False).to_numpy(dtype=bool) if "new_lesion" in g.columns else None
         try:
-            r = read_patient(g["scan_day"].to_numpy(dtype=float), d[:, targets], new, followup_days=fu,
-                             confirm=confirm, cr_below_mm=cr_below_mm, min_sd_days=min_sd_days,
-                             confirm_days=confirm_days)
+            r = read_patient(g["scan_day"].to_numpy(dtype=float), d[:, targets], new, followup_days=fu, **options)
         except RecistError as exc:
             raise RecistError(exc.field, f"patient {key[0]!r}: {exc.message}") from None
-        rows.append(dict(zip(keys, key)) | {
+        yield dict(zip(keys, key)), g, r
+
+
+def _keys(df: pd.DataFrame) -> list[str]:
+    return ["patient", "arm"] if "arm" in df.columns else ["patient"]
+
+
+def read_trial(df: pd.DataFrame, *, lesion_columns: Sequence[str] | None = None, lesion_prefix: str = "lesion_",
+               followup_days: float = math.inf, confirm: bool = False, cr_below_mm: float = CR_BELOW_MM,
+               min_sd_days: float = MIN_SD_DAYS, confirm_days: float = CONFIRM_DAYS) -> pd.DataFrame:
+    """One row per patient and arm from a long table with columns ``patient``, ``arm``
+    (optional), ``scan_day``, the target-lesion diameters (``lesion_*``, mm; NaN for a
+    lesion that is not a target of that patient: a column all-NaN at baseline is dropped
+    for that patient), ``new_lesion`` (optional, bool) and ``followup_days`` (optional,
+    per patient; else the argument). Columns: patient, arm, :data:`RESULT_COLUMNS`."""
+    rows = []
+    for base, _, r in _readings(df, lesion_columns, lesion_prefix, followup_days, confirm=confirm,
+                                cr_below_mm=cr_below_mm, min_sd_days=min_sd_days, confirm_days=confirm_days):
+        rows.append(base | {
             "best_response": r.best_response, "best_change_pct": r.best_change_pct, "pfs_days": r.pfs_days,
             "pfs_event": r.pfs_event, "baseline_sum_mm": r.baseline_sum_mm, "n_scans": len(r.calls),
             "response_day": r.response_day if r.response_day is not None else math.nan, "calls": ",".join(r.calls)})
-    return pd.DataFrame(rows, columns=keys + list(RESULT_COLUMNS))
+    return pd.DataFrame(rows, columns=_keys(df) + list(RESULT_COLUMNS))
 
 
 def scan_table(df: pd.DataFrame, *, lesion_columns: Sequence[str] | None = None, lesion_prefix: str = "lesion_",
                followup_days: float = math.inf, cr_below_mm: float = CR_BELOW_MM) -> pd.DataFrame:
     """Per-scan rows (patient, arm, scan_day, sum_mm, change_pct, call) up to each patient's
     first PD, the baseline (day ≤ 0, change 0, call "BL") included: what a spider plot draws."""
-    cols = _lesion_columns(df, lesion_columns, lesion_prefix)
-    keys = ["patient", "arm"] if "arm" in df.columns else ["patient"]
     out = []
-    for key, g in df.sort_values(keys + ["scan_day"]).groupby(keys, sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        d = g[cols].to_numpy(dtype=float)
-        targets = np.isfinite(d[0])
-        fu = float(g["followup_days"].iloc[0]) if "followup_days" in g.columns else followup_days
-        new = g["new_lesion"].fillna(False).to_numpy(dtype=bool) if "new_lesion" in g.columns else None
-        r = read_patient(g["scan_day"].to_numpy(dtype=float), d[:, targets], new, followup_days=fu,
-                         cr_below_mm=cr_below_mm)
-        base = dict(zip(keys, key))
+    for base, g, r in _readings(df, lesion_columns, lesion_prefix, followup_days, cr_below_mm=cr_below_mm):
         out.append(base | {"scan_day": float(g["scan_day"].iloc[0]), "sum_mm": r.baseline_sum_mm,
                            "change_pct": 0.0, "call": "BL"})
         for day, s, c in zip(r.scan_days, r.sums_mm, r.calls):
             out.append(base | {"scan_day": day, "sum_mm": s, "change_pct": 100.0 * (s / r.baseline_sum_mm - 1.0),
                                "call": c})
-    return pd.DataFrame(out, columns=keys + ["scan_day", "sum_mm", "change_pct", "call"])
+    return pd.DataFrame(out, columns=_keys(df) + ["scan_day", "sum_mm", "change_pct", "call"])
 
 
 __all__ = ["CONFIRM_DAYS", "CR_BELOW_MM", "MEASURABLE_MM", "MIN_SD_DAYS", "PD_ABSOLUTE_MM", "PD_RISE", "PR_DROP",

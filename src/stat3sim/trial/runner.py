@@ -5,7 +5,8 @@ analysis.
    (``cohort.population``; the seed fixes them), each grown to its own diagnosis and
    checked for plausibility (``cohort.runner`` with no arms). The burn-in states are kept
    in ``<out>/burnin``. With fewer eligible patients than N, a sample twice as large is
-   screened (``<out>/screening/n<size>``), up to 8 times the first.
+   screened (``<out>/screening``; a re-screen adds a new batch after the screened patients,
+   who keep their results), up to 8 times the first.
 2. **Enrolment.** The plausible patients that meet every inclusion criterion of the design
    (``design.eligible``; a quantile threshold is taken over the plausible screened
    patients), in patient order, up to ``n_per_arm``.
@@ -34,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..cohort.runner import SCREENING, ArmPlan, execute, prepare, read_results
+from ..cohort.runner import ArmPlan, execute, prepare, read_results
 
 ORGANS = ("bone", "lung", "liver")
 #: assumed share of sampled patients that are plausible (the shipped tnbc population keeps
@@ -179,13 +180,15 @@ def run(design, n_per_arm: int, seed: int, out: Path, client, *, progress=None, 
     n_screen = n_screen or screening_size(design, n_per_arm)
     days = float(design.followup_days)
     scans = [d for d in design.scan_days() if d > 0]
-    # screen; with too few eligible, screen a sample twice as large (a new Latin hypercube:
-    # the same seed and sizes always give the same sequence), up to 8 times the first size
-    first = n_screen
+    # screen; with too few eligible, screen as many patients again (a new seeded batch after
+    # those screened, who keep their results: the same seed and sizes always give the same
+    # patients), up to 8 times the first size
+    first, extensions = n_screen, ()
     sess_s = {"wall_s": 0.0, "workers": 0, "patients_run": 0}
+    folder = out / "screening"
     while True:
-        folder = out / "screening" / f"n{n_screen}"
-        plan_s, patients, info_s = prepare(sc, n_screen, seed, days=days, arms=(), readout_days=(days,), out=out)
+        plan_s, patients, info_s = prepare(sc, first, seed, days=days, arms=(), readout_days=(days,), out=out,
+                                           extensions=extensions)
         folder.mkdir(parents=True, exist_ok=True)
         _write_json(folder / "cohort.json", info_s)
         s_ = execute(plan_s, patients, folder, client,
@@ -194,14 +197,16 @@ def run(design, n_per_arm: int, seed: int, out: Path, client, *, progress=None, 
                   "patients_run": sess_s["patients_run"] + s_["patients_run"]}
         screened = read_results(folder)
         enrolled, counts = enrol(design, screened, n_per_arm)
+        n_screen = len(patients)
         if len(enrolled) >= n_per_arm or n_screen >= 8 * first:
             break
-        n_screen *= 2
+        extensions = (*extensions, n_screen)
     if not enrolled:
         raise TrialError("--n", f"no screened patient is eligible ({counts['plausible']} plausible of "
                                 f"{counts['screened']}); screen more with --screen")
     arms = tuple(ArmPlan(a.name, tuple(a.regimens)) for a in design.arms)
-    plan_a, patients_a, info_a = prepare(sc, n_screen, seed, days=days, arms=arms, readout_days=tuple(scans), out=out)
+    plan_a, patients_a, info_a = prepare(sc, first, seed, days=days, arms=arms, readout_days=tuple(scans), out=out,
+                                         extensions=extensions)
     (out / "arms").mkdir(parents=True, exist_ok=True)
     _write_json(out / "arms" / "cohort.json", info_a)
     todo = patients_a[patients_a["patient_id"].isin(enrolled)]
