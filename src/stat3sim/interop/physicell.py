@@ -57,6 +57,8 @@ EXTRACELLULAR = "extracellular"
 #: librr_intracellular.cpp ``update()``); the block's ``intracellular_dt``
 INTRACELLULAR_DT = 0.01
 SBML_SUFFIX = "_stat3.xml"
+#: the scenario whose TME model the module is cut from when --scenario is not given
+DEFAULT_SCENARIO = "tnbc"
 BLOCK_FILE = "PhysiCell_intracellular.xml"
 
 _ID = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b")
@@ -298,7 +300,9 @@ def extract(net: Network, cell: str, drug_rules: dict[str, str] | None = None, n
                          r.evidence) for r in rxns]
     sub = Network(name or f"stat3sim_{cell}_physicell", tuple(new_comps), tuple(new_species), tuple(new_params),
                   tuple(new_rxns), rules=tuple(new_rules))
-    exported_inputs = {ids.get(x, x): d for x, d in inputs.items()}
+    order = sorted(inputs, key=lambda x: (x not in drug_rules, x not in CORE_INPUTS,
+                                          CORE_INPUTS.index(x) if x in CORE_INPUTS else 0, x))
+    exported_inputs = {ids.get(x, x): inputs[x] for x in order}
     return sub, {"ids": ids, "inputs": exported_inputs, "outputs": outputs}
 
 
@@ -538,3 +542,113 @@ def clamped(net: Network, inputs: dict[str, float], drug_rules: dict[str, str] |
                   for ru in net.rules)
     return replace(net, compartments=net.compartments + (held,), species=species, reactions=tuple(rxns), rules=rules,
                    events=(), stimuli={}, schedule=())
+
+
+# --------------------------------------------------------- from a scenario
+def drug_inputs(therapies) -> dict[str, str]:
+    """Full-model rules of the drugs' free tumor concentrations -> input ids (``<drug>_nM``)."""
+    out: dict[str, str] = {}
+    for th in therapies:
+        out[th.pk.tumor] = f"{th.pk.prefix}_nM"
+        if th.pk.metabolite_tumor:
+            out[th.pk.metabolite_tumor] = f"{th.pk.prefix}_{th.pk.metabolite_name or 'metabolite'}_nM"
+    return out
+
+
+def module_of(scenario, cell: str) -> Module:
+    """``cell``'s module in the TME model of ``scenario`` (its subtype, parameters and
+    therapies: each drug's free tumor concentration is an input)."""
+    from .. import runs
+
+    net = runs.build(scenario)
+    therapies = runs.therapies_of(scenario)
+    ths = runs.therapy_network(therapies, *runs.patient_of(scenario))[1] if therapies else ()
+    return build_module(net, cell, drug_inputs(ths), getattr(scenario, "name", ""), tuple(therapies))
+
+
+def readme(mod: Module) -> str:
+    """The guide written next to the files (README.md)."""
+    sbml_file = f"{mod.cell}{SBML_SUFFIX}"
+    inputs = "\n".join(f"| `{k}` | {v} |" for k, v in mod.inputs.items())
+    outputs = "\n".join(f"| `{o.id}` | {o.unit} | {o.description} | {o.phenotype or ''} |" for o in mod.outputs)
+    treated = f" with {', '.join(mod.therapies)}" if mod.therapies else ""
+    return f"""# stat3sim {mod.cell} STAT3 module for PhysiCell
+
+Written by `stat3sim export --physicell --cell {mod.cell}` from the tumor-microenvironment model of
+scenario `{mod.scenario or 'default'}`{treated}: the {mod.cell} cell's signaling module with its
+parameters, cut out of the full model so that, with its inputs held at given
+concentrations, it follows the same equations as that cell in the full model.
+
+| file | what |
+|---|---|
+| `{sbml_file}` | the module, SBML Level 3 Version 2 (time in minutes, concentrations in nM) |
+| `{BLOCK_FILE}` | the `<intracellular type="roadrunner">` block and `<custom_data>` entries for PhysiCell_settings.xml |
+
+## Inputs (set by PhysiCell)
+
+Floating species of compartment `{EXTRACELLULAR}` that no reaction changes: the host sets their
+concentration (nM) before each update and the module keeps it. The cell takes up ligand in the
+full model; here uptake is not returned to the host (map it with PhysiCell's uptake rates).
+sIL-6R (sIL-11R) acts on cells only as the IL-6·sIL-6R (IL-11·sIL-11R) complex, which is therefore
+the input. Inputs left at 0 are absent.
+
+| id | what |
+|---|---|
+{inputs}
+
+## Outputs (read by PhysiCell)
+
+Species (nM, relative units or 0..1 as given). Where an output is not itself a species of the
+cell, it is a species integrated with its exact time derivative from its exact initial value, so
+it equals its formula up to the integrator's error: PhysiCell's addon sets species through
+`setFloatingSpeciesConcentrations` of the whole vector, which libRoadRunner refuses when a species
+is defined by an assignment rule.
+
+| id | unit | what | default PhysiCell map |
+|---|---|---|---|
+{outputs}
+
+## Use
+
+1. Copy `{sbml_file}` to your project's `config/`.
+2. Paste the `<intracellular>` block of `{BLOCK_FILE}` into `<phenotype>` of the cell definition,
+   and the `<custom_data>` lines into its `<custom_data>`.
+3. Substrates: name them as the inputs (`IL6`, …) with densities in nM, or change `PC_substrate`.
+4. Build PhysiCell with the libRoadRunner addon (`-D ADDON_ROADRUNNER`, libRoadRunner's C API).
+
+In MathCancer/PhysiCell 1.14.2 `update()` integrates a fixed 0.01 min per call and the `PC_substrate`
+and `PC_custom_data` maps are read but not applied: call `update_intracellular()` every 0.01 min from
+`main.cpp` and copy substrates in with `set_parameter_value` and outputs out with
+`get_parameter_value`, as the sample project `sample_projects_intracellular/ode/ode_energy` does.
+drbergman/PhysiCell uses `<map type="input" physicell_name="IL6" sbml_species="IL6"/>` and
+`<map type="output" physicell_name="custom:pSTAT3" sbml_species="pSTAT3"/>`, honours
+`<intracellular_dt>` and integrates the elapsed time. In both, model time restarts at 0 on each
+update; the module does not read time.
+
+The state at load is the cell's initial state in the full model (before stat3sim's
+pre-simulation to steady state); let cells settle at basal inputs before the experiment.
+
+The check: tests/test_physicell.py simulates this kind of file with libRoadRunner for given inputs
+and compares it with stat3sim's simulation of the full model with the same inputs held (relative
+difference < 1e-6).
+"""
+
+
+def write_export(mod: Module, folder) -> list:
+    """Write the module, the XML block and the README into ``folder`` (created if needed);
+    returns the paths."""
+    from pathlib import Path
+
+    from .._io import atomic_write
+
+    folder = Path(folder)
+    sbml_file = f"{mod.cell}{SBML_SUFFIX}"
+    files = {sbml_file: mod.sbml, BLOCK_FILE: intracellular_block(mod, f"./config/{sbml_file}"),
+             "README.md": readme(mod)}
+    paths = []
+    for name, text in files.items():
+        def w(tmp: str, text=text) -> None:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        paths.append(atomic_write(folder / name, w))
+    return paths
