@@ -477,8 +477,8 @@ def _attr(x: str) -> str:
 def intracellular_block(mod: Module, sbml_path: str) -> str:
     """The ``<intracellular type="roadrunner">`` block and the ``<custom_data>`` entries to
     paste into the cell definition of PhysiCell_settings.xml (MathCancer 1.14.2 format)."""
-    lines = ["<!-- stat3sim export --physicell: paste into <cell_definition><phenotype> of the "
-             f"{mod.cell} cell definition -->",
+    # (no "--" inside an XML comment)
+    lines = [f"<!-- stat3sim {mod.cell} STAT3 module: paste into the phenotype of the {mod.cell} cell definition -->",
              '<intracellular type="roadrunner">',
              f"    <sbml_filename>{_attr(sbml_path)}</sbml_filename>",
              f"    <intracellular_dt>{INTRACELLULAR_DT:g}</intracellular_dt>",
