@@ -382,9 +382,20 @@ def export(
                                                           "arm of the scenario, as `stat3sim run` names it)"),
     days: Optional[float] = typer.Option(None, "--days", help="with --omex: days after day 0, a whole number "
                                                               "(default: the scenario's)"),
+    physicell: bool = typer.Option(False, "--physicell",
+                                   help="with --cell and --out DIR: that cell's STAT3 module of the TME model (of "
+                                        "--scenario, default tnbc; drugs of --therapy as inputs) as SBML for "
+                                        "PhysiCell's libRoadRunner intracellular, the <intracellular> XML block and a "
+                                        "README"),
 ) -> None:
     """Export the signaling model of one cell type (or, with --scenario, the TME model) as SBML L3V2 or Antimony;
-    with --omex, a scenario's run as a COMBINE archive."""
+    with --omex, a scenario's run as a COMBINE archive; with --physicell, one cell's module for PhysiCell."""
+    if physicell:
+        for name, option in (("format", "--format"), ("omex", "--omex"), ("arm", "--arm"), ("days", "--days")):
+            if _given(ctx, name):
+                bad(option, "cannot be combined with --physicell (it writes one cell's module, the XML block and a "
+                            "README into --out DIR)")
+        return _export_physicell(cell, scenario, therapy, out)
     if omex:
         for name, option in (("format", "--format"), ("therapy", "--therapy"), ("cell", "--cell")):
             if _given(ctx, name):
@@ -443,6 +454,33 @@ def _export_omex(scenario: str, arm: Optional[str], days: Optional[float], out: 
     with writing(out):
         atomic_write(out, lambda tmp: omex.write_archive(archive, tmp))
     print(f"wrote {out}", file=sys.stderr)
+
+
+def _export_physicell(cell: str, scenario: Optional[str], therapies: list[str], out: Optional[Path]) -> None:
+    """``export --physicell``: every input checked, then the module
+    (:mod:`stat3sim.interop.physicell`) and its files written into the folder ``out``."""
+    from ..interop import physicell
+    from ..model.tme.model import MODULES
+    from ._common import check_choice
+    from .tme import _with_therapies, check_therapies, load_checked
+
+    if out is None:
+        bad("--out", "needed with --physicell (a folder for the SBML, the XML block and the README)")
+    if out.exists() and not out.is_dir():
+        bad("--out", f"{str(out)!r} is a file; give a folder (created if missing)")
+    cell = check_choice(cell, list(MODULES), "--cell", "cell type of the tumor-microenvironment model")
+    therapies = check_therapies(therapies)
+    sc = load_checked(scenario or physicell.DEFAULT_SCENARIO, "--scenario")
+    if therapies:
+        sc = _with_therapies(sc, therapies)
+    try:
+        mod = physicell.module_of(sc, cell)
+    except physicell.PhysiCellError as e:
+        fail(str(e))
+    with writing(out):
+        paths = physicell.write_export(mod, out)
+    for p in paths:
+        print(f"wrote {p}", file=sys.stderr)
 
 
 @app.command()
