@@ -46,8 +46,7 @@ DEFAULT_DIAMETER_MM = 25.0
 #: before day 0, populations settle around the held tumor for this long (days): ≥ 10
 #: time constants of the slowest population turnover (macrophages, k_mac_death 0.02/day)
 SETTLE_DAYS = 600.0
-#: the most output points per day ``simulate`` takes (one a minute)
-MAX_POINTS_PER_DAY = 1440
+from .limits import MAX_POINTS_PER_DAY  # noqa: E402,F401  (the most output points per day; re-exported)
 
 
 @dataclass

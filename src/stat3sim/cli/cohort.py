@@ -76,8 +76,6 @@ def cohort(
 ) -> None:
     """Run a virtual cohort: sample patients, grow each to its diagnosis, filter for
     plausibility, run every arm; one Parquet row per patient and arm."""
-    from ..cohort import CohortError, PopulationError, execute, finish, prepare
-    from ..cohort.runner import done_patients, ranges_info, same_cohort
     from ._cluster import (check_cluster_options, check_out, check_resume, cluster_session, progress,
                            read_manifest, write_manifest)
     from .tme import check_days, load_checked
@@ -92,6 +90,9 @@ def cohort(
     arms = _arms(sc, arm)
     rdays = _readout_days(readout_days)
     manifest = check_out(out, "cohort.json", resume, "cohort")
+    from ..cohort import CohortError, PopulationError, execute, finish, prepare
+    from ..cohort.runner import done_patients, ranges_info, same_cohort
+
     try:
         plan, patients, info = prepare(sc, n, seed, days=days, arms=arms, distributions=distributions,
                                        readout_days=rdays, timecourses=timecourses, out=out)

@@ -308,7 +308,7 @@ def _day_end_table(frame, units: dict[str, str], title: str):
 
 def check_points_per_day(n: Optional[int], option: str = "--points-per-day") -> int:
     """Output points per day: a whole number from 1 to 1440 (None: 1, daily output)."""
-    from ..runs import MAX_POINTS_PER_DAY
+    from ..limits import MAX_POINTS_PER_DAY
 
     if n is None:
         return 1

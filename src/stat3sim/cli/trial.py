@@ -37,7 +37,6 @@ def trial(
     patient's state at diagnosis, read RECIST 1.1, analyse ORR, PFS, hazard ratios and
     subgroups, and set the published outcomes next to the predicted ones."""
     from ..trial.design import DesignError, load_design
-    from ..trial.runner import TrialError, run
     from ._cluster import (check_cluster_options, check_out, check_resume, cluster_session, progress,
                            read_manifest, write_manifest)
 
@@ -70,6 +69,8 @@ def trial(
                 task, c = tasks[stage]
                 c[0] += k
                 bar.update(task, advance=k, rate=f"{c[0] / max(time.perf_counter() - c[1], 1e-9):.2f}/s")
+
+            from ..trial.runner import TrialError, run
 
             try:
                 summary = run(d, n, seed, out, client, progress=tick, n_screen=screen)

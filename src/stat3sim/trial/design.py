@@ -40,11 +40,12 @@ enrolled (for subgroups) patients, pooled over arms; :func:`eligible` and
 from __future__ import annotations
 
 from importlib import resources
-from typing import Annotated, Iterator, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Annotated, Iterator, Literal, Mapping, Sequence
 
-import numpy as np
-import pandas as pd
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+if TYPE_CHECKING:  # numpy and pandas load where a design is applied to patients, not to read one
+    import pandas as pd
 
 from stat3sim.scenarios.loader import _path, _short, _type_message, _unknown, parse_mapping, read_source
 
@@ -366,6 +367,8 @@ def _shipped_scenarios() -> list[str]:
 # --- applying criteria ----------------------------------------------------------------------
 
 def _threshold(c: Criterion, values: pd.Series) -> float:
+    import numpy as np
+
     if c.value is not None:
         return float(c.value)
     return float(np.nanquantile(values.to_numpy(float), c.quantile))
@@ -380,6 +383,8 @@ def _holds(c: Criterion, values: pd.Series) -> pd.Series:
 def eligible(design: Design, baseline: pd.DataFrame) -> pd.Series:
     """Which screened patients (rows of ``baseline``, one column per readout) meet every
     inclusion criterion; a quantile is taken over all rows given."""
+    import pandas as pd
+
     ok = pd.Series(True, index=baseline.index)
     for c in design.inclusion:
         if c.readout not in baseline.columns:
@@ -391,6 +396,8 @@ def eligible(design: Design, baseline: pd.DataFrame) -> pd.Series:
 def subgroup_flags(design: Design, baseline: pd.DataFrame) -> pd.DataFrame:
     """One boolean column per subgroup for the enrolled patients (rows of ``baseline``); a
     quantile is taken over all rows given (pool the arms' patients before calling)."""
+    import pandas as pd
+
     out = pd.DataFrame(index=baseline.index)
     for s in design.subgroups:
         if s.readout not in baseline.columns:
