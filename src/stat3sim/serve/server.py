@@ -72,6 +72,7 @@ class ExplorerServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], jobs: Jobs | None = None, quiet: bool = True):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
+        self.jobs = None  # made once the address is bound (a failed bind leaves no worker or folder)
         super().__init__(address, Handler)
         self.jobs = jobs if jobs is not None else Jobs()
         self.quiet = quiet
@@ -89,7 +90,8 @@ class ExplorerServer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
-        self.jobs.close()
+        if self.jobs is not None:
+            self.jobs.close()
 
 
 def _is_loopback(host: str) -> bool:
@@ -130,9 +132,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own errors (a malformed request line, headers too long, an
-        unsupported method) as JSON; an unsupported method is 405."""
+        unsupported method, an unknown HTTP version) as JSON with a 4xx status; an
+        unsupported method is 405."""
         if code == HTTPStatus.NOT_IMPLEMENTED:
             code, message = HTTPStatus.METHOD_NOT_ALLOWED, f"method {self.command!r} not allowed; use GET or POST"
+        elif code == HTTPStatus.HTTP_VERSION_NOT_SUPPORTED:  # a client's error: 400, not 5xx
+            code = HTTPStatus.BAD_REQUEST
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # never answer HTTP/0.9 style (a reply without a status line)
         self.close_connection = True
         try:
             phrase = HTTPStatus(code).phrase

@@ -285,6 +285,7 @@ function request() {
 
 function changed() {
   if (!$("auto").checked) { setStatus("Changed: press Run."); return; }
+  document.body.dataset.state = "busy";
   clearTimeout(state.debounce);
   state.debounce = setTimeout(startRun, 400);
 }
@@ -348,6 +349,7 @@ async function api(path, init) {
 }
 
 async function startRun() {
+  document.body.dataset.state = "busy";  // tests wait for "idle"
   if (state.job && (state.job.state === "queued" || state.job.state === "running")) { state.pending = true; return; }
   state.pending = false;
   showError("");
@@ -365,6 +367,7 @@ async function startRun() {
   } catch (e) {
     showError(e.message);
     setStatus("Not run: fix the input above.");
+    document.body.dataset.state = "idle";
   }
 }
 
@@ -372,7 +375,7 @@ async function poll() {
   const id = state.job && state.job.id;
   if (!id) return;
   let s;
-  try { s = await api(`/api/runs/${id}`); } catch (e) { showError(e.message); return; }
+  try { s = await api(`/api/runs/${id}`); } catch (e) { showError(e.message); document.body.dataset.state = "idle"; return; }
   if (!state.job || state.job.id !== id) return;
   state.job = s;
   setProgress(s.progress.done, s.progress.total, s.state === "running" || s.state === "queued");
@@ -393,7 +396,7 @@ async function poll() {
     document.body.dataset.run = id;  // tests wait for this
   }
   if (s.state === "done" || s.state === "failed") {
-    if (state.pending) startRun();
+    if (state.pending) startRun(); else document.body.dataset.state = "idle";
     return;
   }
   state.pollTimer = setTimeout(poll, 400);
