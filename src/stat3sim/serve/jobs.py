@@ -325,7 +325,7 @@ class Jobs:
                 frame, message, took, warnings = self._call(self.arm_timeout_s, simulate_arm, spec.scenario, arm,
                                                             spec.days, spec.points_per_day)
             except Exception as e:  # noqa: BLE001 — a failed arm is data
-                frame, message, took, warnings = None, f"{type(e).__name__}: {e}", 0.0, []
+                frame, message, took, warnings = None, f"{type(e).__name__}: {' '.join(str(e).split())[:400]}", 0.0, []
             with job.lock:
                 job.seconds[arm.name] = took
                 job.warnings += [w for w in warnings if w not in job.warnings]

@@ -110,7 +110,8 @@ function lineChart(key, title, unit, lines, opts) {
   s.append(grid, labels);
   s.append(svg("rect", {x: L, y: T, width: W - L - R, height: H - T - B, fill: "none", stroke: "#b8c2cc"}));
   const g = svg("g", {fill: "none", "stroke-width": 1.8, "stroke-linejoin": "round"});
-  for (const ln of lines) {
+  // the reference (first) is drawn last, thinner, so an arm that does not differ from it leaves it visible
+  for (const ln of [...lines.slice(1), ...lines.slice(0, 1)]) {
     let d = "", pen = false;
     ln.x.forEach((x, i) => {
       const y = ln.y[i];
@@ -121,6 +122,7 @@ function lineChart(key, title, unit, lines, opts) {
     if (!d) continue;
     const p = svg("path", {d, stroke: ln.color, class: "line", "data-arm": ln.name});
     if (ln.dash) p.setAttribute("stroke-dasharray", ln.dash);
+    if (ln === lines[0] && lines.length > 1) p.setAttribute("stroke-width", 1.3);
     p.append(svg("title", {}, ln.name));
     g.append(p);
   }
