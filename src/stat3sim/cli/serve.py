@@ -12,6 +12,7 @@ Examples::
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
 import sys
 
@@ -69,6 +70,11 @@ def serve(
     if not _is_loopback(host):
         warn(f"listening on {host}: anyone who can reach port {server.server_address[1]} can run simulations here")
     print(f"stat3sim explorer on {server.url} (Ctrl-C stops it)", flush=True)
+
+    def stop(signum, frame):  # SIGTERM stops it as Ctrl-C does: the worker and the run files go too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
