@@ -279,6 +279,7 @@ BLOCKS: dict[str, tuple[str, Callable[[Path], str]]] = {
     "benchmark-signaling": ("performance.md", _bench_block("bench_signaling.json")),
     "benchmark-tme": ("performance.md", _bench_block("bench_tme.json")),
     "benchmark-cohort": ("performance.md", _bench_block("bench_cohort.json")),
+    "benchmark-cli": ("performance.md", _bench_block("bench_cli.json")),
 }
 
 
