@@ -27,6 +27,7 @@ def _imports(*args: str, cwd: Path) -> tuple[set[str], subprocess.CompletedProce
     (["run", "--help"], 0),
     (["cohort", "--help"], 0),
     (["trial", "--help"], 0),
+    (["serve", "--help"], 0),
     (["run", "--days", "-1"], 2),
     (["run", "tnbc", "--points-per-day", "0"], 2),
     (["simulate", "--cell", "nope", "--out", "x.csv"], 2),
