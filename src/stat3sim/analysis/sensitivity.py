@@ -37,6 +37,7 @@ import math
 import re
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -147,8 +148,10 @@ def factor_of(p) -> Factor | None:
 
 def groups(net) -> dict[str, list[str]]:
     """The named groups of ``--params``: ``all`` (every varied parameter), each evidence
-    kind (``assumed``, ``measured``, ``literature``), and each cell type's module
-    (``tumor``, ``caf``, …: ids ``<cell>__…``)."""
+    kind (``assumed``, ``measured``, ``literature``), each cell type's signaling module
+    (``tumor``, ``caf``, …: ids ``<cell>__…``) and ``tme`` (the parameters outside the
+    cell modules: populations, cytokines, metastases, host). ``KIND:GROUP`` (e.g.
+    ``assumed:tme``) is the group's parameters of that evidence kind."""
     from ..model.tme import CELL_TYPES
 
     factors = [f for p in net.parameters if (f := factor_of(p)) is not None]
@@ -156,16 +159,19 @@ def groups(net) -> dict[str, list[str]]:
            "assumed": [f.id for f in factors if f.kind == "assumed"],
            "measured": [f.id for f in factors if f.kind == "measured"],
            "literature": [f.id for f in factors if f.kind == "literature range"]}
+    in_cells: set[str] = set()
     for cell in CELL_TYPES:
         ids = [f.id for f in factors if f.id.startswith(f"{cell}__")]
         if ids:
             out[cell] = ids
+            in_cells.update(ids)
+    out["tme"] = [f.id for f in factors if f.id not in in_cells]
     return out
 
 
 def select_factors(net, spec: str) -> list[Factor]:
-    """The factors ``--params`` names: a group of :func:`groups`, or comma-separated
-    parameter ids (each one that :func:`factor_of` varies)."""
+    """The factors ``--params`` names: a group of :func:`groups` (or ``KIND:GROUP``), or
+    comma-separated parameter ids (each one that :func:`factor_of` varies)."""
     import difflib
 
     spec = (spec or "").strip()
@@ -173,8 +179,11 @@ def select_factors(net, spec: str) -> list[Factor]:
         raise AnalysisError("params", "give a group (all, assumed, …) or comma-separated parameter ids")
     table = {p.id: p for p in net.parameters}
     grp = groups(net)
+    kind, colon, rest = spec.lower().partition(":")
     if spec.lower() in grp:
         ids = grp[spec.lower()]
+    elif colon and kind in ("assumed", "measured", "literature") and rest in grp:
+        ids = [i for i in grp[rest] if i in set(grp[kind])]
     elif "," in spec or spec in table:
         ids = []
         for pid in (s.strip() for s in spec.split(",")):
@@ -357,6 +366,35 @@ def _quiet_solver() -> None:
     roadrunner.Logger.disableConsoleLogging()
 
 
+@contextmanager
+def _solver_output_hidden():
+    """What the native solver prints straight to file descriptors 1 and 2 (SUNDIALS
+    warnings of a stiff sample) goes nowhere; a failed run is reported in the row."""
+    import os
+    import sys
+
+    fds = []
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+            fds.append(stream.fileno())
+        except (AttributeError, OSError, ValueError):
+            pass
+    saved = [os.dup(fd) for fd in fds]
+    try:
+        with open(os.devnull, "w") as devnull:
+            for fd in fds:
+                os.dup2(devnull.fileno(), fd)
+            try:
+                yield
+            finally:
+                for fd, keep in zip(fds, saved):
+                    os.dup2(keep, fd)
+    finally:
+        for keep in saved:
+            os.close(keep)
+
+
 def run_sample(plan: Plan, sample_id: int, params: dict[str, float]) -> dict:
     """One sample: the untreated run and each therapy arm's, with ``params`` as overrides.
     Returns a row: ``sample_id``, ``status`` ("ok" / "solver failed"), ``message``, and
@@ -371,8 +409,10 @@ def run_sample(plan: Plan, sample_id: int, params: dict[str, float]) -> dict:
         for r in readouts:
             row[f"{name}.{r}"] = math.nan
         try:
-            res = runs.simulate(plan.scenario, runs.Arm(name, parameters=dict(params), therapies=list(therapies)),
-                                days=plan.day, readouts=readouts)
+            with _solver_output_hidden():
+                res = runs.simulate(plan.scenario, runs.Arm(name, parameters=dict(params),
+                                                            therapies=list(therapies)), days=plan.day,
+                                    readouts=readouts)
         except Exception as e:  # noqa: BLE001 — a failed run is data
             res = None
             msg = " ".join(str(e).split())[:300] or type(e).__name__
