@@ -72,6 +72,8 @@ def test_morris_finds_the_inert_and_the_dominant_input():
     p = r["parameters"]
     assert p["a"]["mu_star"] > 5 * p["b"]["mu_star"] > 0 and p["c"]["mu_star"] == pytest.approx(0, abs=1e-12)
     assert [n for n, _ in sa.ranking(r, "morris")] == ["a", "b", "c"]
+    # mu* is the change of the output over the factor's whole (log10) range: 3 × 2 decades
+    assert p["a"]["mu_star"] == pytest.approx(6.0) and p["b"]["mu_star"] == pytest.approx(1.0)
 
 
 def test_design_is_fixed_by_its_seed():

@@ -139,7 +139,7 @@ def tornado_figure(doc: dict, readout: str, top: int = 15) -> Figure:
     pars = res.get("parameters", {})
     evid = {k: v.get("evidence", "") for k, v in doc.get("parameters", {}).items()}
     colors = {"assumed": "#d55e00", "literature range": "#e69f00", "measured": "#0072b2"}
-    fig = Figure(figsize=(7.6, 0.34 * max(len(names), 3) + 1.6), layout="constrained")
+    fig = Figure(figsize=(9.6, 0.34 * max(len(names), 3) + 1.6), layout="constrained")
     ax = fig.add_subplot()
     y = np.arange(len(names))
     if method == "sobol":
@@ -167,7 +167,7 @@ def tornado_figure(doc: dict, readout: str, top: int = 15) -> Figure:
 
     handles, _ = ax.get_legend_handles_labels()
     handles += [Patch(color=c, label=k) for k, c in colors.items()]
-    ax.legend(handles=handles, fontsize=7, loc="lower right")
+    fig.legend(handles=handles, fontsize=7, loc="outside right upper")
     left = res.get("blocks_left_out", 0)
     ax.set_title(f"{doc['scenario']}: {readout} at day {doc['day']:g} ({doc.get('scale', 'log')} scale), "
                  f"{method}, n {doc['n']}" + (f"; {left} blocks left out" if left else ""), fontsize=9, loc="left")
