@@ -66,6 +66,11 @@ MORRIS_LEVELS = 4
 RESAMPLES = 200
 #: most samples a run may have (a guard against a typo in --n)
 MAX_SAMPLES = 200_000
+#: the most CVODE steps per output interval of a sample's runs (engine.roadrunner.step_limit):
+#: a normal 180-day tnbc run takes < 1,000 in all; with hundreds of parameters varied at
+#: once, some samples make the solver crawl (steps ~1e-13 min for > 5 min of CPU in one
+#: 600-day settle interval); capped, they fail in seconds and are recorded as failed
+MAX_STEPS = 5000
 #: the readout a therapy effect compares
 EFFECT_READOUT = "tumor_volume_mm3"
 
@@ -400,6 +405,7 @@ def run_sample(plan: Plan, sample_id: int, params: dict[str, float]) -> dict:
     Returns a row: ``sample_id``, ``status`` ("ok" / "solver failed"), ``message``, and
     ``<arm>.<readout>`` at ``plan.day`` for each arm."""
     from .. import runs
+    from ..engine.roadrunner import step_limit
 
     _quiet_solver()
     t0 = time.perf_counter()
@@ -409,7 +415,7 @@ def run_sample(plan: Plan, sample_id: int, params: dict[str, float]) -> dict:
         for r in readouts:
             row[f"{name}.{r}"] = math.nan
         try:
-            with _solver_output_hidden():
+            with _solver_output_hidden(), step_limit(MAX_STEPS):
                 res = runs.simulate(plan.scenario, runs.Arm(name, parameters=dict(params),
                                                             therapies=list(therapies)), days=plan.day,
                                     readouts=readouts)
