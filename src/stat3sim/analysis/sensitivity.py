@@ -510,7 +510,9 @@ def execute(plan: Plan, samples: pd.DataFrame, out: Path, *, workers: int = 1, s
             flush()
 
     cpu = 0.0
-    if scheduler is None and workers <= 1:
+    if not tasks:
+        pass
+    elif scheduler is None and workers <= 1:
         import os
 
         for sid, p in tasks:
@@ -533,11 +535,15 @@ def execute(plan: Plan, samples: pd.DataFrame, out: Path, *, workers: int = 1, s
                 pids.add(pid)
                 cpu += row.get("seconds", 0.0)
                 take(row)
-        finally:
+        finally:  # every result is written by now: a cluster slow to shut down (a loaded
+            # machine) is not a failure of the run
             cluster = getattr(client, "cluster", None)
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            try:
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+            except (TimeoutError, OSError):
+                pass
     flush()
     return {"samples_run": len(tasks), "samples_already_done": len(done), "wall_s": time.perf_counter() - t0,
             "task_cpu_s": cpu, "workers": len(pids)}
