@@ -224,3 +224,21 @@ def test_out_not_empty_without_resume(tmp_path):
              "--params", "k_kill,K_T_C", "--out", str(tmp_path))
     assert r.returncode == 2 and "--out" in r.stderr and "not empty" in r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x"]
+
+
+def test_a_crawling_sample_fails_at_the_step_cap_and_is_data(monkeypatch):
+    """The per-interval step cap (engine.roadrunner.step_limit) turns a run the solver cannot
+    finish within it into a failed row with the solver's message; the cap is lifted after."""
+    from stat3sim.engine import roadrunner as eng
+
+    monkeypatch.setattr(sa, "MAX_STEPS", 3)
+    plan = sa.Plan(load_scenario("tnbc"), 2.0, ((sa.CONTROL, ()),), ("tumor_volume_mm3",))
+    row = sa.run_sample(plan, 0, {"k_kill": 0.9})
+    msg = row["message"].lower()
+    assert row["status"] == "solver failed" and ("mxstep" in msg or "too_much" in msg), row["message"]
+    assert math.isnan(row[f"{sa.CONTROL}.tumor_volume_mm3"])
+    assert eng.MAX_NUM_STEPS == 50000 and all(s.rr.integrator.maximum_num_steps == 50000
+                                              for s in eng._CACHE.values())
+    monkeypatch.setattr(sa, "MAX_STEPS", 5000)
+    row = sa.run_sample(plan, 0, {"k_kill": 0.9})
+    assert row["status"] == "ok" and row[f"{sa.CONTROL}.tumor_volume_mm3"] > 0

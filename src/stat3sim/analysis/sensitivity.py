@@ -641,6 +641,11 @@ def analyse(setup: Setup, results: pd.DataFrame) -> dict:
         out["readouts"][r] = res
     out["samples_failed"] = failed - missing
     out["samples_missing"] = missing
+    if "seconds" in df:  # every session's, not only this one's (a resumed run's parts carry theirs)
+        sec = df["seconds"].to_numpy(float)
+        sec = sec[np.isfinite(sec)]
+        out["sample_seconds"] = {"total": _num(sec.sum()), "median": _num(np.median(sec)) if sec.size else None,
+                                 "max": _num(sec.max()) if sec.size else None}
     return out
 
 
