@@ -147,10 +147,11 @@ def tornado_figure(doc: dict, readout: str, top: int = 15) -> Figure:
         st_c = [pars[nm]["ST_conf"] or 0.0 for nm in names]
         s1 = [pars[nm]["S1"] or 0.0 for nm in names]
         s1_c = [pars[nm]["S1_conf"] or 0.0 for nm in names]
-        ax.barh(y, st, xerr=st_c, color=[colors.get(evid.get(nm), "#999999") for nm in names], alpha=0.45,
-                height=0.75, error_kw={"lw": 0.8, "capsize": 2}, label="total order ST")
-        ax.barh(y, s1, xerr=s1_c, color=[colors.get(evid.get(nm), "#999999") for nm in names], height=0.35,
-                error_kw={"lw": 0.8, "capsize": 2}, label="first order S1")
+        ax.barh(y + 0.19, st, xerr=st_c, color=[colors.get(evid.get(nm), "#999999") for nm in names],
+                height=0.38, error_kw={"lw": 0.8, "capsize": 2}, label="total order ST (upper bar)")
+        ax.barh(y - 0.19, s1, xerr=s1_c, color=[colors.get(evid.get(nm), "#999999") for nm in names], alpha=0.4,
+                height=0.38, hatch="///", error_kw={"lw": 0.8, "capsize": 2}, label="first order S1 (lower bar)")
+        ax.axvline(0.0, color="#666666", lw=0.6)
         ax.set_xlabel("Sobol' index (share of the variance; whiskers 95 % CI)")
     else:
         mu = [pars[nm]["mu_star"] or 0.0 for nm in names]
