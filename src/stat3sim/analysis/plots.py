@@ -92,7 +92,7 @@ def combo_figure(r: ComboResult) -> Figure:
     return fig
 
 
-__all__ = ["dose_response_figure", "combo_figure"]
+__all__ = ["dose_response_figure", "combo_figure", "tornado_figure"]
 
 
 def scan_figure(r: ScanResult) -> Figure:
@@ -125,4 +125,51 @@ def scan_figure(r: ScanResult) -> Figure:
         ax.axis("off")
     fig.suptitle(f"{r.scenario}: readouts at day {r.day:g} against "
                  + ("the dose" if r.kind == "dose" else r.variable), fontsize=11)
+    return fig
+
+
+def tornado_figure(doc: dict, readout: str, top: int = 15) -> Figure:
+    """A tornado chart of one readout of a sensitivity run (``indices.json``'s content): the
+    ``top`` parameters by Sobol' total order (bars, with first order inside; whiskers the
+    95 % CIs) or Morris mu* (bars with its CI; sigma as a diamond), largest at the top,
+    each labelled with its evidence kind."""
+    res = doc["readouts"][readout]
+    method = doc["method"]
+    names = res.get("ranking", [])[:top][::-1]
+    pars = res.get("parameters", {})
+    evid = {k: v.get("evidence", "") for k, v in doc.get("parameters", {}).items()}
+    colors = {"assumed": "#d55e00", "literature range": "#e69f00", "measured": "#0072b2"}
+    fig = Figure(figsize=(9.6, 0.34 * max(len(names), 3) + 1.6), layout="constrained")
+    ax = fig.add_subplot()
+    y = np.arange(len(names))
+    if method == "sobol":
+        st = [pars[nm]["ST"] or 0.0 for nm in names]
+        st_c = [pars[nm]["ST_conf"] or 0.0 for nm in names]
+        s1 = [pars[nm]["S1"] or 0.0 for nm in names]
+        s1_c = [pars[nm]["S1_conf"] or 0.0 for nm in names]
+        ax.barh(y + 0.19, st, xerr=st_c, color=[colors.get(evid.get(nm), "#999999") for nm in names],
+                height=0.38, error_kw={"lw": 0.8, "capsize": 2}, label="total order ST (upper bar)")
+        ax.barh(y - 0.19, s1, xerr=s1_c, color=[colors.get(evid.get(nm), "#999999") for nm in names], alpha=0.4,
+                height=0.38, hatch="///", error_kw={"lw": 0.8, "capsize": 2}, label="first order S1 (lower bar)")
+        ax.axvline(0.0, color="#666666", lw=0.6)
+        ax.set_xlabel("Sobol' index (share of the variance; whiskers 95 % CI)")
+    else:
+        mu = [pars[nm]["mu_star"] or 0.0 for nm in names]
+        mu_c = [pars[nm]["mu_star_conf"] or 0.0 for nm in names]
+        sg = [pars[nm]["sigma"] or 0.0 for nm in names]
+        ax.barh(y, mu, xerr=mu_c, color=[colors.get(evid.get(nm), "#999999") for nm in names], height=0.7,
+                error_kw={"lw": 0.8, "capsize": 2}, label="mu* (mean |elementary effect|)")
+        ax.plot(sg, y, "D", color="#333333", ms=4, label="sigma (interactions, non-linearity)")
+        scale = "log10 " if doc.get("scale") == "log" else ""
+        ax.set_xlabel(f"Morris mu* (change of {scale}{readout} over the parameter's range; whiskers 95 % CI)")
+    ax.set_yticks(y, [f"{nm}  ({evid.get(nm, '')})" for nm in names], fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    from matplotlib.patches import Patch
+
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [Patch(color=c, label=k) for k, c in colors.items()]
+    fig.legend(handles=handles, fontsize=7, loc="outside right upper")
+    left = res.get("blocks_left_out", 0)
+    ax.set_title(f"{doc['scenario']}: {readout} at day {doc['day']:g} ({doc.get('scale', 'log')} scale), "
+                 f"{method}, n {doc['n']}" + (f"; {left} blocks left out" if left else ""), fontsize=9, loc="left")
     return fig

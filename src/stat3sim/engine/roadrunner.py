@@ -26,6 +26,7 @@ import json
 import os
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -242,7 +243,7 @@ class Simulator:
         self._tolerances = (self.rtol, self.atol)
         self.rr.integrator.relative_tolerance = self.rtol
         self.rr.integrator.absolute_tolerance = self.atol
-        self.rr.integrator.maximum_num_steps = 50000  # a normal run takes < 1,000 steps
+        self.rr.integrator.maximum_num_steps = MAX_NUM_STEPS  # a normal run takes < 1,000 steps
         self._max_order = BDF_MAX_ORDER
         m = self.rr.model
         self.species = list(m.getFloatingSpeciesIds())
@@ -827,6 +828,28 @@ class Simulator:
 
 
 _CACHE: dict[str, Simulator] = {}
+#: the most CVODE steps per output interval of a simulator made in this process (a normal
+#: run takes < 1,000 steps in all); :func:`step_limit` lowers it for a while
+MAX_NUM_STEPS = 50000
+
+
+@contextmanager
+def step_limit(steps: int):
+    """Within the block, every simulator of this process (cached ones and new ones) stops
+    after ``steps`` CVODE steps per output interval, so that a parameter set on which the
+    solver crawls (step sizes near 1e-13) fails in seconds instead of running for hours:
+    sensitivity analyses vary hundreds of parameters at once. Restored on exit."""
+    global MAX_NUM_STEPS
+    before = MAX_NUM_STEPS
+    MAX_NUM_STEPS = int(steps)
+    for sim in _CACHE.values():
+        sim.rr.integrator.maximum_num_steps = MAX_NUM_STEPS
+    try:
+        yield
+    finally:
+        MAX_NUM_STEPS = before
+        for sim in _CACHE.values():
+            sim.rr.integrator.maximum_num_steps = before
 #: compiled models kept per process (least recently used dropped first): libRoadRunner's
 #: LLVM JIT crashes (SIGSEGV in RoadRunner()) once a process holds ~25 compiled TME-sized
 #: models (seen with libroadrunner 2.10.0 at 2.6 GB RSS, far from memory and map-count
