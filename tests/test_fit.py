@@ -106,10 +106,11 @@ def test_profiles_identifiable_and_flat(tmp_path):
 
     yaml = make_problem(tmp_path / "p")
     spec = fit_spec(load_problem(yaml))
-    result, problem, starts = multistart(yaml, spec, 3, seed=0)
-    best = min(s.fval for s in starts)
+    _, _, starts = multistart(yaml, spec, 3, seed=0)
+    top = min(starts, key=lambda s: s.fval)
+    best = top.fval
     k1, sc = spec.ids.index("k1"), spec.ids.index("scale")
-    profs, _ = profiles(result, problem, spec, indices=[k1, sc])
+    profs, _ = profiles(yaml, spec, top.x, best, indices=[k1, sc])
     pk1, psc = profs
     assert pk1.lower is not None and pk1.upper is not None
     assert pk1.lower < math.log10(TRUE["k1"]) < pk1.upper
