@@ -138,6 +138,7 @@ def test_bad_problem_exit_2_nothing_written(tmp_path, case):
         m.to_csv(d / "measurements.tsv", sep="\t", index=False)
     elif case == "non-positive sd":
         o = pd.read_csv(d / "observables.tsv", sep="\t")
+        o["noiseFormula"] = o["noiseFormula"].astype(object)
         o.loc[0, "noiseFormula"] = "0"
         o.to_csv(d / "observables.tsv", sep="\t", index=False)
     else:

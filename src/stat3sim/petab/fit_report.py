@@ -44,15 +44,20 @@ def waterfall_figure(fit: FitResult):
     fig = _figure(6.5, 4.0)
     ax = fig.add_subplot()
     ok = np.isfinite(fv)
-    y = fv[ok] - best + 1.0
+    y = fv[ok] - best
     idx = np.arange(1, len(fv) + 1)[ok]
     near = (fv[ok] - best) <= BEST_TOL
     ax.plot(idx, y, "-", color="0.6", lw=1)
     ax.plot(idx[near], y[near], "o", color="tab:red", label=f"within {BEST_TOL:g} of the best ({near.sum()})")
     ax.plot(idx[~near], y[~near], "o", color="tab:blue", label="other local optima")
-    ax.set_yscale("log")
+    ax.set_yscale("symlog", linthresh=0.01)
+    ax.set_ylim(bottom=-0.001)
+    ax.axhline(BEST_TOL, color="tab:red", ls=":", lw=0.8)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("start (sorted by final value)")
-    ax.set_ylabel("nllh − best + 1")
+    ax.set_ylabel("nllh − best (symlog)")
     n_fail = int((~ok).sum())
     ax.set_title(f"Waterfall: {len(fv)} starts, best nllh {best:.6g}" + (f", {n_fail} failed" if n_fail else ""))
     ax.legend(loc="upper left", fontsize=8)
@@ -75,7 +80,9 @@ def profile_figure(fit: FitResult):
         for b in (p.lower, p.upper):
             if b is not None:
                 ax.axvline(b, color="tab:red", lw=0.8)
-        ax.set_xlim(fit.spec.lb[i], fit.spec.ub[i])
+        lo, hi = min(p.x), max(p.x)
+        pad = max(0.1 * (hi - lo), 1e-3 * (fit.spec.ub[i] - fit.spec.lb[i]))
+        ax.set_xlim(max(lo - pad, fit.spec.lb[i]), min(hi + pad, fit.spec.ub[i]))
         ax.set_ylim(0, 1.05)
         ax.set_title(p.id, fontsize=9)
         ax.set_xlabel(f"{fit.spec.scales[i]}({p.id})" if fit.spec.scales[i] != "lin" else p.id, fontsize=8)
