@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -205,3 +206,63 @@ def test_cli_outputs_with_profiles(tmp_path):
         assert (out / n).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = (out / "report.html").read_text()
     assert html.count("data:image/png;base64,") == 3 and "k1" in html
+
+
+# ------------------------------------------------------------- PEtab out
+DATA_CSV = """time,readout,value,sd,condition
+1,tumor_volume_mm3,8300,400,wild type
+3,tumor_volume_mm3,8700,400,wild type
+3,serum_IL6_pg_mL,5,1,wild type
+1,tumor_volume_mm3,8000,400,tumor STAT3 KO
+3,tumor_volume_mm3,8100,400,tumor STAT3 KO
+"""
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    d = tmp_path_factory.mktemp("petab_out")
+    (d / "data.csv").write_text(DATA_CSV)
+    r = stat3sim("export", "--petab", "--scenario", "tnbc", "--data", d / "data.csv", "--estimate",
+                 "k_tumor_prolif", "--out", d / "problem")
+    assert r.returncode == 0, r.stderr
+    return d / "problem"
+
+
+def test_export_petab_is_valid(exported):
+    """petab's own lint passes; the arms are conditions (the KO sets its level to 0), the
+    readouts observables, times model minutes after the pre-simulation."""
+    import petab.v1 as pv
+    from stat3sim.interop.omex import DAY0_MIN
+
+    problem = pv.Problem.from_yaml(str(exported / "problem.yaml"))
+    assert pv.lint.lint_problem(problem) is False  # False: no errors
+    cond = problem.condition_df
+    assert list(cond.index) == ["wild_type", "tumor_STAT3_KO"]
+    assert cond.loc["tumor_STAT3_KO", "tumor__lvl_STAT3"] == 0 and cond.loc["wild_type", "tumor__lvl_STAT3"] == 1
+    m = problem.measurement_df
+    assert sorted(set(m["observableId"])) == ["obs_serum_IL6_pg_mL", "obs_tumor_volume_mm3"]
+    assert m["time"].iloc[0] == DAY0_MIN + 1440.0
+    assert list(problem.parameter_df.index) == ["k_tumor_prolif"]
+
+
+@pytest.mark.parametrize("row,field,want", [
+    ("1,tumor_volume_mm3,8300,400,tocilizumab", "--data", "changes the model's structure"),
+    ("1,tumor_volume_mm3,8300,0,wild type", "--data", "sd"),
+    ("1,tumour_size,8300,40,wild type", "--data", "unknown readout"),
+    ("1,tumor_volume_mm3,8300,40,placebo", "--data", "unknown condition"),
+])
+def test_export_petab_bad_data(tmp_path, row, field, want):
+    (tmp_path / "d.csv").write_text("time,readout,value,sd,condition\n" + row + "\n")
+    r = stat3sim("export", "--petab", "--scenario", "tnbc", "--data", tmp_path / "d.csv", "--out", tmp_path / "o")
+    assert r.returncode == 2, r.stderr
+    assert f"error: {field}:" in r.stderr and want in r.stderr, r.stderr
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.skipif(not os.environ.get("STAT3SIM_SLOW"), reason="minutes (compiles the tnbc model): STAT3SIM_SLOW=1")
+def test_fit_runs_on_exported_problem(exported, tmp_path):
+    r = stat3sim("fit", exported / "problem.yaml", "--starts", 1, "--max-iter", 2, "--no-profiles",
+                 "--out", tmp_path / "fit")
+    assert r.returncode == 0, r.stderr
+    res = json.loads((tmp_path / "fit" / "results.json").read_text())
+    assert math.isfinite(res["best"]["nllh"]) and "k_tumor_prolif" in res["best"]["parameters"]
