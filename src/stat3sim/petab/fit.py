@@ -138,6 +138,11 @@ def fit_spec(problem: Problem) -> FitSpec:
 
 
 # --------------------------------------------------------------- objective
+#: the loaded and compiled problem of this process (copies and unpickled copies of an
+#: :class:`Nllh` share it: pyPESTO copies its objective for each start)
+_LOADED: dict[str, tuple] = {}
+
+
 class Nllh:
     """The negative log-likelihood of a PEtab problem at the fitted parameters (scaled).
 
@@ -160,6 +165,8 @@ class Nllh:
 
     def _load(self):
         if self._state is None:
+            self._state = _LOADED.get(self.yaml_path)
+        if self._state is None:
             from .simulate import PetabSimulator
 
             problem = load_problem(self.yaml_path)
@@ -179,6 +186,8 @@ class Nllh:
             rows = (problem.measurement_df["measurement"].to_numpy(float),
                     per_row("observableTransformation", "lin"), per_row("noiseDistribution", "normal"))
             self._state = (problem, fit_spec(problem), sim, rows)
+            _LOADED.clear()  # one problem per process at a time
+            _LOADED[self.yaml_path] = self._state
         return self._state
 
     @property
