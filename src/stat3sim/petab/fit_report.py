@@ -51,7 +51,7 @@ def waterfall_figure(fit: FitResult):
     ax.plot(idx[near], y[near], "o", color="tab:red", label=f"within {BEST_TOL:g} of the best ({near.sum()})")
     ax.plot(idx[~near], y[~near], "o", color="tab:blue", label="other local optima")
     ax.set_yscale("symlog", linthresh=0.01)
-    ax.set_ylim(bottom=-0.001)
+    ax.set_ylim(0, max(1.0, 2 * float(np.max(y))) if len(y) else 1.0)
     ax.axhline(BEST_TOL, color="tab:red", ls=":", lw=0.8)
     from matplotlib.ticker import MaxNLocator
 
