@@ -124,7 +124,7 @@ def test_profiles_identifiable_and_flat(tmp_path):
 
 # --------------------------------------------------------------------- CLI
 @pytest.mark.parametrize("case", ["no file", "missing column", "unknown observable", "non-positive sd",
-                                  "nothing estimated"])
+                                  "parameter not in the model", "nothing estimated"])
 def test_bad_problem_exit_2_nothing_written(tmp_path, case):
     yaml = make_problem(tmp_path / "p", estimate=("k1", "k2"))
     d = yaml.parent
@@ -142,6 +142,11 @@ def test_bad_problem_exit_2_nothing_written(tmp_path, case):
         o["noiseFormula"] = o["noiseFormula"].astype(object)
         o.loc[0, "noiseFormula"] = "0"
         o.to_csv(d / "observables.tsv", sep="\t", index=False)
+    elif case == "parameter not in the model":
+        p = pd.read_csv(d / "parameters.tsv", sep="\t")
+        p.loc[len(p)] = {"parameterId": "k_extra", "parameterScale": "log10", "lowerBound": 0.1, "upperBound": 10,
+                         "nominalValue": 1, "estimate": 1}
+        p.to_csv(d / "parameters.tsv", sep="\t", index=False)
     else:
         p = pd.read_csv(d / "parameters.tsv", sep="\t")
         p["estimate"] = 0
@@ -153,7 +158,8 @@ def test_bad_problem_exit_2_nothing_written(tmp_path, case):
     line = r.stderr.strip().splitlines()[-1]
     assert line.startswith("stat3sim fit: error: PROBLEM.yaml:")
     want = {"no file": "no such file", "missing column": "measurements.tsv", "unknown observable": "obs_X",
-            "non-positive sd": "observables.tsv row 1", "nothing estimated": "estimate = 1"}[case]
+            "non-positive sd": "observables.tsv row 1", "parameter not in the model": "k_extra",
+            "nothing estimated": "estimate = 1"}[case]
     assert want in line, line
 
 
