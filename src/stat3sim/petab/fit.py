@@ -151,7 +151,7 @@ class Nllh:
     deviation ≤ 0, NaN) give +inf."""
 
     def __init__(self, yaml_path: str | Path):
-        self.yaml_path = str(yaml_path)
+        self.yaml_path = str(Path(yaml_path).resolve())
         self._state = None
         self.calls = 0
 
