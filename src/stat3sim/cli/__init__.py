@@ -69,7 +69,7 @@ app = typer.Typer(
 )
 
 # the command modules register their commands on ``app`` when imported
-from . import signaling, tme, therapy, analysis, rerun, scan, cohort, trial, serve, sensitivity  # noqa: E402,F401
+from . import signaling, tme, therapy, analysis, rerun, scan, cohort, trial, serve, sensitivity, fit  # noqa: E402,F401
 
 # what ``stat3sim.cli`` offered as one module, for code and tests that import it from here
 from ._common import (CSV_SUFFIXES, PLOT_SUFFIXES, BadInput, Failed, InputError, bad,  # noqa: E402

@@ -387,15 +387,38 @@ def export(
                                         "--scenario, default tnbc; drugs of --therapy as inputs) as SBML for "
                                         "PhysiCell's libRoadRunner intracellular, the <intracellular> XML block and a "
                                         "README"),
+    petab: bool = typer.Option(False, "--petab", help="with --scenario, --data FILE.csv and --out DIR: a PEtab problem "
+                                                      "of the scenario's model and the data (docs/petab.md)"),
+    data: Optional[Path] = typer.Option(None, "--data", help="with --petab: CSV with columns time (days after day "
+                                                             "0), readout, value, sd, condition (an arm)"),
+    estimate: Optional[str] = typer.Option(None, "--estimate", metavar="ID[,ID…]",
+                                           help="with --petab: model parameters to estimate (log10, ÷/× 10)"),
 ) -> None:
     """Export the signaling model of one cell type (or, with --scenario, the TME model) as SBML L3V2 or Antimony;
-    with --omex, a scenario's run as a COMBINE archive; with --physicell, one cell's module for PhysiCell."""
+    with --omex, a scenario's run as a COMBINE archive; with --petab, a PEtab problem; with --physicell, one
+    cell's module for PhysiCell."""
+    if petab and physicell:
+        bad("--petab", "cannot be combined with --physicell")
     if physicell:
-        for name, option in (("format", "--format"), ("omex", "--omex"), ("arm", "--arm"), ("days", "--days")):
+        for name, option in (("format", "--format"), ("omex", "--omex"), ("arm", "--arm"), ("days", "--days"),
+                             ("data", "--data"), ("estimate", "--estimate")):
             if _given(ctx, name):
                 bad(option, "cannot be combined with --physicell (it writes one cell's module, the XML block and a "
                             "README into --out DIR)")
         return _export_physicell(cell, scenario, therapy, out)
+    if petab:
+        for name, option in (("format", "--format"), ("therapy", "--therapy"), ("cell", "--cell"), ("omex", "--omex"),
+                             ("arm", "--arm"), ("days", "--days")):
+            if _given(ctx, name):
+                bad(option, "cannot be combined with --petab (the arms are the data's conditions)")
+        if scenario is None:
+            bad("--petab", "needs --scenario")
+        from .tme import export_petab
+
+        return export_petab(scenario, data, out, estimate)
+    for name, option in (("data", "--data"), ("estimate", "--estimate")):
+        if _given(ctx, name):
+            bad(option, "needs --petab")
     if omex:
         for name, option in (("format", "--format"), ("therapy", "--therapy"), ("cell", "--cell")):
             if _given(ctx, name):

@@ -831,6 +831,56 @@ def export_scenario(scenario: str, kind: str, out: Optional[Path], therapies: li
     emit(text, out)
 
 
+def export_petab(scenario: str, data: Optional[Path], out: Optional[Path], estimate: Optional[str]) -> None:
+    """``stat3sim export --petab``: every input checked, the PEtab problem built
+    (:mod:`stat3sim.petab.export`), written into ``out`` and checked with petab's lint."""
+    import shutil
+
+    from ..petab import export as pe
+
+    if data is None:
+        bad("--data", "needed with --petab: a CSV with columns time, readout, value, sd, condition")
+    if out is None:
+        bad("--out", "needed with --petab: a folder for the problem's files")
+    if out.exists() and not out.is_dir():
+        bad("--out", f"{out} is a file; give a folder")
+    if out.is_dir() and any(out.iterdir()):
+        bad("--out", f"{out} is not empty; give a new or empty folder")
+    ids = [p.strip() for p in (estimate or "").split(",") if p.strip()]
+    if estimate is not None and not ids:
+        bad("--estimate", "give model parameter ids separated by commas")
+    if len(set(ids)) != len(ids):
+        bad("--estimate", "a parameter is given twice")
+    sc = load_checked(scenario, "--scenario")
+    try:
+        df = pe.read_data(data)
+        files = pe.build(sc, df, data.name, ids)
+    except pe.ExportError as e:
+        bad(e.field, e.message)
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        write_text(out / "model.xml", files.sbml)
+        for name, table in files.tables.items():
+            write_file(out / name, lambda tmp, t=table: t.to_csv(tmp, sep="\t", index=False, float_format="%.12g"))
+        write_text(out / "problem.yaml", files.yaml)
+        errors = pe.lint(out)
+    except BaseException:
+        if created:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    if errors:
+        if created:
+            shutil.rmtree(out, ignore_errors=True)
+        fail("the PEtab problem does not pass petab's checks: " + " | ".join(errors))
+    if not ids:
+        warn("no parameter to estimate (--estimate ID,...): `stat3sim fit` needs at least one")
+    n = len(files.tables["measurements.tsv"])
+    print(f"wrote {out}/: problem.yaml, model.xml, conditions.tsv, observables.tsv, measurements.tsv, parameters.tsv "
+          f"({n} measurements, {len(files.tables['conditions.tsv'])} conditions, {len(ids)} parameters to estimate; "
+          "petab lint passes)", file=sys.stderr)
+
+
 def _with_dose_events(net, sc):
     """``net`` with each dose of ``sc``'s regimens over ``sc.days`` as an event: at the dose
     time (minutes from the start of the run; day-0 doses at time 0) the dose (nM in the

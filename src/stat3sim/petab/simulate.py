@@ -355,14 +355,29 @@ class PetabSimulator:
         """The simulation table at parameter ``values`` (parameter table ids, linear)."""
         t0 = _time.perf_counter()
         mdf = self.mdf
+        sim, sigma, failed, not_steady = self.simulate_rows(values)
+        table = mdf.drop(columns=[c for c in mdf.columns if c not in self.problem.measurement_df.columns])
+        pos = list(table.columns).index("measurement")
+        table = table.drop(columns=["measurement"])
+        table.insert(pos, "simulation", sim)
+        return Simulation(table=table, sigma=sigma, failed=failed, not_steady=not_steady,
+                          seconds=_time.perf_counter() - t0)
+
+    def simulate_rows(self, values: dict[str, float]) -> tuple[np.ndarray, np.ndarray, dict[str, str], list[str]]:
+        """(simulation, noise standard deviation) of each measurement row, the failed
+        conditions and those without a steady state; no table (the objective of a fit
+        calls this many times)."""
+        mdf = self.mdf
         sim = np.full(len(mdf), np.nan)
         sigma = np.full(len(mdf), np.nan)
         failed: dict[str, str] = {}
         not_steady: list[str] = []
-        groups = mdf.groupby(["preequilibrationConditionId", "simulationConditionId"], sort=False).indices
-        for (preeq, cid), idx in groups.items():
+        if getattr(self, "_groups", None) is None:
+            self._groups = mdf.groupby(["preequilibrationConditionId", "simulationConditionId"], sort=False).indices
+            self._times = mdf["time"].to_numpy(float)
+        for (preeq, cid), idx in self._groups.items():
             label = f"{preeq}:{cid}" if preeq else str(cid)
-            times = mdf["time"].to_numpy(float)[idx]
+            times = self._times[idx]
             try:
                 out, ok = self._run_condition(str(preeq), str(cid), times, values)
             except Exception as e:  # CVODE failure: the rows of this condition stay NaN
@@ -372,12 +387,7 @@ class PetabSimulator:
                 not_steady.append(label)
             cond = self._condition(str(cid), values)
             self._observe(idx, out, cond, values, sim, sigma)
-        table = mdf.drop(columns=[c for c in mdf.columns if c not in self.problem.measurement_df.columns])
-        pos = list(table.columns).index("measurement")
-        table = table.drop(columns=["measurement"])
-        table.insert(pos, "simulation", sim)
-        return Simulation(table=table, sigma=sigma, failed=failed, not_steady=not_steady,
-                          seconds=_time.perf_counter() - t0)
+        return sim, sigma, failed, not_steady
 
     def _observe(self, idx: np.ndarray, out: np.ndarray, cond: dict[str, float], values: dict[str, float],
                  sim: np.ndarray, sigma: np.ndarray) -> None:
@@ -401,9 +411,13 @@ class PetabSimulator:
             # placeholders: a noise formula may use its observable's observableParameters too
             prefix = next((p for p in ("observableParameter", "noiseParameter") if name.startswith(p)), None)
             if prefix is not None and name.endswith(f"_{oid}") and name[len(prefix):-len(oid) - 1].isdigit():
-                if prefix not in overrides:
-                    src = self.mdf[prefix + "s"]
-                    overrides[prefix] = [_split(v) for v in src.to_numpy()[rows]]
+                if prefix not in overrides:  # parsed once per rows (a fit simulates many times)
+                    cache = self.__dict__.setdefault("_override_cache", {})
+                    key = (prefix, rows.tobytes())
+                    if key not in cache:
+                        src = self.mdf[prefix + "s"]
+                        cache[key] = [_split(v) for v in src.to_numpy()[rows]]
+                    overrides[prefix] = cache[key]
                 k = int(name[len(prefix):-len(oid) - 1]) - 1
                 args.append(np.array([self._value(o[k], values) if k < len(o) else np.nan
                                       for o in overrides[prefix]]))
