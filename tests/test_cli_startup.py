@@ -29,6 +29,7 @@ def _imports(*args: str, cwd: Path) -> tuple[set[str], subprocess.CompletedProce
     (["trial", "--help"], 0),
     (["serve", "--help"], 0),
     (["sensitivity", "--help"], 0),
+    (["fit", "--help"], 0),
     (["run", "--days", "-1"], 2),
     (["run", "tnbc", "--points-per-day", "0"], 2),
     (["simulate", "--cell", "nope", "--out", "x.csv"], 2),
