@@ -42,8 +42,9 @@ bench: $(STAMP)
 
 ## the generated pages of docs/ (model.md, tme-parameters.md, observables.md, pharmacokinetics.md)
 ## and the generated blocks of claims.md, drugs.md, performance.md
-docs: $(STAMP)
+docs: $(STAMP_TEST)
 	$(BIN)/python -m stat3sim.report.docs docs/
+	$(BIN)/python -m sphinx -q -b html docs/api docs/api/_build/html
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
