@@ -25,6 +25,7 @@ import json
 import logging
 import math
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -413,7 +414,27 @@ def read_results(out: str | Path) -> pd.DataFrame:
     arms = json.loads(manifest.read_text())["arms"] if manifest.is_file() else []
     order = {a["name"]: i for i, a in enumerate(arms)}
     df["_arm"] = df["arm"].map(order)
-    return df.sort_values(["patient_id", "_arm"]).drop(columns="_arm").reset_index(drop=True)
+    df = df.sort_values(["patient_id", "_arm"]).drop(columns="_arm").reset_index(drop=True)
+    return df[sorted(df.columns, key=_column_key)]
+
+
+#: the leading columns of a cohort's rows, in this order; then baseline.*, then day<N>.* by day
+_LEADING = ("patient_id", "param.", "pk.", "cov.", "arm", "status", "reason", "retried")
+
+
+def _column_key(name: str) -> tuple:
+    """A column's place in :func:`read_results`: the same on any number of workers (a
+    part's columns come in the order its first row has them, and which patient finishes
+    first varies), then by name within a group."""
+    for i, lead in enumerate(_LEADING):
+        if name == lead or (lead.endswith(".") and name.startswith(lead)):
+            return (i, 0.0, name)
+    if name.startswith("baseline."):
+        return (len(_LEADING), 0.0, name)
+    m = re.match(r"day([0-9.]+)\.", name)
+    if m:
+        return (len(_LEADING) + 1, float(m.group(1)), name)
+    return (len(_LEADING) + 2, 0.0, name)
 
 
 def _write_parquet(path: Path, df: pd.DataFrame) -> None:
