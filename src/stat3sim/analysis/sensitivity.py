@@ -37,7 +37,6 @@ import math
 import re
 import time
 import warnings
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -371,33 +370,7 @@ def _quiet_solver() -> None:
     roadrunner.Logger.disableConsoleLogging()
 
 
-@contextmanager
-def _solver_output_hidden():
-    """What the native solver prints straight to file descriptors 1 and 2 (SUNDIALS
-    warnings of a stiff sample) goes nowhere; a failed run is reported in the row."""
-    import os
-    import sys
-
-    fds = []
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-            fds.append(stream.fileno())
-        except (AttributeError, OSError, ValueError):
-            pass
-    saved = [os.dup(fd) for fd in fds]
-    try:
-        with open(os.devnull, "w") as devnull:
-            for fd in fds:
-                os.dup2(devnull.fileno(), fd)
-            try:
-                yield
-            finally:
-                for fd, keep in zip(fds, saved):
-                    os.dup2(keep, fd)
-    finally:
-        for keep in saved:
-            os.close(keep)
+from .._io import solver_output_hidden as _solver_output_hidden  # noqa: E402
 
 
 def run_sample(plan: Plan, sample_id: int, params: dict[str, float]) -> dict:

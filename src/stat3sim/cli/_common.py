@@ -29,7 +29,7 @@ from typing import Callable, Iterable, Iterator, NoReturn, Optional
 import typer
 from typer.core import TyperGroup
 
-from .._io import atomic_write
+from .._io import atomic_write, solver_output_hidden  # noqa: F401 (re-exported)
 from ..model.cells import CELL_TYPES
 
 CSV_SUFFIXES = (".csv",)
@@ -259,28 +259,3 @@ def fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-@contextmanager
-def solver_output_hidden() -> Iterator[None]:
-    """Silence what the native solver libraries print straight to file descriptors 1 and 2
-    (SUNDIALS warnings, libRoadRunner log lines): a failed run is reported once, in our
-    own words, with the solver's message taken from the Results."""
-    fds = []
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-            fds.append(stream.fileno())
-        except (AttributeError, OSError, ValueError):  # not a real file (embedded use): leave it
-            pass
-    saved = [os.dup(fd) for fd in fds]
-    try:
-        with open(os.devnull, "w") as devnull:
-            for fd in fds:
-                os.dup2(devnull.fileno(), fd)
-            try:
-                yield
-            finally:
-                for fd, keep in zip(fds, saved):
-                    os.dup2(keep, fd)
-    finally:
-        for keep in saved:
-            os.close(keep)
