@@ -304,6 +304,11 @@ def test_the_cache_keeps_the_most_recently_used_files(tmp_path, monkeypatch):
              (1, 1))  # the oldest file goes first
     Simulator(nets[2])
     assert len(list((tmp_path / "models").glob("*.rrstate"))) == 2
+    monkeypatch.setenv("STAT3SIM_CACHE_MAX_FILES", "1")  # the user's number wins
+    Simulator(decay("D"))
+    assert len(list((tmp_path / "models").glob("*.rrstate"))) == 1
+    monkeypatch.setenv("STAT3SIM_CACHE_MAX_FILES", "many")  # not a number: the default
+    assert engine.cache_max_files() == 2
 
 
 def test_a_run_that_fails_at_loose_tolerances_is_repeated_at_the_simulators_own(monkeypatch):

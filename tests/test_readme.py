@@ -112,6 +112,17 @@ def _writer_of(argv: list[str]) -> list[str] | None:
 COMMANDS = readme_commands(README.read_text(encoding="utf-8"))
 
 
+def _reruns_of(argv: list[str]) -> list[tuple[list[str], list[str]]]:
+    """The README's ``rerun DIR`` commands (with their shown output) that re-create what
+    ``argv`` (a ``run … --out DIR``) writes: they are checked right after it, in its folder."""
+    return [(other, shown) for other, shown in COMMANDS if other[1:2] == ["rerun"] and _writer_of(other) == argv]
+
+
+#: what the tests run: a ``rerun DIR`` whose ``run … --out DIR`` is in the README runs in that command's test
+RUN_COMMANDS = [(argv, shown) for argv, shown in COMMANDS
+                if not (argv[1:2] == ["rerun"] and not slow_reason(argv))]
+
+
 def _stat3sim(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, COLUMNS="100")
     return subprocess.run([sys.executable, "-m", "stat3sim.cli", *args], cwd=cwd, env=env,
@@ -162,7 +173,7 @@ def test_readme_has_a_tour():
     assert {a[1] for a in run} >= {"simulate", "validate", "drugs", "pk", "dose-response"}
 
 
-@pytest.mark.parametrize("argv,shown", COMMANDS, ids=[" ".join(a)[:70] for a, _ in COMMANDS])
+@pytest.mark.parametrize("argv,shown", RUN_COMMANDS, ids=[" ".join(a)[:70] for a, _ in RUN_COMMANDS])
 def test_readme_command_runs(argv, shown, tmp_path):
     reason = slow_reason(argv)
     if reason:
@@ -173,9 +184,20 @@ def test_readme_command_runs(argv, shown, tmp_path):
             assert opt in flat, f"{' '.join(argv)}: `{argv[1]} --help` lists no {opt} ({reason})"
         return
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    if argv[1] == "rerun":  # the run directory it re-creates first
-        first = _stat3sim(_writer_of(argv)[1:], tmp_path)
-        assert first.returncode == 0, first.stderr[-2000:]
+    _check_command(argv, shown, tmp_path)
+    for rerun, rerun_shown in _reruns_of(argv):  # re-creates what this command wrote
+        _check_command(rerun, rerun_shown, tmp_path)
+
+
+def test_every_readme_command_is_checked():
+    """A ``rerun DIR`` is checked in its ``run … --out DIR``'s test; every other command has its own."""
+    checked = [tuple(a) for a, _ in RUN_COMMANDS] + [tuple(r) for a, _ in RUN_COMMANDS for r, _ in _reruns_of(a)]
+    assert sorted(checked) == sorted(tuple(a) for a, _ in COMMANDS)
+
+
+def _check_command(argv: list[str], shown: list[str], tmp_path: Path) -> None:
+    """Run one README command in ``tmp_path``: an ``error:`` line shown means exit 2 with
+    that line; else exit 0 (1 allowed for ``validate``) and the files it says it wrote."""
     res = _stat3sim(argv[1:], tmp_path)
     errors = [line for line in shown if "error:" in line]
     if errors:

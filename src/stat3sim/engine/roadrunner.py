@@ -14,7 +14,8 @@ Compiling: libRoadRunner's MCJIT backend is used process-wide (``STAT3SIM_JIT=ll
 picks LLJIT, ~2x faster to compile with the same numbers, but it crashed in processes
 that compile many models; see :data:`JIT`). A compiled model
 is also kept on disk (``$STAT3SIM_CACHE``, default ``~/.cache/stat3sim``; ``off``
-disables it) as a libRoadRunner saved state, keyed by the Network's structure, the
+disables it; ``$STAT3SIM_CACHE_MAX_FILES`` files at most, default 160) as a
+libRoadRunner saved state, keyed by the Network's structure, the
 libRoadRunner version, the backend and the exporter's source: a later process loads it
 instead of exporting SBML and compiling (tnbc TME model: ~3 s -> ~0.2 s). A cache file
 that cannot be read or fails its checksum is ignored and rewritten.
@@ -138,9 +139,10 @@ STEADY_TOL = 1e-6
 STEADY_PROBE_MIN = 1.0e3
 #: bump when the cache file layout or what goes into a compiled model changes
 CACHE_FORMAT = 1
-#: compiled models kept on disk (~2.5 MB each for the TME model); the least recently
-#: used beyond this are removed when a new one is stored
-CACHE_MAX_FILES = 64
+#: compiled models kept on disk (~2.6 MB each for the TME model, so ~400 MB at most);
+#: the least recently used beyond this are removed when a new one is stored.
+#: ``$STAT3SIM_CACHE_MAX_FILES`` overrides it (see :func:`cache_max_files`)
+CACHE_MAX_FILES = 160
 _MAGIC = b"stat3sim-rrstate\n"
 
 
@@ -1011,9 +1013,18 @@ def _save_state(rr: roadrunner.RoadRunner, path: Path, values: str = "") -> None
                     pass
 
 
+def cache_max_files() -> int:
+    """How many compiled models the disk cache keeps: ``$STAT3SIM_CACHE_MAX_FILES`` (a
+    positive integer) or :data:`CACHE_MAX_FILES`; an unreadable value is ignored."""
+    env = os.environ.get("STAT3SIM_CACHE_MAX_FILES", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return CACHE_MAX_FILES
+
+
 def _prune(folder: Path, keep: int | None = None) -> None:
-    """Remove the least recently used cache files beyond ``keep`` (CACHE_MAX_FILES)."""
-    keep = CACHE_MAX_FILES if keep is None else keep
+    """Remove the least recently used cache files beyond ``keep`` (:func:`cache_max_files`)."""
+    keep = cache_max_files() if keep is None else keep
     files = []
     for f in folder.glob("*.rrstate"):
         try:
