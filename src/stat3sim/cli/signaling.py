@@ -105,6 +105,14 @@ def _given(ctx: typer.Context, name: str) -> bool:
     return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
 
 
+def _refuse_given(ctx: typer.Context, names: str, message: str) -> None:
+    """``bad(--option, message)`` for the first of ``names`` (space-separated parameter
+    names, ``--`` options in order) that the user gave."""
+    for name in names.split():
+        if _given(ctx, name):
+            bad("--" + name.replace("_", "-"), message)
+
+
 def _run_sbml(sim, path: Path, minutes: float, n_points: int, model, presimulate: bool):
     """Run a user's SBML model. A model that cannot be pre-simulated, or not even started,
     is a problem of the input (exit 2, a message that says what to do), not a numerical
@@ -400,36 +408,25 @@ def export(
     if petab and physicell:
         bad("--petab", "cannot be combined with --physicell")
     if physicell:
-        for name, option in (("format", "--format"), ("omex", "--omex"), ("arm", "--arm"), ("days", "--days"),
-                             ("data", "--data"), ("estimate", "--estimate")):
-            if _given(ctx, name):
-                bad(option, "cannot be combined with --physicell (it writes one cell's module, the XML block and a "
-                            "README into --out DIR)")
+        _refuse_given(ctx, "format omex arm days data estimate", "cannot be combined with --physicell (it writes one "
+                                                                 "cell's module, the XML block and a README into --out DIR)")
         return _export_physicell(cell, scenario, therapy, out)
     if petab:
-        for name, option in (("format", "--format"), ("therapy", "--therapy"), ("cell", "--cell"), ("omex", "--omex"),
-                             ("arm", "--arm"), ("days", "--days")):
-            if _given(ctx, name):
-                bad(option, "cannot be combined with --petab (the arms are the data's conditions)")
+        _refuse_given(ctx, "format therapy cell omex arm days",
+                      "cannot be combined with --petab (the arms are the data's conditions)")
         if scenario is None:
             bad("--petab", "needs --scenario")
         from .tme import export_petab
 
         return export_petab(scenario, data, out, estimate)
-    for name, option in (("data", "--data"), ("estimate", "--estimate")):
-        if _given(ctx, name):
-            bad(option, "needs --petab")
+    _refuse_given(ctx, "data estimate", "needs --petab")
     if omex:
-        for name, option in (("format", "--format"), ("therapy", "--therapy"), ("cell", "--cell")):
-            if _given(ctx, name):
-                bad(option, "cannot be combined with --omex (the archive holds the SBML and the SED-ML of a run; "
-                            "a treated run is an --arm)")
+        _refuse_given(ctx, "format therapy cell", "cannot be combined with --omex (the archive holds the SBML and the "
+                                                  "SED-ML of a run; a treated run is an --arm)")
         if scenario is None:
             bad("--omex", "needs --scenario")
         return _export_omex(scenario, arm, days, out)
-    for name, option in (("arm", "--arm"), ("days", "--days")):
-        if _given(ctx, name):
-            bad(option, "needs --omex")
+    _refuse_given(ctx, "arm days", "needs --omex")
     if format is None:
         bad("--format", f"missing; allowed: {allowed(EXPORT_FORMATS)} (or --omex)")
     kind = check_format(format, EXPORT_FORMATS)
