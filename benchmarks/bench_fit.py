@@ -28,13 +28,8 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 
-DATA_CSV = """time,readout,value,sd,condition
-1,tumor_volume_mm3,8300,400,wild type
-3,tumor_volume_mm3,8700,400,wild type
-3,serum_IL6_pg_mL,5,1,wild type
-1,tumor_volume_mm3,8000,400,tumor STAT3 KO
-3,tumor_volume_mm3,8100,400,tumor STAT3 KO
-"""
+#: the measurement table docs/petab.md exports (illustrative numbers, not data)
+DATA_CSV = REPO / "examples" / "tnbc_petab_data.csv"
 
 
 def rate(yaml: Path, seconds: float) -> dict:
@@ -75,9 +70,8 @@ def main() -> None:
     result["boehm"] = rate(boehm, args.seconds) if boehm.is_file() else {"skipped": f"{boehm} not found"}
     if not args.no_stat3sim:
         with tempfile.TemporaryDirectory() as d:
-            (Path(d) / "data.csv").write_text(DATA_CSV)
             r = subprocess.run([sys.executable, "-m", "stat3sim.cli", "export", "--petab", "--scenario", "tnbc",
-                                "--data", str(Path(d) / "data.csv"), "--estimate", "k_tumor_prolif", "--out",
+                                "--data", str(DATA_CSV), "--estimate", "k_tumor_prolif", "--out",
                                 str(Path(d) / "p")], capture_output=True, text=True)
             if r.returncode:
                 result["stat3sim_tnbc"] = {"error": r.stderr.strip().splitlines()[-1:]}

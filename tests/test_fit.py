@@ -215,20 +215,14 @@ def test_cli_outputs_with_profiles(tmp_path):
 
 
 # ------------------------------------------------------------- PEtab out
-DATA_CSV = """time,readout,value,sd,condition
-1,tumor_volume_mm3,8300,400,wild type
-3,tumor_volume_mm3,8700,400,wild type
-3,serum_IL6_pg_mL,5,1,wild type
-1,tumor_volume_mm3,8000,400,tumor STAT3 KO
-3,tumor_volume_mm3,8100,400,tumor STAT3 KO
-"""
+#: the example measurement table of docs/petab.md
+DATA_CSV = Path(__file__).resolve().parents[1] / "examples" / "tnbc_petab_data.csv"
 
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory):
     d = tmp_path_factory.mktemp("petab_out")
-    (d / "data.csv").write_text(DATA_CSV)
-    r = stat3sim("export", "--petab", "--scenario", "tnbc", "--data", d / "data.csv", "--estimate",
+    r = stat3sim("export", "--petab", "--scenario", "tnbc", "--data", DATA_CSV, "--estimate",
                  "k_tumor_prolif", "--out", d / "problem")
     assert r.returncode == 0, r.stderr
     return d / "problem"
