@@ -19,6 +19,7 @@ the per-scan table of :func:`~stat3sim.trial.recist.scan_table`, and the summary
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 from typing import Sequence
 
@@ -91,7 +92,7 @@ def km_plot(patients: pd.DataFrame, path, *, arms: Sequence[str] | None = None, 
     ax.set_ylabel("Progression-free survival (%)")
     ax.set_xlabel("Months since randomisation")
     ax.tick_params(labelbottom=True)
-    ax.set_title(title, loc="left", fontweight="bold")
+    ax.set_title(textwrap.fill(title, 64), loc="left", fontweight="bold")  # within the axes' width
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper right", fontsize=8.5, frameon=True, facecolor="white", edgecolor="none", framealpha=0.9)
     if summary is not None and summary.get("comparisons"):
