@@ -242,7 +242,7 @@ def plausible_ranges(subtype: str, nominal_pstat3: float) -> list[Range]:
               "healthy < 5 pg/mL, raised in metastatic breast cancer (review [62-65]; range assumed, as "
               "model.tme.SERUM_RANGES)"),
         Range("serum_IL11_pg_mL", 33.0, 486.0, "pg/mL",
-              "controls ~66, bone metastasis ~243 pg/mL (Ren 2014, FACTS.md; unit unclear), widened 2-fold each "
+              "controls ~66, bone metastasis ~243 pg/mL (Ren 2014, FACTS.md; printed µg/L, read as pg/mL: presumed misprint), widened 2-fold each "
               "side (assumed)"),
         Range("tumor.pSTAT3", None, PSTAT3_SPAN * nominal_pstat3, "index",
               f"pY705 H-score spans 10–300 among positive tumors, 24 % negative (Lund 2020, FACTS-TME.md 3): "

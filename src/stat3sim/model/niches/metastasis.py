@@ -80,8 +80,9 @@ METASTASIS: dict[str, tuple[float, str, Evidence, str]] = {
     "V_bone_if": (1.0e9, "pL", E("assumed: 1 mL of bone-marrow interstitium around the metastatic site"),
                   "bone niche fluid volume"),
     "sec_IL11_met": (2.0e4, "1/cell/day", E("assumed, calibrated to serum IL-11 with bone metastasis ~243 vs ~86 pg/mL "
-                                            "without (Ren 2014, FACTS; low confidence): ~7× the primary's 3,000 per cell "
-                                            "per day, as bone-seeking MDA-MB-231 sublines make more IL-11 than the parental "
+                                            "without (Ren 2014, FACTS; printed µg/L, read as pg/mL as for "
+                                            "serum_IL11_healthy: a presumed misprint; low confidence): ~7× the "
+                                            "primary's 3,000 per cell per day, as bone-seeking MDA-MB-231 sublines make more IL-11 than the parental "
                                             "line (Cancer Biol Ther 2011, FACTS-TME 1)"),
                      "IL-11 secretion per bone metastatic cell without TGF-β"),
     "A_IL11_TGFb": (3.0, "dimensionless", E("assumed: TGF-β raises tumor IL-11 (Käkönen; Cancer Biol Ther 2011; "

@@ -151,7 +151,7 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "k_clear_leptin": (0.028, "1/min", E("leptin t½ 24.9 min in humans (Klein 1996, FACTS-TME 7)"), "leptin clearance from blood"),
     "k_clear_sR": (0.00048, "1/min", E("assumed: soluble receptors t½ ~1 d in plasma"), "sIL-6R, sIL-11R and sgp130 clearance from blood"),
     "serum_IL6_healthy": (2.0, "pg/mL", E("assumed: healthy serum IL-6 < 5 pg/mL (FACTS: Dwivedi healthy calibration ~10 pg/mL order)"), "host serum IL-6 without tumor"),
-    "serum_IL11_healthy": (66.0, "pg/mL", E("controls ~66 pg/mL (Ren 2014, FACTS; unit unclear, low confidence)"), "host serum IL-11 without tumor"),
+    "serum_IL11_healthy": (66.0, "pg/mL", E("healthy controls 66.4 ± 20.3 (Ren 2014, Zhonghua Yi Xue Za Zhi 94:2656, PMID 25511591, Chinese abstract; FACTS), printed in µg/L and read here as pg/mL, a presumed misprint: 66 µg/L (66 ng/mL) would be ~300× the top of the 15–200 pg/mL ELISA normal range quoted in the abstract 'Endogenous interleukin-11 (IL-11) levels in newly diagnosed children with acquired severe aplastic anemia' (discovery.researcher.life record) and ~2,000× the plasma IL-11 reference value ≤ 30 pg/mL of a Japanese laboratory-test dictionary (最新 臨床検査項目辞典 2008, via shinryomatrix.net), while 66 pg/mL lies inside both; low confidence (reviews/tme-drug-parameter-sources.md, item 10)"), "host serum IL-11 without tumor"),
     "serum_TNFa_healthy": (5.0, "pg/mL", E("assumed: healthy serum TNFα a few pg/mL"), "host serum TNFα without tumor"),
     "serum_leptin_healthy": (10000.0, "pg/mL", E("assumed: plasma leptin ~10 ng/mL in adults"), "host serum leptin"),
     "serum_sIL6R": (1.0, "nM", E("serum sIL-6R ~1 nM (Dwivedi 2014; FACTS)"), "serum sIL-6R"),
