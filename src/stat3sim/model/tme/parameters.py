@@ -129,7 +129,7 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "sec_TNF_M2": (1.0e4, "1/cell/day", E("assumed, calibrated to TME-3: M2 TAMs secrete TNFα [100]", (100,)), "TNFα secretion by M2 macrophages"),
     "sec_IL6_mdsc": (2.0e4, "1/cell/day", E("assumed: MDSC–tumor IL-6 loop [90]", (90,)), "IL-6 secretion by MDSCs"),
     "sec_IL6_adipocyte": (2.5e5, "1/cell/day", E("assumed, calibrated to TME-2: adipose stromal cells secrete IL-6 (Walter 2009; Crichton, FACTS-TME 1) [18,85-89]", (18, 85, 86, 87, 88, 89)), "IL-6 secretion by adipose stromal cells"),
-    "sec_leptin_adipocyte": (4.0e3, "1/cell/day", E("assumed: ~4e4 leptin molecules/adipocyte/day from whole-body 797 ng/min over ~4e10 adipocytes (Klein 1996, FACTS-TME 1), ÷10 for stromal cells"), "leptin secretion by adipose cells"),
+    "sec_leptin_adipocyte": (1.08e5, "1/cell/day", E("assumed: ~1.08e6 leptin molecules/adipocyte/day from whole-body 797 ng/min (Klein 1996, FACTS-TME 1): 797 ng/min × 1440 min/d ÷ 16 kDa × N_A = 4.3e16 molecules/d over ~4e10 adipocytes, ÷10 for the stromal cells of this cell type"), "leptin secretion by adipose cells"),
     # --- cancer-associated fibroblasts and TGF-β [95, 96]
     "vol_caf": (2.0, "pL/cell", E("assumed: fibroblast ~15 µm equivalent diameter"), "CAF volume"),
     "k_caf_act": (6.0e5, "cell/mL/day", E("assumed, calibrated: CAFs ~20 % of tumor cell number (no CAF fraction was found, FACTS-TME 'looked for and not found'; CAFs are the most abundant stromal cell)"), "fibroblast → CAF activation per mL tumor without TGF-β"),
