@@ -145,7 +145,7 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "sec_TGFb_caf": (2.0e3, "1/cell/day", E("assumed: twice the tumor cell (TGF-β secretion by CAFs per cell not found, FACTS-TME)"), "TGF-β secretion by CAFs"),
     # --- exchange and clearance
     "k_exchange": (0.01, "1/min", E("assumed: interstitial fluid exchanges with plasma/lymph in ~70 min"), "tumor interstitium ⇄ blood exchange rate"),
-    "k_clear_IL6": (0.029, "1/min", E("IL-6 t½β 0.4 h in rat (FACTS: Eur J Clin Invest 1990)"), "IL-6 clearance from blood"),
+    "k_clear_IL6": (0.0304, "1/min", E("IL-6 t½β 0.38 h (t½α 1.5 min) in rats after i.v. IL-6, bioassay (rat IL-6 pharmacokinetics, Chinese Journal of Clinical Pharmacy; abstract of record 676679090199503002 at 218.28.6.71): ln2/22.8 min; a rat value used for humans, as no human IL-6 clearance was found. The formerly cited Eur J Clin Invest 1990;20:366 abstract gives only an overall half-time of ~1.5 min, biphasic (reviews/tme-drug-parameter-sources.md, item 8)"), "IL-6 clearance from blood"),
     "k_clear_IL11": (0.0058, "1/min", E("assumed: IL-11 plasma t½ ~2 h (Aoyama 1997 gives t½ without a number in the abstract, FACTS-TME 7)"), "IL-11 clearance from blood"),
     "k_clear_TNFa": (0.014, "1/min", E("TNFα t½β 49 ± 5 min in humans (Clin Sci 87:459, FACTS-TME 7)"), "TNFα clearance from blood"),
     "k_clear_leptin": (0.028, "1/min", E("leptin t½ 24.9 min in humans (Klein 1996, FACTS-TME 7)"), "leptin clearance from blood"),
