@@ -70,7 +70,7 @@ def test_antibodies_without_published_pk_use_an_assumed_igg_proxy(drug):
 
 
 def test_anti_il11_half_life_vs_press_release_is_reported_not_tested():
-    """9MW3811 press items: t½ > 1 month (low confidence). The IgG proxy gives ~26 d; the figure is
+    """9MW3811 press items: t½ > 1 month (low confidence). The IgG proxy gives ~29 d; the figure is
     shown in the table and marked not tested."""
     d = get_drug("anti-IL-11")
     (pub,) = d.published
@@ -125,7 +125,8 @@ def test_durvalumab_half_life():
 
 
 def test_pembrolizumab_half_life():
-    """Keytruda label: t½ 22 d (32 % CV). Model: Ahamadi 2017 (CL 0.22 L/d, Vc 3.48, Q 0.795, Vp 4.06)."""
+    """Keytruda label: t½ 22 d (32 % CV). Model: Ahamadi 2017 for a 70 kg woman (CL 0.177 L/d, Vc 2.88,
+    Q 0.752, Vp 3.88: the reference man's 0.22, 3.48, 0.795, 4.06 scaled by weight and sex), t½ ~28.6 d."""
     check("pembrolizumab", "t_half")
 
 
