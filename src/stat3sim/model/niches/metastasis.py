@@ -51,12 +51,20 @@ METASTASIS: dict[str, tuple[float, str, Evidence, str]] = {
                                  "tumor, so survival is ~1 there; TGF-β-stimulated CAF IL-11 → tumor gp130/STAT3 → "
                                  "metastatic outgrowth (Calon 2012 via review [95,96])", (95, 96)),
                     "tumor IL-11 receptor signal of unit survival"),
-    "tropism_bone": (0.706, "dimensionless", E("bone in 70.6 % of patients with distant metastases (Savci-Heijink "
-                                               "2015, FACTS-TME 4), used as a relative seeding weight (assumed)")),
-    "tropism_liver": (0.545, "dimensionless", E("liver 54.5 % (Savci-Heijink 2015, FACTS-TME 4), as a relative "
-                                                "seeding weight (assumed)")),
-    "tropism_lung": (0.314, "dimensionless", E("lung 31.4 % (Savci-Heijink 2015, FACTS-TME 4), as a relative "
-                                               "seeding weight (assumed)")),
+    # ER−/HER2− (the tnbc default) from Savci-Heijink 2015; the other subtypes scale these
+    # by their own groups of the same cohort (model.tme.subtypes)
+    "tropism_bone": (0.552, "dimensionless", E("bone in 55.2 % of ER−/HER2− patients with distant metastases "
+                                               "(Savci-Heijink 2015, BCRT 150:547, PMC4383810; FACTS-TME 4; all "
+                                               "263 patients: 70.6 %), used as a relative seeding weight (assumed)")),
+    "tropism_liver": (0.575, "dimensionless", E("assumed split: ER−/HER2− visceral metastases in 81 % (Savci-Heijink "
+                                                "2015, FACTS-TME 4), shared between liver and lung as in the whole "
+                                                "cohort (liver 54.5 %, lung 31.4 %, any visceral 76.8 %): "
+                                                "54.5 % × 81/76.8; the paper's liver and lung by subtype were not read, "
+                                                "and another cohort puts TN liver below lung (27.5 vs 41.4 %, "
+                                                "PMC5040895, FACTS-TME 4); a relative seeding weight")),
+    "tropism_lung": (0.331, "dimensionless", E("assumed split, as tropism_liver: 31.4 % × 81/76.8 (ER−/HER2− "
+                                               "visceral 81 %, Savci-Heijink 2015, FACTS-TME 4); a relative seeding "
+                                               "weight")),
     "p_found": (0.01, "dimensionless", E("assumed: 1 in 100 arriving cells founds a lesion"),
                 "probability that an arriving cell founds a lesion"),
     "k_lesion_loss": (0.01, "1/day", E("assumed: dormant lesions are cleared in ~100 d"), "lesion loss"),
