@@ -96,8 +96,16 @@ METASTASIS: dict[str, tuple[float, str, Evidence, str]] = {
     "A_IL11_TGFb": (3.0, "dimensionless", E("assumed: TGF-β raises tumor IL-11 (Käkönen; Cancer Biol Ther 2011; "
                                             "FACTS-TME 1) [70,71]", (70, 71)), "TGF-β induction of metastatic IL-11"),
     "k_IL11_bone_loss": (0.01, "1/min", E("assumed: IL-11 exchanges with plasma in ~70 min (as k_exchange)")),
-    "sec_PTHrP_met": (3377.0, "1/cell/day", E("PTHrP 3377 per tumor cell per day (MDA-MB-231 in mouse bone, "
-                                              "TIBD_microenvironment fit_params_BONE.csv, FACTS; model value)")),
+    "sec_PTHrP_met": (3377.0, "1/cell/day", E("assumed: taken from a different parameterisation — the PyDREAM "
+                                              "posterior k_tumor_PTHrP 3377.06 d⁻¹ (fM PTHrP per fM tumor) of a "
+                                              "mouse intratibial MDA-MB-231 fit (TIBD_microenvironment @0e21303 "
+                                              "MODELS/fit_params_BONE.csv, FACTS), read here as molecules per cell "
+                                              "per day. There it is multiplied by π_C ≤ 1 (Harris2024.py: IP = "
+                                              "IP_const + k_tumor_PTHrP·π_C·Tumor) and cleared with Lemaire's "
+                                              "constants refitted (kP 2783 d⁻¹, SP 5256, Cs 10.9); here PTHrP is "
+                                              "cleared at Lemaire's kP 86 d⁻¹ (met_k_PTHrP_loss), so the niche PTHrP "
+                                              "per metastatic cell is ~32× the fitted model's before π_C "
+                                              "(reviews/tme-drug-parameter-sources.md, item 13)")),
     "k_PTHrP_loss": (0.06, "1/min", E("assumed: PTHrP cleared like PTH (Lemaire k_P 86 d⁻¹ ≈ 0.06 min⁻¹)")),
     "A_RANKL_tumor": (3.0, "dimensionless", E("assumed: tumor IL-11 and PTHrP raise osteoblast RANKL up to 4× "
                                               "(Ohshiba 2003, FACTS-TME 5; fold not in the abstract) [67,68]", (67, 68))),
