@@ -85,7 +85,7 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "k_M1_pol": (0.045, "1/day", E(f"k_M1_pol 0.045 d⁻¹ ({QSP}, fitted to the M1/M2 ratio)"), "M2→M1 repolarisation"),
     "b_M2": (0.07, "dimensionless", E("assumed: STAT3-independent M2 drive (IL-4/IL-13, IL-10, CSF-1) relative to full STAT3 drive; TAMs of basal-like tumors are mostly CD163+ (Yang 2018, FACTS)"), "basal M2 drive"),
     "k_mac_death": (0.02, "1/day", E(f"k_Mac_death 0.02 d⁻¹ (Ginhoux 2016, via {QSP})"), "macrophage death"),
-    "K_STAT3_mac": (18.0, "nM", E("assumed, calibrated to TME-3: half-maximal M2 drive at 2 nM nuclear pSTAT3 dimer (IL-6/STAT3 → IL-4Rα, Mauer 2014, FACTS-TME 6) [92]", (92,)), "macrophage STAT3 activity of half-maximal M2 drive"),
+    "K_STAT3_mac": (18.0, "nM", E("assumed, calibrated to TME-3: half-maximal M2 drive at 18 nM nuclear pSTAT3 dimer (IL-6/STAT3 → IL-4Rα, Mauer 2014, FACTS-TME 6); untreated tnbc macrophages carry ~5–6 nM, so the STAT3 drive is ~0.08–0.1 of its maximum there and rises steeply (Hill 2) with more IL-6 [92]", (92,)), "macrophage STAT3 activity of half-maximal M2 drive"),
     "k_neut_rec": (1.0e5, "cell/mL/day", E("assumed: tumor-associated neutrophil influx (TNBC: TANs in 88 % of tumors, FACTS-TME 2)"), "neutrophil recruitment per mL tumor"),
     "k_neut_death": (0.5, "1/day", E("assumed: tissue neutrophil half-life ~1.4 d"), "neutrophil death"),
     "k_mdsc_rec": (1.1e4, "cell/mL/day", E(f"k_MDSC_rec 1.1e4 cell/(mL·d) (Diaz-Montero 2009, Huang 2006, via {QSP})"), "MDSC recruitment per mL tumor"),
