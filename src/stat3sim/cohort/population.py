@@ -212,7 +212,7 @@ def distributions_hash(distributions: list[Distribution]) -> str:
 #: of TNBC 103 ± 43, HER2+ 162 ± 60, ER+ 241 ± 166 (lower bound 0 where the mean − 2 SD is)
 _DOUBLING = {"tnbc": (103.0, 43.0), "her2": (162.0, 60.0), "luminal_a": (241.0, 166.0), "luminal_b": (241.0, 166.0)}
 _RYU = "Ryu et al. 2014 (FACTS.md), mean ± 2 SD"
-_QSP = "QSP-IO TNBC plausibility bounds (PSA_param_out_TNBC.m, FACTS.md)"
+_QSP = "QSP-IO TNBC plausibility bounds (postprocessing/PSA_param_out_TNBC.m @acc8366, FACTS.md)"
 #: nuclear pSTAT3 (Y705) H-scores span 10–300 among positive tumors, 24 % negative
 #: (Lund 2020, FACTS-TME.md 3): at most 30 × the subtype's model value, no lower bound
 PSTAT3_SPAN = 30.0

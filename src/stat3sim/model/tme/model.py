@@ -549,8 +549,8 @@ def add_tgfb(b: NetworkBuilder, P: _P) -> None:
                      "tumors; Tauriello 2018 [95]); strength assumed", (95,)),
                    "CD8+ exclusion by stromal TGF-β")
     b.modifier("tumor_killing", "(1 - H_TGFb_Teff)",
-               E("TGF-β suppresses effector T-cell killing (QSP-IO Teff_module.m, TGFb_50_Teff from Robertson-Tessi "
-                 "2012); TGF-β drives immune evasion and its blockade unleashes T cells against metastases [95]", (95,)),
+               E("TGF-β suppresses effector T-cell killing (QSP-IO Teff_module.m @acc8366, TGFb_50_Teff from "
+                 "Robertson-Tessi 2012); TGF-β drives immune evasion and its blockade unleashes T cells against metastases [95]", (95,)),
                "TGF-β suppression of CD8+ killing")
 
 
