@@ -70,7 +70,7 @@ def test_antibodies_without_published_pk_use_an_assumed_igg_proxy(drug):
 
 
 def test_anti_il11_half_life_vs_press_release_is_reported_not_tested():
-    """9MW3811 press items: t½ > 1 month (low confidence). The IgG proxy gives ~26 d; the figure is
+    """9MW3811 press items: t½ > 1 month (low confidence). The IgG proxy gives ~29 d; the figure is
     shown in the table and marked not tested."""
     d = get_drug("anti-IL-11")
     (pub,) = d.published
@@ -125,7 +125,8 @@ def test_durvalumab_half_life():
 
 
 def test_pembrolizumab_half_life():
-    """Keytruda label: t½ 22 d (32 % CV). Model: Ahamadi 2017 (CL 0.22 L/d, Vc 3.48, Q 0.795, Vp 4.06)."""
+    """Keytruda label: t½ 22 d (32 % CV). Model: Ahamadi 2017 for a 70 kg woman (CL 0.177 L/d, Vc 2.88,
+    Q 0.752, Vp 3.88: the reference man's 0.22, 3.48, 0.795, 4.06 scaled by weight and sex), t½ ~28.6 d."""
     check("pembrolizumab", "t_half")
 
 
@@ -277,6 +278,17 @@ def test_vismodegib_linear_model_uses_the_steady_state_tracer_values():
     No published t½/Cmax was read, so only the derivation is checked."""
     assert linear_terminal_half_life_h(get_drug("vismodegib")) / 24 == pytest.approx(
         math.log(2) * 26.8 / 0.0785 / 24, rel=1e-6)
+
+
+def test_vismodegib_bioavailability_is_the_steady_state_one_paired_with_its_clearance():
+    """The tracer study's single-dose F 31.8 % falls 77 % after repeated dosing; the daily
+    regimen pairs the steady-state CL and V with F_ss = 0.318 × 0.23 ≈ 0.073, so average Css
+    of 150 mg qd is F·dose/(CL·τ) ≈ 5.8 mg/L (the single-dose F with the SS CL gave ~25 mg/L)."""
+    pk = get_drug("vismodegib").pk
+    f = pk.F["po"].value
+    assert f == pytest.approx(0.318 * (1 - 0.77), rel=0.01)
+    css = f * 150.0 / pk.CL.canonical()   # mg/day over L/day: mg/L
+    assert css == pytest.approx(5.8, rel=0.05)
 
 
 def test_bazedoxifene_smpc_figures():

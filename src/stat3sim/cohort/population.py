@@ -212,7 +212,7 @@ def distributions_hash(distributions: list[Distribution]) -> str:
 #: of TNBC 103 ± 43, HER2+ 162 ± 60, ER+ 241 ± 166 (lower bound 0 where the mean − 2 SD is)
 _DOUBLING = {"tnbc": (103.0, 43.0), "her2": (162.0, 60.0), "luminal_a": (241.0, 166.0), "luminal_b": (241.0, 166.0)}
 _RYU = "Ryu et al. 2014 (FACTS.md), mean ± 2 SD"
-_QSP = "QSP-IO TNBC plausibility bounds (PSA_param_out_TNBC.m, FACTS.md)"
+_QSP = "QSP-IO TNBC plausibility bounds (postprocessing/PSA_param_out_TNBC.m @acc8366, FACTS.md)"
 #: nuclear pSTAT3 (Y705) H-scores span 10–300 among positive tumors, 24 % negative
 #: (Lund 2020, FACTS-TME.md 3): at most 30 × the subtype's model value, no lower bound
 PSTAT3_SPAN = 30.0
@@ -242,7 +242,7 @@ def plausible_ranges(subtype: str, nominal_pstat3: float) -> list[Range]:
               "healthy < 5 pg/mL, raised in metastatic breast cancer (review [62-65]; range assumed, as "
               "model.tme.SERUM_RANGES)"),
         Range("serum_IL11_pg_mL", 33.0, 486.0, "pg/mL",
-              "controls ~66, bone metastasis ~243 pg/mL (Ren 2014, FACTS.md; unit unclear), widened 2-fold each "
+              "controls ~66, bone metastasis ~243 pg/mL (Ren 2014, FACTS.md; printed µg/L, read as pg/mL: presumed misprint), widened 2-fold each "
               "side (assumed)"),
         Range("tumor.pSTAT3", None, PSTAT3_SPAN * nominal_pstat3, "index",
               f"pY705 H-score spans 10–300 among positive tumors, 24 % negative (Lund 2020, FACTS-TME.md 3): "

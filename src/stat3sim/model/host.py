@@ -39,7 +39,7 @@ HOST: dict[str, tuple[float, str, Evidence, str]] = {
                    "weight of IL-11 in the hepatocyte signal"),
     "serum_IL6_ref": (2.0, "pg/mL", E("the TME layer's healthy serum IL-6 (serum_IL6_healthy)"),
                       "serum IL-6 of the healthy reference state"),
-    "serum_IL11_ref": (66.0, "pg/mL", E("the TME layer's healthy serum IL-11 (serum_IL11_healthy; Ren 2014)"),
+    "serum_IL11_ref": (66.0, "pg/mL", E("the TME layer's healthy serum IL-11 (serum_IL11_healthy; Ren 2014, printed µg/L, read as pg/mL: presumed misprint)"),
                        "serum IL-11 of the healthy reference state"),
 }
 

@@ -51,12 +51,20 @@ METASTASIS: dict[str, tuple[float, str, Evidence, str]] = {
                                  "tumor, so survival is ~1 there; TGF-β-stimulated CAF IL-11 → tumor gp130/STAT3 → "
                                  "metastatic outgrowth (Calon 2012 via review [95,96])", (95, 96)),
                     "tumor IL-11 receptor signal of unit survival"),
-    "tropism_bone": (0.706, "dimensionless", E("bone in 70.6 % of patients with distant metastases (Savci-Heijink "
-                                               "2015, FACTS-TME 4), used as a relative seeding weight (assumed)")),
-    "tropism_liver": (0.545, "dimensionless", E("liver 54.5 % (Savci-Heijink 2015, FACTS-TME 4), as a relative "
-                                                "seeding weight (assumed)")),
-    "tropism_lung": (0.314, "dimensionless", E("lung 31.4 % (Savci-Heijink 2015, FACTS-TME 4), as a relative "
-                                               "seeding weight (assumed)")),
+    # ER−/HER2− (the tnbc default) from Savci-Heijink 2015; the other subtypes scale these
+    # by their own groups of the same cohort (model.tme.subtypes)
+    "tropism_bone": (0.552, "dimensionless", E("bone in 55.2 % of ER−/HER2− patients with distant metastases "
+                                               "(Savci-Heijink 2015, BCRT 150:547, PMC4383810; FACTS-TME 4; all "
+                                               "263 patients: 70.6 %), used as a relative seeding weight (assumed)")),
+    "tropism_liver": (0.575, "dimensionless", E("assumed split: ER−/HER2− visceral metastases in 81 % (Savci-Heijink "
+                                                "2015, FACTS-TME 4), shared between liver and lung as in the whole "
+                                                "cohort (liver 54.5 %, lung 31.4 %, any visceral 76.8 %): "
+                                                "54.5 % × 81/76.8; the paper's liver and lung by subtype were not read, "
+                                                "and another cohort puts TN liver below lung (27.5 vs 41.4 %, "
+                                                "PMC5040895, FACTS-TME 4); a relative seeding weight")),
+    "tropism_lung": (0.331, "dimensionless", E("assumed split, as tropism_liver: 31.4 % × 81/76.8 (ER−/HER2− "
+                                               "visceral 81 %, Savci-Heijink 2015, FACTS-TME 4); a relative seeding "
+                                               "weight")),
     "p_found": (0.01, "dimensionless", E("assumed: 1 in 100 arriving cells founds a lesion"),
                 "probability that an arriving cell founds a lesion"),
     "k_lesion_loss": (0.01, "1/day", E("assumed: dormant lesions are cleared in ~100 d"), "lesion loss"),
@@ -80,15 +88,24 @@ METASTASIS: dict[str, tuple[float, str, Evidence, str]] = {
     "V_bone_if": (1.0e9, "pL", E("assumed: 1 mL of bone-marrow interstitium around the metastatic site"),
                   "bone niche fluid volume"),
     "sec_IL11_met": (2.0e4, "1/cell/day", E("assumed, calibrated to serum IL-11 with bone metastasis ~243 vs ~86 pg/mL "
-                                            "without (Ren 2014, FACTS; low confidence): ~7× the primary's 3,000 per cell "
-                                            "per day, as bone-seeking MDA-MB-231 sublines make more IL-11 than the parental "
+                                            "without (Ren 2014, FACTS; printed µg/L, read as pg/mL as for "
+                                            "serum_IL11_healthy: a presumed misprint; low confidence): ~7× the "
+                                            "primary's 3,000 per cell per day, as bone-seeking MDA-MB-231 sublines make more IL-11 than the parental "
                                             "line (Cancer Biol Ther 2011, FACTS-TME 1)"),
                      "IL-11 secretion per bone metastatic cell without TGF-β"),
     "A_IL11_TGFb": (3.0, "dimensionless", E("assumed: TGF-β raises tumor IL-11 (Käkönen; Cancer Biol Ther 2011; "
                                             "FACTS-TME 1) [70,71]", (70, 71)), "TGF-β induction of metastatic IL-11"),
     "k_IL11_bone_loss": (0.01, "1/min", E("assumed: IL-11 exchanges with plasma in ~70 min (as k_exchange)")),
-    "sec_PTHrP_met": (3377.0, "1/cell/day", E("PTHrP 3377 per tumor cell per day (MDA-MB-231 in mouse bone, "
-                                              "TIBD_microenvironment fit_params_BONE.csv, FACTS; model value)")),
+    "sec_PTHrP_met": (3377.0, "1/cell/day", E("assumed: taken from a different parameterisation — the PyDREAM "
+                                              "posterior k_tumor_PTHrP 3377.06 d⁻¹ (fM PTHrP per fM tumor) of a "
+                                              "mouse intratibial MDA-MB-231 fit (TIBD_microenvironment @0e21303 "
+                                              "MODELS/fit_params_BONE.csv, FACTS), read here as molecules per cell "
+                                              "per day. There it is multiplied by π_C ≤ 1 (Harris2024.py: IP = "
+                                              "IP_const + k_tumor_PTHrP·π_C·Tumor) and cleared with Lemaire's "
+                                              "constants refitted (kP 2783 d⁻¹, SP 5256, Cs 10.9); here PTHrP is "
+                                              "cleared at Lemaire's kP 86 d⁻¹ (met_k_PTHrP_loss), so the niche PTHrP "
+                                              "per metastatic cell is ~32× the fitted model's before π_C "
+                                              "(reviews/tme-drug-parameter-sources.md, item 13)")),
     "k_PTHrP_loss": (0.06, "1/min", E("assumed: PTHrP cleared like PTH (Lemaire k_P 86 d⁻¹ ≈ 0.06 min⁻¹)")),
     "A_RANKL_tumor": (3.0, "dimensionless", E("assumed: tumor IL-11 and PTHrP raise osteoblast RANKL up to 4× "
                                               "(Ohshiba 2003, FACTS-TME 5; fold not in the abstract) [67,68]", (67, 68))),

@@ -58,7 +58,7 @@ _CAL7, _CAL9 = "calibrated to TME-7", "calibrated to TME-9"
 #: per-cell parameters of this module (same tuple format as ``PER_CELL``)
 TGFB_PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     # --- receptor and SMAD
-    "K_TGFb": (0.07, "nM", E("half-maximal TGF-β effect 0.07 nM as coded in QSP-IO TNBC (TGFb_50, citing Robertson-Tessi 2012; shared/ANCHORS-QSP.md), used here as TGFBR occupancy Kd; no TGFBR Kd was read"), "TGF-β half-occupancy of TGFBR1/2"),
+    "K_TGFb": (0.07, "nM", E("half-maximal TGF-β effect 0.07 nM as coded in QSP-IO TNBC (TGFb_50, parameters_TNBC.m l.1001 @acc8366, citing Robertson-Tessi 2012; shared/ANCHORS-QSP.md), used here as TGFBR occupancy Kd; no TGFBR Kd was read"), "TGF-β half-occupancy of TGFBR1/2"),
     "k_smad_act": (0.1, "1/min", E("assumed: nuclear pSMAD2/3·SMAD4 within ~10–30 min of TGF-β"), "SMAD2/3 activation (phosphorylation, SMAD4 binding, import) per unit receptor occupancy"),
     "k_smad_inact": (0.05, "1/min", E("assumed (t½ ~14 min): nuclear active SMADs continuously follow receptor activity through shuttling and dephosphorylation (Inman, Nicolás & Hill 2002, Mol Cell 10:283, abstract; receptors stay active ≥ 3–4 h)"), "nuclear SMAD2/3 inactivation"),
     "R_MIR379_SMAD": (0.05, "dimensionless", E("assumed: miR-379 also inhibits Smad2/3/4 activity (Pollari 2012, FACTS-TME 6; magnitude not seen)", (74,)), "damping of SMAD activation per unit miR-379 level"),

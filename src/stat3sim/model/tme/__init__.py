@@ -84,7 +84,7 @@ DEFAULT_READOUTS = (
 #: literature ranges shown next to the model's serum levels: id -> (low, high, source)
 SERUM_RANGES = {
     "serum_IL6_pg_mL": (1.0, 50.0, "healthy < 5 pg/mL; raised in metastatic breast cancer (review [62-65]; assumed range)"),
-    "serum_IL11_pg_mL": (66.0, 243.0, "controls ~66, bone metastasis ~243 (Ren 2014, FACTS; unit unclear)"),
+    "serum_IL11_pg_mL": (66.0, 243.0, "controls ~66, bone metastasis ~243 (Ren 2014, FACTS; printed µg/L, read as pg/mL: presumed misprint, see serum_IL11_healthy)"),
     "serum_TNFa_pg_mL": (1.0, 20.0, "assumed: healthy adults a few pg/mL"),
 }
 

@@ -55,7 +55,7 @@ SIGNALING_OVERRIDES: dict[str, dict] = {
               "k_secretion_IL11": (6.0e2 / 1440.0 / MOLEC_PER_nM, E("assumed, calibrated: ~3,000 IL-11 molecules per tumor cell per day at the IL11 mRNA of the untreated tnbc TME (~5× its no-input level; TNBC lines such as MDA-MB-231 secrete IL-11, FACTS-TME 1; no per-cell rate was found)", (54,))),
               "A_CXCR4": (6.0, E("assumed, calibrated to TME-10: IL-6/STAT3 raises CXCR4 in breast cancer cells [76] (no fold was found, FACTS-TME); twice the other STAT3 targets' amplitude", (76,))),
               "A_IL6_SMAD": (0.0, E("assumed: tumor IL-6 secretion is calibrated at the TME's TGF-β level (k_secretion_IL6), so TGF-β co-induction of tumor IL-6 (Käkönen, FACTS-TME 1) is folded into it; CAFs keep the co-induction")),
-              "k_secretion_IL6": (0.0023, E("assumed, calibrated: ~3,000 IL-6 molecules per cell per day at basal IL6 mRNA, a tenth of the culture value, so that tumor interstitial IL-6 sits near the IL-6R Kd (~10 ng/mL; tissue IL-6 10–10,690 pg/mg protein, Yamashita 1994, FACTS-TME 1) [18]", (18,)))},
+              "k_secretion_IL6": (0.0023, E("assumed, calibrated: ~3,000 IL-6 molecules per cell per day at basal IL6 mRNA, a tenth of the culture value; untreated tnbc then has ~0.6–0.7 ng/mL interstitial IL-6 (0.03 nM), about 1/16 of the IL-6R Kd (0.5 nM ≈ 10 ng/mL, koff_IL6_IL6R), so that tumor IL-6R occupancy and STAT3 respond to changes in IL-6 in both directions (tissue IL-6 10–10,690 pg/mg protein, Yamashita 1994, FACTS-TME 1) [18]", (18,)))},
     "adipocyte": {"R0_IL6R": (0.0, E("adipose stromal cells express IL-6 but not IL-6R (Crichton et al., FACTS-TME 1): trans-signaling only"))},
     "macrophage": {**SIGNALING_PRESETS["macrophage"].overrides, "R0_IL11RA": _LEUKO["R0_IL11RA"],
                    "K_tf_PTGS2": (1.0, E("assumed, calibrated to TME-11: macrophage STAT3 represses COX-2 at the low pSTAT3 of the TME [105]", (105,))),
@@ -549,8 +549,8 @@ def add_tgfb(b: NetworkBuilder, P: _P) -> None:
                      "tumors; Tauriello 2018 [95]); strength assumed", (95,)),
                    "CD8+ exclusion by stromal TGF-β")
     b.modifier("tumor_killing", "(1 - H_TGFb_Teff)",
-               E("TGF-β suppresses effector T-cell killing (QSP-IO Teff_module.m, TGFb_50_Teff from Robertson-Tessi "
-                 "2012); TGF-β drives immune evasion and its blockade unleashes T cells against metastases [95]", (95,)),
+               E("TGF-β suppresses effector T-cell killing (QSP-IO Teff_module.m @acc8366, TGFb_50_Teff from "
+                 "Robertson-Tessi 2012); TGF-β drives immune evasion and its blockade unleashes T cells against metastases [95]", (95,)),
                "TGF-β suppression of CD8+ killing")
 
 

@@ -6,7 +6,8 @@ secrete IL-6 and express membrane gp130 while ER+ lines mainly soluble IL-6R (Ch
 Sgagias & Cowan 1996, FACTS-TME 1); luminal tumors grow slower (Ryu 2014 doubling times,
 FACTS) and hold fewer neutrophils (TANs: TN 88 %, HER2+ 53 %, HR+ 5 %, FACTS-TME 2).
 Not modelled: lower CD8+ infiltration of ER+ tumors (Liu 2012, FACTS-TME 2) — with the
-default killing it tipped luminal tumors into regression.
+default killing it tipped luminal tumors into regression. Metastatic seeding weights
+follow the subtype groups of Savci-Heijink 2015 (bone and visceral shares, FACTS-TME 4).
 """
 from __future__ import annotations
 
@@ -20,6 +21,26 @@ _IMM = E("TANs TN 88 % > HER2+ 53 % > HR+ 5 % of tumors (FACTS-TME 2); factors a
 
 _ERNEG = E("triple-negative tumors lack ERα by definition; HER2-enriched tumors are mostly ER-negative (assumed ER−)")
 
+
+def _met(group: str, pct: float, default_pct: float, site: str) -> Evidence:
+    return E(f"{site} metastases in {pct:g} % of {group} vs {default_pct:g} % of ER−/HER2− patients with distant "
+             f"metastases (Savci-Heijink 2015, FACTS-TME 4); mapping of the subtype to the paper's group assumed")
+
+
+# Savci-Heijink 2015 (263 patients with distant metastases): bone / any visceral, %
+_SH = {"ER−/HER2−": (55.2, 81.0), "ER+/HER2−/Ki67-low": (73.1, 76.9), "ER+/HER2−/Ki67-high": (87.8, 75.7),
+       "HER2+": (69.8, 77.4)}
+
+
+def _tropism(group: str) -> dict[str, tuple[float, Evidence]]:
+    """Tropism factors of a subtype relative to tnbc (ER−/HER2−): bone by the bone share,
+    liver and lung both by the visceral share (the liver/lung split stays that of tnbc)."""
+    (b0, v0), (b, v) = _SH["ER−/HER2−"], _SH[group]
+    return {"met_tropism_bone": (b / b0, _met(group, b, b0, "bone")),
+            "met_tropism_liver": (v / v0, _met(group, v, v0, "visceral")),
+            "met_tropism_lung": (v / v0, _met(group, v, v0, "visceral"))}
+
+
 SUBTYPES: dict[str, dict[str, tuple[float, Evidence]]] = {
     "tnbc": {"tumor__lvl_ESR1": (0.0, _ERNEG)},
     "luminal_a": {
@@ -27,12 +48,14 @@ SUBTYPES: dict[str, dict[str, tuple[float, Evidence]]] = {
         "tumor__R0_gp130": (0.85, _GP),
         "k_tumor_prolif": (1.0, _GR),
         "k_neut_rec": (0.1, _IMM),
+        **_tropism("ER+/HER2−/Ki67-low"),
     },
     "luminal_b": {
         "tumor__k_secretion_IL6": (0.12, _ER),
         "tumor__R0_gp130": (0.5, _GP),
         "k_tumor_prolif": (1.2, _GR),
         "k_neut_rec": (0.2, _IMM),
+        **_tropism("ER+/HER2−/Ki67-high"),
     },
     "her2": {
         "tumor__lvl_ESR1": (0.0, _ERNEG),
@@ -40,5 +63,6 @@ SUBTYPES: dict[str, dict[str, tuple[float, Evidence]]] = {
         "tumor__R0_gp130": (0.25, _GP),
         "k_tumor_prolif": (1.4, _GR),
         "k_neut_rec": (0.6, _IMM),
+        **_tropism("HER2+"),
     },
 }
