@@ -875,12 +875,15 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
         for line in failed_claim_lines(claim_dicts):
             con.print(f"  {line}", soft_wrap=True, markup=False)
     if bands is not None:
-        for e in band_effects:
-            if e["readout"] == "tumor_volume_mm3" and e["reference"] != arms[0].name:
-                lo, hi = bd.qname(bands.levels[0]), bd.qname(bands.levels[1])
-                con.print(f"  {e['arm']}: day-{fmt(e['day'])} tumor volume ×{fmt(e['nominal']) if e['nominal'] is not None else '—'} of untreated "
-                          f"({fmt(bands.levels[0])}–{fmt(bands.levels[1])} %: ×{fmt(e[lo])}–×{fmt(e[hi])}, "
-                          f"{e['members']} members)", soft_wrap=True, markup=False)
+        lo, hi = bd.qname(bands.levels[0]), bd.qname(bands.levels[1])
+        treated = [e for e in band_effects if e["readout"] == "tumor_volume_mm3" and e["reference"] != arms[0].name]
+        if treated:
+            con.print(f"prediction bands ({fmt(bands.levels[0])}–{fmt(bands.levels[1])} % over {bands.n} draws): "
+                      f"day-{fmt(treated[0]['day'])} tumor volume over untreated, nominal (band)", soft_wrap=True)
+        for e in treated:
+            nominal = fmt(e["nominal"]) if e["nominal"] is not None else "—"
+            con.print(f"  {e['arm']}: ×{nominal} (×{fmt(e[lo])}–×{fmt(e[hi])}, {e['members']} members)",
+                      soft_wrap=True, markup=False)
     # paths are printed whole (never wrapped), so they can be copied and parsed
     con.print(f"wrote {out_dir}/", soft_wrap=True)
     for name in ("report.html", "timecourses.parquet", "timecourses.csv",
