@@ -152,7 +152,8 @@ def _unchanged(arm) -> bool:
 @dataclass
 class Ensemble:
     """The members' frames by arm (``frames[arm][member]``), the failures
-    (``{"member", "arm", "message"}``) and the timing."""
+    (``{"member", "arm", "message"}``), the wall time, the number of runs and the sum of the
+    runs' own times (``cpu_seconds``: each run's wall time in its process)."""
 
     frames: dict[str, dict[int, pd.DataFrame]]
     failed: list[dict]
@@ -272,7 +273,7 @@ def summary(plan: BandPlan, ensemble: Ensemble, effect_rows: list[dict]) -> dict
     return {**plan.settings(),
             "outputs": ["bands.csv", "band_draws.csv"],
             "runs": ensemble.runs, "seconds": round(ensemble.seconds, 2),
-            "cpu_seconds": round(ensemble.cpu_seconds, 2),
+            "run_seconds_summed": round(ensemble.cpu_seconds, 2),
             "members_ok": {name: len(m) for name, m in ensemble.frames.items()},
             "failed": ensemble.failed,
             "effects": [{k: (fin(v) if isinstance(v, float) else v) for k, v in e.items()} for e in effect_rows],

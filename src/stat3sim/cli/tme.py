@@ -811,7 +811,7 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
                               "translation": translation} if th_arms else None,
                 bands={"table": band_df, "effects": band_effects, "members": bands.n, "levels": bands.levels,
                        "arms": [a.name for a in arms], "therapy_arms": [a.name for a in th_arms],
-                       "failed": ensemble.failed, "file": bands.file,
+                       "failed": ensemble.failed, "file": Path(bands.file).name,
                        "parameters": len(bands.rows)} if bands is not None else None)
         timing["report"] = time.perf_counter() - t_report
         progress.update(task, description=f"{sc.name}: done")

@@ -19,8 +19,12 @@ from matplotlib.patches import Patch
 
 from . import tme_figures as tf
 from .therapy_figures import PANELS
-from .therapy_figures import styles as therapy_styles
+from .therapy_figures import styles as therapy_styles  # noqa: F401 (more arms than tme_figures has colours)
 
+#: colours of the treated arms in :func:`therapy_bands_figure` (tab10 without its grey, which
+#: is the reference's band there)
+_TREATED_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#bcbd22",
+                   "#17becf", "#393b79", "#637939")
 #: the readouts of the band figures (the therapy table's, with units and log axes)
 BAND_PANELS = PANELS
 
@@ -35,7 +39,7 @@ def _plain(v: float, _pos=None) -> str:
 
 def _ticks(axis, lo: float, hi: float) -> None:
     """Plain-number ticks on a log axis from ``lo`` to ``hi``: evenly spaced ones within
-    less than a decade, 1-2-5 over up to three decades, powers of ten beyond."""
+    less than a decade, 1-2-5 over up to 2.6 decades, powers of ten beyond."""
     from matplotlib import ticker
 
     if not (lo > 0 and hi > lo):
@@ -45,9 +49,10 @@ def _ticks(axis, lo: float, hi: float) -> None:
         vals = [v for v in ticker.MaxNLocator(5).tick_values(lo, hi) if lo <= v <= hi and v > 0]
         axis.set_major_locator(ticker.FixedLocator(vals))
     else:
-        subs = (1.0, 2.0, 5.0) if decades <= 3.5 else (1.0,)
+        subs = (1.0, 2.0, 5.0) if decades <= 2.6 else (1.0,)
         axis.set_major_locator(ticker.LogLocator(base=10, subs=subs, numticks=12))
     axis.set_major_formatter(ticker.FuncFormatter(_plain))
+    axis.set_minor_locator(ticker.LogLocator(base=10, subs="auto", numticks=12))
     axis.set_minor_formatter(ticker.NullFormatter())
 
 
@@ -67,12 +72,28 @@ def _band(table: pd.DataFrame, arm: str, readout: str) -> pd.DataFrame | None:
     return sub if len(sub) else None
 
 
-def _shade(ax, sub: pd.DataFrame, levels, log: bool, color: str, alpha: float = 0.22) -> bool:
+#: on a log axis, values more than this many decades below the panel's largest nominal value
+#: are not drawn: numerical zeros (a knocked-out gene's pSTAT3, IL-6 without any source)
+#: would otherwise stretch the axis over 20 decades
+LOG_SPAN_DECADES = 6
+
+
+def _floor(nominal: Mapping[str, pd.DataFrame], names, col: str) -> float:
+    top = max((float(np.nanmax(y)) for n in names if (y := tf._values(nominal[n], col, positive=True)) is not None),
+              default=math.nan)
+    return top * 10.0 ** -LOG_SPAN_DECADES if math.isfinite(top) else -math.inf
+
+
+def _shade(ax, sub: pd.DataFrame, levels, log: bool, color: str, alpha: float = 0.22,
+           floor: float = -math.inf) -> bool:
     lo_c, hi_c = _q(levels)
     t = sub["time_days"].to_numpy(float)
     lo, hi = sub[lo_c].to_numpy(float), sub[hi_c].to_numpy(float)
     if log:
-        lo, hi = np.where(lo > 0, lo, np.nan), np.where(hi > 0, hi, np.nan)
+        keep = hi >= max(floor, 0.0) if math.isfinite(floor) else hi > 0
+        lo = np.where(keep, np.maximum(lo, floor if math.isfinite(floor) else 0.0), np.nan)
+        hi = np.where(keep, hi, np.nan)
+        lo = np.where(lo > 0, lo, np.nan)
     if not (np.isfinite(lo).any() and np.isfinite(hi).any()):
         return False
     ax.fill_between(t, lo, hi, color=color, alpha=alpha, linewidth=0)
@@ -98,13 +119,14 @@ def arms_bands_figure(nominal: Mapping[str, pd.DataFrame], table: pd.DataFrame, 
     panels = [(c, spec) for c, spec in BAND_PANELS.items() if any(c in ok[n].columns for n in names)]
     fig, axes = _panel_axes(max(1, len(panels)), min(4, max(1, len(panels))), 3.6)
     for ax, (col, (name, unit, log)) in zip(axes, panels):
+        floor = _floor(ok, names, col) if log else -math.inf
         for arm in names:
             sub = _band(table, arm, col)
             if sub is not None:
-                _shade(ax, sub, levels, log, st[arm]["color"], 0.25 if arm == names[0] else 0.18)
+                _shade(ax, sub, levels, log, st[arm]["color"], 0.25 if arm == names[0] else 0.18, floor)
             y = tf._values(ok[arm], col, positive=log)
             if y is not None:
-                ax.plot(tf._time(ok[arm]), y, label=arm, **st[arm])
+                ax.plot(tf._time(ok[arm]), np.where(y >= floor, y, np.nan), label=arm, **st[arm])
         ax.set_title(name, fontsize=11, loc="left")
         ax.set_ylabel(unit)
         tf._days_axis(ax, [tf._time(ok[a]) for a in names])
@@ -132,7 +154,7 @@ def therapy_bands_figure(nominal: Mapping[str, pd.DataFrame], table: pd.DataFram
         tf._empty(fig.add_subplot(), "treated arm with a band")
         return fig
     ref, treated = names[0], names[1:]
-    st = therapy_styles(names)
+    st = {n: {"color": _TREATED_COLORS[i % len(_TREATED_COLORS)]} for i, n in enumerate(treated)}
     ncol = min(4, len(treated))
     fig, axes = _panel_axes(len(treated), ncol, 3.1)
     ymin, ymax = math.inf, -math.inf
@@ -173,6 +195,11 @@ def therapy_bands_figure(nominal: Mapping[str, pd.DataFrame], table: pd.DataFram
     return fig
 
 
+#: the smallest ratio the effects figure draws; smaller ones (a knock-out's ~0 readout) sit
+#: at its left edge as ◂
+RATIO_FLOOR = 1e-3
+
+
 def effects_figure(effects: Sequence[Mapping], levels: tuple[float, float], members: int,
                    readouts: Sequence[str] | None = None) -> Figure:
     """A forest plot per readout: each arm's day-end value over its reference's (nominal run:
@@ -192,15 +219,20 @@ def effects_figure(effects: Sequence[Mapping], levels: tuple[float, float], memb
     for ax in axes[len(cols):]:
         ax.axis("off")
     ypos = {a: len(arms) - 1 - i for i, a in enumerate(arms)}
+    below = False
     for ax, col in zip(axes, cols):
         name, unit, _ = BAND_PANELS.get(col, (col, "", True))
         for e in (e for e in rows if e["readout"] == col):
             y = ypos[e["arm"]]
             lo, hi, nom = e[lo_c], e[hi_c], e.get("nominal")
-            if lo is not None and hi is not None and lo > 0 and hi > 0:
-                ax.plot([lo, hi], [y, y], color="#1f77b4", lw=4, alpha=0.45, solid_capstyle="butt")
-            if nom is not None and nom > 0:
+            if lo is not None and hi is not None and hi >= RATIO_FLOOR:
+                ax.plot([max(lo, RATIO_FLOOR), hi], [y, y], color="#1f77b4", lw=4, alpha=0.45,
+                        solid_capstyle="butt")
+            if nom is not None and nom >= RATIO_FLOOR:
                 ax.plot([nom], [y], "o", color="black", ms=4)
+            elif nom is not None:
+                ax.plot([RATIO_FLOOR], [y], "<", color="black", ms=6)
+                below = True
         ax.axvline(1.0, color="0.5", lw=1, ls=":")
         ax.set_xscale("log")
         lo_x, hi_x = ax.get_xlim()
@@ -210,9 +242,14 @@ def effects_figure(effects: Sequence[Mapping], levels: tuple[float, float], memb
         ax.grid(alpha=0.3, axis="x")
         ax.set_yticks(list(ypos.values()), list(ypos.keys()), fontsize=8)
         ax.set_ylim(-0.7, len(arms) - 0.3)
+    from matplotlib.lines import Line2D
+
     handles = [Patch(facecolor="#1f77b4", alpha=0.45, label=band_label(levels, members)),
-               axes[0].plot([], [], "o", color="black", ms=4, label="nominal run")[0]]
-    fig.legend(handles=handles, loc="outside lower center", ncol=2, fontsize=9, frameon=False)
+               Line2D([], [], ls="", marker="o", color="black", ms=4, label="nominal run")]
+    if below:
+        handles.append(Line2D([], [], ls="", marker="<", color="black", ms=6,
+                              label=f"nominal below {RATIO_FLOOR:g} (the readout is ~0 in the arm)"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=9, frameon=False)
     return fig
 
 

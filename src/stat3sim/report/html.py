@@ -696,8 +696,8 @@ def band_report_figures(bands: Mapping[str, Any], arms: Mapping[str, pd.DataFram
         out.append(ReportFigure("bands_effects", "Arm effects with their bands",
                                 "Day-end value of each arm over its reference's (treated arms: over the untreated "
                                 "one; knock-outs: over the wild type), log x, 1 = no effect (dotted): the nominal "
-                                f"run's ratio (dot) and the {label} of the ratio, each member's arm over the same "
-                                "member's reference (bar).",
+                                f"run's ratio (dot) and the ratio's {label} (bar): each member's arm over the same "
+                                "member's reference.",
                                 _png(bf.effects_figure(bands["effects"], levels, n)), "bands"))
     return out
 
