@@ -68,9 +68,10 @@ class Distribution:
             return self.low + u * (self.high - self.low)
         if self.distribution == "loguniform":
             return np.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
-        med = self.median if self.median is not None else np.asarray(nominal, dtype=float)
-        lo = 0.0 if self.low is None else stats.norm.cdf(np.log(self.low / med) / self.sigma)
-        hi = 1.0 if self.high is None else stats.norm.cdf(np.log(self.high / med) / self.sigma)
+        med = self.median if self.median is not None else nominal
+        log = np.log if isinstance(med, np.ndarray) else math.log  # per-patient medians (an uncertainty file)
+        lo = 0.0 if self.low is None else stats.norm.cdf(log(self.low / med) / self.sigma)
+        hi = 1.0 if self.high is None else stats.norm.cdf(log(self.high / med) / self.sigma)
         return med * np.exp(self.sigma * stats.norm.ppf(lo + u * (hi - lo)))
 
     def describe(self, nominal: float | None = None) -> str:
