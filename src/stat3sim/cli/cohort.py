@@ -69,6 +69,11 @@ def cohort(
                                                    "(tnbc: 'tocilizumab', ...) or a regimen; repeatable"),
     distributions: Optional[Path] = typer.Option(None, "--distributions",
                                                  help="a distribution file (layout of stat3sim/cohort/data/populations.yaml)"),
+    uncertainty: Optional[Path] = typer.Option(None, "--uncertainty", metavar="FILE",
+                                               help="each patient also draws the calibrated parameters from this "
+                                                    "parameter-uncertainty file (TSV: ids, estimate, ci95_low, "
+                                                    "ci95_high, scale, source; or a `stat3sim fit` results.json), "
+                                                    "as `stat3sim run --bands` does"),
     readout_days: Optional[str] = typer.Option(None, "--readout-days", help="days with readouts, e.g. 30,90,180"),
     timecourses: bool = typer.Option(False, "--timecourses", help="also write daily time courses (timecourses/)"),
     select: bool = typer.Option(False, "--select", help="also select the plausible patients to the subtype's observed "
@@ -85,19 +90,24 @@ def cohort(
     check_cluster_options(workers, scheduler)
     if distributions is not None and not distributions.is_file():
         bad("--distributions", f"no such file: {distributions}")
+    if uncertainty is not None and not uncertainty.is_file():
+        bad("--uncertainty", f"no such file: {uncertainty}")
     sc = load_checked(scenario, "--scenario")
     days = check_days(days)
     arms = _arms(sc, arm)
     rdays = _readout_days(readout_days)
     manifest = check_out(out, "cohort.json", resume, "cohort")
     from ..cohort import CohortError, PopulationError, execute, finish, prepare
+    from ..uncertainty import UncertaintyError
     from ..cohort.runner import done_patients, ranges_info, same_cohort
 
     try:
         plan, patients, info = prepare(sc, n, seed, days=days, arms=arms, distributions=distributions,
-                                       readout_days=rdays, timecourses=timecourses, out=out)
+                                       readout_days=rdays, timecourses=timecourses, out=out, uncertainty=uncertainty)
+    except UncertaintyError as e:
+        bad("--uncertainty", str(e))
     except PopulationError as e:
-        bad("--distributions", str(e))
+        bad("--uncertainty" if "parameter-uncertainty file" in e.message else "--distributions", str(e))
     except CohortError as e:
         bad(e.field, e.message)
     if resume:

@@ -482,6 +482,20 @@ def run(
     points_per_day: Optional[int] = points_per_day_option(),
     diameter_mm: Optional[float] = diameter_option(),
     volume_mm3: Optional[float] = volume_option(),
+    bands: Optional[int] = typer.Option(None, "--bands", metavar="N",
+                                        help="also run an ensemble of N draws of the calibrated parameters (every "
+                                             "arm, N times) and draw 5–95 % prediction bands: bands.csv, the effects "
+                                             "with their intervals in summary.json, shaded bands in the report"),
+    uncertainty: Optional[Path] = typer.Option(None, "--uncertainty", metavar="FILE",
+                                               help="with --bands: the parameters' uncertainty, a TSV (ids, estimate, "
+                                                    "ci95_low, ci95_high, scale, source) or the results.json of "
+                                                    "`stat3sim fit` (default: the shipped "
+                                                    "stat3sim/data/parameter_uncertainty.tsv)"),
+    seed: Optional[int] = typer.Option(None, "--seed", help="with --bands: seed of the draws (default 0; same seed: "
+                                                            "same bands)"),
+    band_levels: Optional[str] = typer.Option(None, "--band-levels", metavar="LOW,HIGH",
+                                              help="with --bands: the band's percentiles (default 5,95; the median "
+                                                   "is always given)"),
 ) -> None:
     """Run a scenario with every standard arm (and its treated arms); write time courses, figures,
     report.html, summary.json (with what `stat3sim rerun` needs to re-create the run)."""
@@ -490,6 +504,7 @@ def run(
     points_per_day = check_points_per_day(points_per_day)
     days = check_days(days)
     check_size(diameter_mm, volume_mm3)
+    band_input = check_band_options(bands, uncertainty, seed, band_levels)
     sc = with_overlays(load_checked(scenario, "SCENARIO"), days=days, diameter_mm=diameter_mm, volume_mm3=volume_mm3)
     out_dir = check_out_dir(out if out is not None else Path("results") / sc.name)
 
@@ -497,19 +512,74 @@ def run(
 
     arms = runs.standard_arms(sc, standard=not no_standard_arms)
     th_arms = [] if no_therapy else runs.therapy_arms(sc)
+    band_plan = band_plan_for(sc, band_input) if band_input is not None else None
     options = {"days": sc.days, "points_per_day": points_per_day, "claims": claims, "therapy": not no_therapy,
                "standard_arms": not no_standard_arms, "jobs": jobs,
                # the translation table and the therapy claims: with tnbc's shipped therapy arms
                "translation": bool(th_arms) and bool(runs.THERAPY_ARMS.get(sc.name))}
-    run_scenario(sc, out_dir, arms, th_arms, options=options, t0=t0)
+    run_scenario(sc, out_dir, arms, th_arms, options=options, t0=t0, bands=band_plan)
+
+
+def check_band_options(bands: Optional[int], uncertainty: Optional[Path], seed: Optional[int],
+                       levels: Optional[str]) -> Optional[dict[str, Any]]:
+    """``--bands``, ``--uncertainty``, ``--seed``, ``--band-levels`` checked, and the file read
+    and checked in form (before anything runs); None without ``--bands``."""
+    if bands is None:
+        for given, option in ((uncertainty, "--uncertainty"), (seed, "--seed"), (levels, "--band-levels")):
+            if given is not None:
+                bad(option, "needs --bands N (the number of ensemble members)")
+        return None
+    from ..analysis import AnalysisError
+    from ..analysis.bands import check_members, parse_levels
+    from ..uncertainty import SHIPPED, UncertaintyError, file_hash, load, shipped_path
+
+    try:
+        n = check_members(bands)
+        lv = parse_levels(levels)
+    except AnalysisError as e:
+        bad(e.field, e.message)
+    if seed is not None and seed < 0:
+        bad("--seed", f"must be ≥ 0, got {seed}")
+    path = uncertainty if uncertainty is not None else shipped_path()
+    if path is None:
+        bad("--uncertainty", f"this installation ships no parameter uncertainty (stat3sim/{SHIPPED}); give a file: "
+                             "a TSV with ids, estimate, ci95_low, ci95_high, scale, source, or the results.json of "
+                             "`stat3sim fit`")
+    if not Path(path).is_file():
+        bad("--uncertainty", f"no such file: {path}")
+    try:
+        rows, notes = load(path)
+    except UncertaintyError as e:
+        bad("--uncertainty", str(e))
+    return {"n": n, "levels": lv, "seed": int(seed or 0), "rows": rows, "notes": notes, "file": str(path),
+            "hash": file_hash(path)}
+
+
+def band_plan_for(sc, band_input: dict[str, Any]):
+    """The checked ensemble of ``--bands`` for scenario ``sc`` (its ids against the model)."""
+    from .. import runs
+    from ..analysis import AnalysisError
+    from ..analysis.bands import prepare
+    from ..uncertainty import UncertaintyError
+
+    try:
+        return prepare(band_input["rows"], band_input["n"], band_input["seed"], band_input["levels"], runs.build(sc),
+                       sc, file=band_input["file"], file_hash=band_input["hash"], notes=band_input["notes"])
+    except UncertaintyError as e:
+        bad("--uncertainty", str(e))
+    except AnalysisError as e:
+        bad(e.field, e.message)
 
 
 def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[str, Any],
-                 t0: Optional[float] = None) -> dict[str, Any]:
+                 t0: Optional[float] = None, bands=None) -> dict[str, Any]:
     """The work of ``stat3sim run`` (and ``rerun``) on a checked scenario: simulate ``arms``
     (the reference first) and the treated ``th_arms``, write the time courses, figures,
     report and summary.json into ``out_dir``; return the summary. ``options``: ``claims``,
-    ``jobs``, ``points_per_day``, ``translation`` (and what else summary.json records)."""
+    ``jobs``, ``points_per_day``, ``translation`` (and what else summary.json records).
+    ``bands``: a checked ensemble (:class:`stat3sim.analysis.bands.BandPlan`) whose members
+    run every arm; then bands.csv, band_draws.csv, the band figures and summary.json's
+    ``bands``."""
     t0 = time.perf_counter() if t0 is None else t0
     claims = bool(options.get("claims"))
     jobs = int(options.get("jobs", 0))
@@ -526,6 +596,7 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
     from ..scenarios import dose_warnings
 
     notes = dose_warnings(sc, th_arms)  # on stderr now, and in summary.json ("warnings")
+    notes += list(bands.notes) if bands is not None else []
     for note in notes:
         warn(note)
     th_frames: dict[str, pd.DataFrame] = {}
@@ -540,7 +611,11 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
     translation: list[dict] = []
     translation_error = ""
     err = Console(stderr=True, highlight=False)
-    steps = len(arms) + len(th_arms) + 2 + (1 if claims else 0) + (1 if with_translation else 0)
+    steps = len(arms) + len(th_arms) + 2 + (1 if claims else 0) + (1 if with_translation else 0) \
+        + (1 if bands is not None else 0)
+    band_df = None
+    band_effects: list[dict] = []
+    ensemble = None
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, auto_refresh=False, transient=False)
     with progress:
@@ -612,6 +687,36 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
         if th_arms:
             timing["therapy_arms"] = time.perf_counter() - t_th
 
+        if bands is not None:  # the ensemble: every arm, once per draw of the calibrated parameters
+            from ..analysis import bands as bd
+
+            all_arms = [*arms, *th_arms]
+            n_runs = bands.n * len(all_arms)
+            done = [0]
+
+            def member_done(k: int) -> None:
+                done[0] += k
+                progress.update(task, description=f"{sc.name}: prediction bands, {done[0]} runs of "
+                                                  f"{bands.n} members")
+                progress.refresh()
+
+            progress.update(task, description=f"{sc.name}: prediction bands, {bands.n} members × up to "
+                                              f"{len(all_arms)} arms ({n_runs} runs)")
+            progress.refresh()
+            t_b = time.perf_counter()
+            ensemble = bd.run_ensemble(bands, sc, all_arms, points_per_day=points_per_day, jobs=jobs,
+                                       progress=member_done)
+            band_df = bd.band_table(ensemble, bands.levels)
+            pairs = [(a.name, arms[0].name) for a in arms[1:]] + [(a.name, th_arms[0].name) for a in th_arms[1:]]
+            band_effects = bd.effects(ensemble, pairs, {**frames, **th_frames}, bands.levels)
+            timing["bands"] = time.perf_counter() - t_b
+            n_failed = len({(f["member"], f["arm"]) for f in ensemble.failed})
+            progress.console.print(f"  prediction bands: {ensemble.runs} runs of {bands.n} members in "
+                                   f"{timing['bands']:.1f} s" + (f"; [red]{n_failed} failed[/red] (summary.json)"
+                                                                  if n_failed else ""),
+                                   markup=True, highlight=False)
+            progress.advance(task)
+
         reference = arms[0].name
         net = networks.get(reference)
         if net is None:  # the wild type did not even build: document the scenario's network anyway
@@ -636,6 +741,14 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
                                  ignore_index=True)
             write_file(out_dir / "therapy_timecourses.parquet", lambda tmp: th_table.to_parquet(tmp, index=False))
             write_file(out_dir / "therapy_timecourses.csv", lambda tmp: th_table.to_csv(tmp, index=False))
+        if band_df is not None:
+            write_file(out_dir / "bands.csv", lambda tmp: band_df.to_csv(tmp, index=False, float_format="%.8g"))
+            draws = bands.draws.copy()
+            draws.insert(0, "member", range(len(draws)))
+            draws.insert(1, "status", ["ok" if not any(f["member"] == m for f in ensemble.failed) else
+                                       "failed in " + ", ".join(f["arm"] for f in ensemble.failed if f["member"] == m)
+                                       for m in range(len(draws))])
+            write_file(out_dir / "band_draws.csv", lambda tmp: draws.to_csv(tmp, index=False, float_format="%.10g"))
         timing["timecourses"] = time.perf_counter() - t_write
         progress.advance(task)
 
@@ -695,7 +808,11 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
                               "failed": th_failed,
                               "regimens": {a.name: list(a.therapies) for a in th_arms},
                               "descriptions": {a.name: a.description for a in th_arms},
-                              "translation": translation} if th_arms else None)
+                              "translation": translation} if th_arms else None,
+                bands={"table": band_df, "effects": band_effects, "members": bands.n, "levels": bands.levels,
+                       "arms": [a.name for a in arms], "therapy_arms": [a.name for a in th_arms],
+                       "failed": ensemble.failed, "file": Path(bands.file).name,
+                       "parameters": len(bands.rows)} if bands is not None else None)
         timing["report"] = time.perf_counter() - t_report
         progress.update(task, description=f"{sc.name}: done")
         progress.advance(task)
@@ -731,8 +848,10 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
             "checked": len(claim_dicts), "passed": sum(bool(c.get("passed")) for c in claim_dicts),
             "failed": [c.get("id") for c in claim_dicts if not c.get("passed")],
             **({"error": claims_error} if claims_error else {})},
+        **({"bands": bd.summary(bands, ensemble, band_effects)} if bands is not None else {}),
         "outputs": ["timecourses.parquet", "timecourses.csv",
                     *(["therapy_timecourses.parquet", "therapy_timecourses.csv"] if th_frames else []),
+                    *(["bands.csv", "band_draws.csv"] if bands is not None else []),
                     "report.html", "summary.json",
                     *[f"figures/{f.name}" for f in figures]],
         "warnings": notes,
@@ -755,10 +874,21 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
                   if claim_dicts else "claims: none registered for the TME area")
         for line in failed_claim_lines(claim_dicts):
             con.print(f"  {line}", soft_wrap=True, markup=False)
+    if bands is not None:
+        lo, hi = bd.qname(bands.levels[0]), bd.qname(bands.levels[1])
+        treated = [e for e in band_effects if e["readout"] == "tumor_volume_mm3" and e["reference"] != arms[0].name]
+        if treated:
+            con.print(f"prediction bands ({fmt(bands.levels[0])}–{fmt(bands.levels[1])} % over {bands.n} draws): "
+                      f"day-{fmt(treated[0]['day'])} tumor volume over untreated, nominal (band)", soft_wrap=True)
+        for e in treated:
+            nominal = fmt(e["nominal"]) if e["nominal"] is not None else "—"
+            con.print(f"  {e['arm']}: ×{nominal} (×{fmt(e[lo])}–×{fmt(e[hi])}, {e['members']} members)",
+                      soft_wrap=True, markup=False)
     # paths are printed whole (never wrapped), so they can be copied and parsed
     con.print(f"wrote {out_dir}/", soft_wrap=True)
     for name in ("report.html", "timecourses.parquet", "timecourses.csv",
-                 *(("therapy_timecourses.parquet", "therapy_timecourses.csv") if th_frames else ()), "summary.json"):
+                 *(("therapy_timecourses.parquet", "therapy_timecourses.csv") if th_frames else ()),
+                 *(("bands.csv", "band_draws.csv") if bands is not None else ()), "summary.json"):
         con.print(f"  {out_dir / name}", soft_wrap=True)
     con.print(f"  {out_dir / 'figures'}/ ({len(figures)} PNG)", soft_wrap=True)
     if reference in failed:

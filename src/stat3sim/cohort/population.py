@@ -69,8 +69,9 @@ class Distribution:
         if self.distribution == "loguniform":
             return np.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
         med = self.median if self.median is not None else nominal
-        lo = 0.0 if self.low is None else stats.norm.cdf(math.log(self.low / med) / self.sigma)
-        hi = 1.0 if self.high is None else stats.norm.cdf(math.log(self.high / med) / self.sigma)
+        log = np.log if isinstance(med, np.ndarray) else math.log  # per-patient medians (an uncertainty file)
+        lo = 0.0 if self.low is None else stats.norm.cdf(log(self.low / med) / self.sigma)
+        hi = 1.0 if self.high is None else stats.norm.cdf(log(self.high / med) / self.sigma)
         return med * np.exp(self.sigma * stats.norm.ppf(lo + u * (hi - lo)))
 
     def describe(self, nominal: float | None = None) -> str:
@@ -174,7 +175,8 @@ def batches(n: int, extensions: tuple[int, ...] = ()) -> list[tuple[int, int]]:
     return out
 
 
-def sample(distributions: list[Distribution], n: int, seed: int, network, extensions: tuple[int, ...] = ()) -> pd.DataFrame:
+def sample(distributions: list[Distribution], n: int, seed: int, network, extensions: tuple[int, ...] = (),
+           uncertainty=None) -> pd.DataFrame:
     """``n`` patients: ``patient_id`` (0…n−1) then one column per distribution, from a
     seeded, scrambled Latin hypercube; lognormals without a median are centred on the
     network's value. Adds ``bsa_m2`` (Mosteller at :data:`HEIGHT_CM`) when ``weight_kg``
@@ -182,20 +184,47 @@ def sample(distributions: list[Distribution], n: int, seed: int, network, extens
 
     ``extensions`` appends batches (sizes) after the first ``n``, each its own seeded Latin
     hypercube with the next patient ids: a larger sample that keeps the first patients as
-    they were (a trial screens more patients this way without re-running those it has)."""
+    they were (a trial screens more patients this way without re-running those it has).
+
+    ``uncertainty``: rows of a parameter-uncertainty file (:mod:`stat3sim.uncertainty`,
+    checked against ``network`` with ``pinned=True``): each patient also draws those
+    calibrated parameters, one column per id (the ids of a row share its value), from the
+    file's distributions (:func:`stat3sim.uncertainty.draw`: a Latin hypercube on a stream of
+    its own, so the other columns' probabilities are those drawn without the file; batches as
+    above). A parameter that the distribution file also varies (a lognormal without a median:
+    between-patient variability around the typical value) scatters around the patient's
+    drawn value instead of the network's: the file's uncertainty of the typical value times
+    the between-patient variability."""
     if n <= 0 or any(e <= 0 for e in extensions):
         raise ValueError("n and every extension must be positive")
-    frames = [_sample_batch(distributions, start, size, _stream(seed, b), network)
+    drawn = None
+    if uncertainty:
+        from ..uncertainty import draw
+
+        drawn = draw(uncertainty, n, seed, tuple(extensions))
+        for d in distributions:
+            if d.name in drawn.columns and not (d.distribution == "lognormal" and d.median is None):
+                raise PopulationError(d.name, f"varied by the parameter-uncertainty file and by a {d.distribution} "
+                                              "of its own in the distribution file; a parameter in both needs a "
+                                              "lognormal without a median there (the patients then scatter around "
+                                              "each one's drawn value)")
+    frames = [_sample_batch(distributions, start, size, _stream(seed, b), network,
+                            drawn.iloc[start:start + size] if drawn is not None else None)
               for b, (start, size) in enumerate(batches(n, extensions))]
-    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    df = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    if drawn is not None:
+        df = pd.concat([df, drawn[[c for c in drawn.columns if c not in df.columns]]], axis=1)
+    return df
 
 
-def _sample_batch(distributions, start: int, n: int, rng, network) -> pd.DataFrame:
+def _sample_batch(distributions, start: int, n: int, rng, network, drawn: pd.DataFrame | None = None) -> pd.DataFrame:
     lhs = qmc.LatinHypercube(d=len(distributions), rng=rng)
     u = lhs.random(n)
     data = {"patient_id": np.arange(start, start + n, dtype=np.int64)}
     for j, d in enumerate(distributions):
         nominal = network.parameter(d.name).value if d.name not in COVARIATES else None
+        if drawn is not None and d.name in drawn.columns:
+            nominal = drawn[d.name].to_numpy(float)  # the patient's drawn typical value
         data[d.name] = d.ppf(u[:, j], nominal)
     df = pd.DataFrame(data)
     if "weight_kg" in df:

@@ -597,10 +597,14 @@ def _patient_status(statuses: list[str]) -> str:
 # ------------------------------------------------------------------- one call
 def prepare(scenario, n: int, seed: int, *, days: float | None = None, arms: tuple[ArmPlan, ...] = (ArmPlan("no treatment"),),
             distributions: str | Path | None = None, readout_days: tuple[float, ...] | None = None,
-            timecourses: bool = False, out: str | Path | None = None, extensions: tuple[int, ...] = ()):
+            timecourses: bool = False, out: str | Path | None = None, extensions: tuple[int, ...] = (),
+            uncertainty: str | Path | None = None):
     """(plan, patients, info): everything a cohort needs, checked, before anything runs
-    (raises ``population.PopulationError`` or :class:`CohortError`). ``extensions``: batches
-    of patients sampled after the first ``n`` (``population.sample``), the first ones unchanged."""
+    (raises ``population.PopulationError``, :class:`CohortError` or
+    ``uncertainty.UncertaintyError``). ``extensions``: batches of patients sampled after the
+    first ``n`` (``population.sample``), the first ones unchanged. ``uncertainty``: a
+    parameter-uncertainty file (:mod:`stat3sim.uncertainty`) whose calibrated parameters each
+    patient also draws."""
     from .. import __version__
     from .population import COVARIATES, distributions_hash, load_distributions, pk_variability, sample, sample_pk
 
@@ -617,7 +621,14 @@ def prepare(scenario, n: int, seed: int, *, days: float | None = None, arms: tup
     net = burnin_network(scenario)
     dists = load_distributions(scenario.subtype, net, distributions)
     extensions = tuple(int(e) for e in extensions)
-    patients = sample(dists, int(n), int(seed), net, extensions)
+    unc_rows, unc_info = None, None
+    if uncertainty is not None:
+        from ..uncertainty import check, file_hash, load
+
+        unc_rows = check(load(uncertainty)[0], net, held=set(scenario.parameters or {}), pinned=True)
+        unc_info = {"file": str(uncertainty), "sha256_16": file_hash(uncertainty),
+                    "parameters": [r.record() for r in unc_rows]}
+    patients = sample(dists, int(n), int(seed), net, extensions, uncertainty=unc_rows)
     try:
         pkv = pk_variability([t for a in arms for t in a.therapies] + list(getattr(scenario, "therapies", None) or []))
     except Exception as e:  # a regimen the catalog cannot dose was refused before; say so
@@ -635,6 +646,7 @@ def prepare(scenario, n: int, seed: int, *, days: float | None = None, arms: tup
                                                               for a in arms],
             "timecourses": bool(timecourses), "version": __version__,
             "distributions_hash": distributions_hash(dists),
+            **({"uncertainty": unc_info} if unc_info else {}),
             "distributions": [{"name": d.name, "description": d.describe(
                 net.parameter(d.name).value if d.name not in COVARIATES else None), "source": d.source} for d in dists],
             "pk_variability": [{"drug": v.drug, "parameter": "clearance", "cv": v.cv, "omega": v.omega,
@@ -648,7 +660,7 @@ def prepare(scenario, n: int, seed: int, *, days: float | None = None, arms: tup
 def same_cohort(a: dict, b: dict) -> list[str]:
     """The settings in which two cohort.json files differ (what --resume may not change)."""
     keys = ("scenario", "n", "seed", "extensions", "days", "readout_days", "arms", "timecourses", "version",
-            "distributions_hash", "plan_key")
+            "distributions_hash", "uncertainty", "plan_key")
     return [k for k in keys if a.get(k) != b.get(k)]
 
 

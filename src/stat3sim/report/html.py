@@ -437,7 +437,8 @@ def _threshold(parameters: pd.DataFrame | None) -> str:
 def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFrame],
                   observables: Mapping[str, tuple[str, str]] | None, parameters: pd.DataFrame | None,
                   claims: Sequence[Mapping[str, Any]], serum_ranges: Mapping[str, tuple[float, float, str]] | None,
-                  figures: Sequence[ReportFigure], therapy_arms: Mapping[str, Any] | None = None) -> str:
+                  figures: Sequence[ReportFigure], therapy_arms: Mapping[str, Any] | None = None,
+                  bands: Mapping[str, Any] | None = None) -> str:
     """The report page as a string (see :func:`write_report`)."""
     observables = dict(observables or {})
     serum_ranges = dict(serum_ranges or {})
@@ -451,7 +452,8 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
     metastasis = tf.has_metastasis({n: df for n, df in tf.usable_arms(arms).items() if n not in failed})
     sections = [("summary", "Scenario"), ("figures", "Figures"),
                 *([("metastasis", "Metastasis")] if metastasis else []),
-                *([("therapy", "Therapy arms")] if therapy_arms else []), ("readouts", "End-of-run readouts"),
+                *([("therapy", "Therapy arms")] if therapy_arms else []),
+                *([("bands", "Prediction bands")] if bands else []), ("readouts", "End-of-run readouts"),
                 ("serum", "Serum cytokines vs literature"), ("claims", "Claims"), ("parameters", "Parameters")]
     if failed:
         sections.insert(1, ("failed", "Failed arms"))
@@ -494,13 +496,14 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
     out.append('<h2 id="figures">Figures</h2>')
     if not ok:
         out.append('<p class="note">No arm ran to the end; the figures are empty.</p>')
-    numbered = list(enumerate([f for f in figures if f.section not in ("metastasis", "therapy")]
+    numbered = list(enumerate([f for f in figures if f.section not in ("metastasis", "therapy", "bands")]
                               + [f for f in figures if f.section == "metastasis"]
-                              + [f for f in figures if f.section == "therapy"], 1))
+                              + [f for f in figures if f.section == "therapy"]
+                              + [f for f in figures if f.section == "bands"], 1))
 
     def put(section: str) -> None:
         for i, f in numbered:
-            if (f.section if f.section in ("metastasis", "therapy", "translation") else "figures") == section:
+            if (f.section if f.section in ("metastasis", "therapy", "translation", "bands") else "figures") == section:
                 out.append(f'<figure id="fig-{_e(f.name)}">' + _img(f.png, f.title)
                            + f"<figcaption><strong>Figure {i}. {_e(f.title)}.</strong> {_e(f.caption)}"
                            "</figcaption></figure>")
@@ -540,6 +543,13 @@ def render_report(*, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFram
                        "half (C: the labelled regimen), with the clinical evidence where there is some.</p>")
             put("translation")
             out.append(_translation_table(therapy_arms["translation"]))
+
+    if bands:
+        out.append('<h2 id="bands">Prediction bands</h2>')
+        out.append(_bands_intro(bands))
+        put("bands")
+        out.append("<h3>Arm effects with their bands</h3>")
+        out.append(_effects_table(bands))
 
     out.append('<h2 id="readouts">End-of-run readouts</h2>')
     out.append('<p class="note">Value of each readout on the last simulated day; in parentheses, the fold '
@@ -663,11 +673,77 @@ def _therapy_table(th: Mapping[str, Any]) -> str:
     return _table(head, rows)
 
 
+def band_report_figures(bands: Mapping[str, Any], arms: Mapping[str, pd.DataFrame],
+                        therapy_arms: Mapping[str, pd.DataFrame] | None) -> list[ReportFigure]:
+    """The prediction bands' figures (section ``bands``): the untreated arms' bands, the treated
+    arms' tumor volume bands, the arm effects' forest plot."""
+    from . import band_figures as bf
+
+    table, levels, n = bands["table"], tuple(bands["levels"]), int(bands["members"])
+    label = bf.band_label(levels, n)
+    out = [ReportFigure("bands_arms", "Prediction bands of the untreated arms",
+                        f"Tumor volume, tumor-cell pSTAT3 index and nuclear pSTAT3, free serum IL-6, CD8⁺ T cells, "
+                        f"MDSCs and metastatic burden against days: each arm's nominal run (line) and its {label} "
+                        "(shaded, the line's colour). Log y except the pSTAT3 index.",
+                        _png(bf.arms_bands_figure(arms, table, levels, n)), "bands")]
+    if therapy_arms and len(tf.usable_arms(therapy_arms)) > 1:
+        ref = next(iter(tf.usable_arms(therapy_arms)))
+        out.append(ReportFigure("bands_therapy", "Prediction bands of the treated arms",
+                                f"Tumor volume (mm³, log y) of each treated arm (colour) over {ref} (black line, grey "
+                                f"band): nominal runs and {label}. Each member runs every arm with the same draw.",
+                                _png(bf.therapy_bands_figure(therapy_arms, table, levels, n)), "bands"))
+    if bands.get("effects"):
+        out.append(ReportFigure("bands_effects", "Arm effects with their bands",
+                                "Day-end value of each arm over its reference's (treated arms: over the untreated "
+                                "one; knock-outs: over the wild type), log x, 1 = no effect (dotted): the nominal "
+                                f"run's ratio (dot) and the ratio's {label} (bar): each member's arm over the same "
+                                "member's reference.",
+                                _png(bf.effects_figure(bands["effects"], levels, n)), "bands"))
+    return out
+
+
+def _bands_intro(bands: Mapping[str, Any]) -> str:
+    levels, n = bands["levels"], int(bands["members"])
+    failed = bands.get("failed") or []
+    n_fail = len({(f["member"], f["arm"]) for f in failed})
+    return ('<p class="note">' + _e(
+        f"An ensemble of {n} draws of the {bands.get('parameters', '')} calibrated parameter groups of "
+        f"{bands.get('file', 'the uncertainty file')} (a seeded Latin hypercube; each group normal in its scale, "
+        f"median at its estimate, the 95 % CI's ends at the 2.5 and 97.5 % quantiles, truncated to the "
+        f"parameter's bounds); every member runs every arm. Bands: the {levels[0]:g}, 50 and {levels[1]:g} % "
+        f"quantiles of the members per arm, readout and day (bands.csv). They show the spread from the "
+        f"calibrated parameters' uncertainty only: the assumed parameters stay at their values, and there is no "
+        f"between-patient variability (stat3sim cohort) or uncertainty of the model's structure.")
+        + (f" {n_fail} member run(s) failed in the solver and are left out (summary.json lists them)."
+           if n_fail else "") + "</p>")
+
+
+def _effects_table(bands: Mapping[str, Any]) -> str:
+    from ..analysis.bands import qname
+    from .therapy_figures import PANELS
+
+    effects = bands.get("effects") or []
+    if not effects:
+        return '<p class="note">No arm besides the references.</p>'
+    lo_c, hi_c = qname(bands["levels"][0]), qname(bands["levels"][1])
+    rows = []
+    for e in effects:
+        name, unit, _ = PANELS.get(e["readout"], (e["readout"], "", True))
+        rows.append("<tr>" + f"<td>{_e(e['arm'])}</td><td>{_e(e['reference'])}</td><td>{_e(name)}</td>"
+                    f'<td class="num">{_e(fmt(e["day"]))}</td><td class="num">×{_e(fmt(e.get("nominal")))}</td>'
+                    f'<td class="num">×{_e(fmt(e["q50"]))}</td>'
+                    f'<td class="num">×{_e(fmt(e[lo_c]))} – ×{_e(fmt(e[hi_c]))}</td>'
+                    f'<td class="num">{int(e["members"])}</td></tr>')
+    lv = bands["levels"]
+    return _table(["arm", "reference", "readout", "day", "nominal run", "median of members",
+                   f"{lv[0]:g}–{lv[1]:g} % band", "members"], rows, "effects")
+
+
 def write_report(out_dir: Path, *, scenario: Mapping[str, Any], arms: Mapping[str, pd.DataFrame],
                  observables: Mapping[str, tuple[str, str]] | None, parameters: pd.DataFrame | None,
                  claims: Sequence[Mapping[str, Any]],
                  serum_ranges: Mapping[str, tuple[float, float, str]] | None,
-                 therapy_arms: Mapping[str, Any] | None = None) -> Path:
+                 therapy_arms: Mapping[str, Any] | None = None, bands: Mapping[str, Any] | None = None) -> Path:
     """Write ``out_dir/figures/<name>.png`` and ``out_dir/report.html`` and return the
     path of the page.
 
@@ -685,12 +761,15 @@ def write_report(out_dir: Path, *, scenario: Mapping[str, Any], arms: Mapping[st
                                                          therapy_arms.get("regimens"))
         if therapy_arms.get("translation"):
             figures.append(translation_figure(therapy_arms["translation"]))
+    if bands and bands.get("table") is not None:
+        figures = list(figures) + band_report_figures(bands, plotted, (therapy_arms or {}).get("arms"))
     for f in figures:
         atomic_write(out_dir / "figures" / f"{f.name}.png", lambda tmp, data=f.png: Path(tmp).write_bytes(data))
     page = render_report(scenario=scenario, arms=arms, observables=observables, parameters=parameters,
-                         claims=claims, serum_ranges=serum_ranges, figures=figures, therapy_arms=therapy_arms)
+                         claims=claims, serum_ranges=serum_ranges, figures=figures, therapy_arms=therapy_arms,
+                         bands=bands)
     return atomic_write(out_dir / "report.html", lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
 
 
-__all__ = ["FIGURE_WIDTH_PX", "KEY_READOUTS", "METASTASIS_READOUTS", "ReportFigure", "fmt", "is_assumed", "render_report",
+__all__ = ["band_report_figures", "FIGURE_WIDTH_PX", "KEY_READOUTS", "METASTASIS_READOUTS", "ReportFigure", "fmt", "is_assumed", "render_report",
            "report_figures", "therapy_report_figures", "write_report"]
