@@ -190,10 +190,13 @@ def test_a_cluster_started_outside_the_tool_gives_the_local_results(reference, t
                                "--host", "127.0.0.1", "--port", "0", "--dashboard-address", ":0"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)]
     try:
-        t0 = time.time()
-        while not sfile.exists() and time.time() - t0 < 60:
-            time.sleep(0.1)
-        address = json.loads(sfile.read_text())["address"]
+        address, t0 = None, time.time()
+        while address is None and time.time() - t0 < 60:  # the scheduler creates the file, then writes it
+            try:
+                address = json.loads(sfile.read_text())["address"]
+            except (OSError, ValueError, KeyError):
+                time.sleep(0.1)
+        assert address, f"the scheduler wrote no address to {sfile} within 60 s"
         for _ in range(2):
             procs.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads",
                                            "1", "--nworkers", "1", "--no-dashboard"], stdout=subprocess.DEVNULL,
