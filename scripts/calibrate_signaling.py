@@ -46,6 +46,8 @@ SETTLE_MIN = 5.0e4
 #: random starts: uniform in log10 within ±START_DECADES of the model's values (clipped to
 #: the bounds); starts across the whole bounds mostly land where CVODE fails
 START_DECADES = 1.0
+#: points per side of a profile at most: a side that has not risen by 2.3 after them is open
+MAX_PROFILE_POINTS = 8
 
 #: the parameters calibrated here: id (without the cell prefix) -> (lower, upper) bound, linear
 FITTED = {
@@ -279,11 +281,15 @@ def _residual_fn(yaml: str):
         fm = np.where(tr == "log10", np.log10(m), m)
 
         def res(x):
-            try:
-                y, s, failed, _ = sim.simulate_rows(spec.values(x))
-            except Exception:  # noqa: BLE001
-                return np.full(len(m), 1e3)
-            if failed:
+            for _attempt in range(2):  # on a CVODE failure, once more from the model's initial state
+                try:
+                    y, s, failed, _ = sim.simulate_rows(spec.values(x))
+                except Exception:  # noqa: BLE001
+                    failed = True
+                if not failed:
+                    break
+                sim._warm = None
+            else:
                 return np.full(len(m), 1e3)
             with np.errstate(all="ignore"):
                 fy = np.where(tr == "log10", np.log10(y), y)
@@ -342,16 +348,18 @@ def _profile(job):
     others = [k for k in range(len(xb)) if k != i]
     xs, fs = [xb[i]], [fb]
     for d in (-1, 1):
-        x_prev = list(xb)
-        v = xb[i]
-        while True:
-            v = float(np.clip(v + d * step, spec.lb[i], spec.ub[i]))
-            x_new, f_new = _lsq(yaml, x_prev, free=others, fixed_value=(i, v), max_nfev=60)
+        x_prev, f_prev = list(xb), fb
+        v, h = xb[i], step
+        for _k in range(MAX_PROFILE_POINTS):
+            v = float(np.clip(v + d * h, spec.lb[i], spec.ub[i]))
+            x_new, f_new = _lsq(yaml, x_prev, free=others, fixed_value=(i, v), max_nfev=20)
             xs.append(v)
             fs.append(f_new)
             if f_new - fb > 2.3 or v in (spec.lb[i], spec.ub[i]):
                 break
-            x_prev = x_new
+            # a flat stretch: longer steps (up to 10 × step), as the library's profiles do
+            h = min(h * 1.5, 5 * step) if f_new - f_prev < 0.1 else step
+            x_prev, f_prev = x_new, f_new
     o = np.argsort(xs)
     xs_a, fs_a = np.asarray(xs)[o], np.asarray(fs)[o]
     fmin = min(fb, float(fs_a.min()))
@@ -374,6 +382,41 @@ def nuisance_fit(yaml: str, values: dict[str, float] | None = None) -> float:
     return _lsq(yaml, x, free=free, max_nfev=200)[1]
 
 
+def _profiles_only(args) -> int:
+    """Profiles again from the best start of an earlier ``fit --out`` (its fit.json)."""
+    from multiprocessing import get_context
+
+    out = json.loads((args.out / "fit.json").read_text())
+    if args.from_start is not None:  # profile around another start's optimum
+        out["best_start"] = args.from_start
+        out["best"] = out["starts"][args.from_start]
+    yaml, xb, fb = out["problem"], out["best"]["x"], out["best"]["nllh"]
+    kinetic = [i for i, pid in enumerate(out["fitted"]) if pid.startswith(CELL + "__")
+               and (not args.only or pid.removeprefix(CELL + "__") in args.only.split(","))]
+    t1 = time.perf_counter()
+    profs = []
+    with get_context("spawn").Pool(args.workers) as pool:
+        for p in pool.imap_unordered(_profile, [(yaml, xb, fb, i, args.step) for i in kinetic]):
+            profs.append(p)
+            out["profiles"] = sorted(profs, key=lambda q: out["fitted"].index(q["id"]))
+            (args.out / "fit.json").write_text(json.dumps(out, indent=1))
+            print(p["id"], "done", flush=True)
+    out["profiles"] = sorted(profs, key=lambda q: out["fitted"].index(q["id"]))
+    out["profile_seconds"] = time.perf_counter() - t1
+    (args.out / "fit.json").write_text(json.dumps(out, indent=1))
+    _print_profiles(out)
+    return 0
+
+
+def _print_profiles(out: dict) -> None:
+    for p in out["profiles"]:
+        lo = "open" if p["lower"] is None else f"{10 ** p['lower']:.4g}"
+        hi = "open" if p["upper"] is None else f"{10 ** p['upper']:.4g}"
+        print(f"{p['id']}: best {10 ** out['best']['x'][out['fitted'].index(p['id'])]:.4g}, 95 % CI [{lo}, {hi}]"
+              f" (lowest nllh on the profile {p['best_on_profile']:.3f}, {len(p['x'])} points, {p['seconds']:.0f} s)",
+              flush=True)
+
+
 def run_fit(args) -> int:
     """Multi-start least squares (start 0 at the model's values, the others drawn with
     numpy's default_rng(seed), see START_DECADES) and profiles of the kinetic parameters (not of
@@ -386,6 +429,8 @@ def run_fit(args) -> int:
     from stat3sim.petab import fit as F
 
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.profiles_only:
+        return _profiles_only(args)
     yaml = str(build(args.out / "petab", values=OLD_VALUES if args.from_old else None).resolve())
     spec = F.fit_spec(load_problem(yaml))
     rng = np.random.default_rng(args.seed)
@@ -404,44 +449,61 @@ def run_fit(args) -> int:
         print(f"{args.starts} starts in {out['multistart_seconds']:.0f} s: nllh "
               + ", ".join(f"{s['nllh']:.2f}" for s in starts), flush=True)
         (args.out / "fit.json").write_text(json.dumps(out, indent=1))
-        if not args.no_profiles:
-            xb, fb = starts[best]["x"], starts[best]["nllh"]
-            kinetic = [i for i, pid in enumerate(spec.ids) if pid.startswith(CELL + "__")]
-            t1 = time.perf_counter()
-            profs = pool.map(_profile, [(yaml, xb, fb, i, args.step) for i in kinetic], chunksize=1)
-            out["profiles"] = profs
-            out["profile_seconds"] = time.perf_counter() - t1
-            (args.out / "fit.json").write_text(json.dumps(out, indent=1))
-            for p in profs:
-                lo = "open" if p["lower"] is None else f"{10 ** p['lower']:.4g}"
-                hi = "open" if p["upper"] is None else f"{10 ** p['upper']:.4g}"
-                print(f"{p['id']}: best {10 ** xb[spec.ids.index(p['id'])]:.4g}, 95 % CI [{lo}, {hi}]"
-                      f" ({p['seconds']:.0f} s)", flush=True)
+    if not args.no_profiles:
+        return _profiles_only(args)
     return 0
 
 
-def write_uncertainty(fit_json: Path, out: Path, scenario: str = "tnbc") -> int:
-    """``src/stat3sim/data/parameter_uncertainty.tsv``: one row per calibrated parameter
-    whose profile is bounded on both sides (ids: every model id in ``scenario`` that
-    shares it, i.e. each cell type's copy)."""
-    fit = json.loads(fit_json.read_text())
-    ids_all = _scenario_parameter_ids(scenario)
+def ship(fit_dir: Path, out: Path) -> int:
+    """The values to ship: every kinetic parameter at the best fit (3 significant digits;
+    holding the undetermined ones at their old values instead costs ~30 in nllh: the old
+    values are not compatible with the data), the nuisance offsets and scales re-fitted.
+    Only the parameters whose profile is bounded on both sides count as calibrated. Writes
+    ``fit_dir/ship.json`` and ``out`` (parameter_uncertainty.tsv: one row per bounded
+    parameter, the estimate rounded to 3 significant digits, its profile CI; ids: every
+    model id of the tnbc scenario that shares it, i.e. each cell type's copy)."""
+    import numpy as np
+
+    fit = json.loads((fit_dir / "fit.json").read_text())
+    yaml = fit["problem"]
+    res, nllh, spec = _residual_fn(yaml)
+    profs = {p["id"]: p for p in fit["profiles"]}
+    bounded = [pid for pid, p in profs.items() if p["lower"] is not None and p["upper"] is not None]
+    held = [pid for pid in spec.ids if pid.startswith(CELL + "__") and pid not in bounded]
+    x = np.array(fit["best"]["x"], float)
+    report = {"bounded": bounded, "held": {}, "best_nllh": fit["best"]["nllh"]}
+    for pid in held:  # not determined: shipped at the best fit too, but still "assumed"
+        vals = sorted(10 ** st["x"][spec.ids.index(pid)] for st in fit["starts"]
+                      if st["nllh"] < fit["best"]["nllh"] + 10)
+        report["held"][pid] = {"old": OLD_VALUES[pid.removeprefix(CELL + "__")],
+                               "starts_within_10_of_best": [min(vals), max(vals)]}
+    # every kinetic parameter at the best fit, rounded to 3 digits; nuisance re-fitted
+    for pid in spec.ids:
+        if pid.startswith(CELL + "__"):
+            x[spec.ids.index(pid)] = math.log10(float(f"{10 ** x[spec.ids.index(pid)]:.3g}"))
+    free = [i for i, pid in enumerate(spec.ids) if not pid.startswith(CELL + "__")]
+    xs_, f = _lsq(yaml, x, free=free, max_nfev=200)
+    report["shipped_nllh"] = f
+    report["values"] = {pid: 10 ** xs_[spec.ids.index(pid)] for pid in spec.ids}
+    ids_all = _scenario_parameter_ids("tnbc")
     rows = []
-    for p in fit.get("profiles", []):
-        if p["lower"] is None or p["upper"] is None:
-            continue
-        name = p["id"].removeprefix(CELL + "__")
+    for pid in bounded:
+        name = pid.removeprefix(CELL + "__")
+        est = float(f"{10 ** xs_[spec.ids.index(pid)]:.3g}")
+        lo, hi = 10 ** profs[pid]["lower"], 10 ** profs[pid]["upper"]
         ids = sorted(i for i in ids_all if i.endswith("__" + name))
-        est = 10 ** fit["best"]["x"][fit["fitted"].index(p["id"])]
-        rows.append((",".join(ids), est, 10 ** p["lower"], 10 ** p["upper"], "log",
-                     f"calibrated to Sobotta et al. 2017 (PMID 29062282) primary mouse hepatocyte IL-6 data, "
-                     f"profile likelihood 95 % CI (docs/calibration.md)"))
+        rows.append((",".join(ids), est, lo, hi))
+        report["values"][pid] = est
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w") as f:
-        f.write("ids\testimate\tci95_low\tci95_high\tscale\tsource\n")
-        for r in rows:
-            f.write(f"{r[0]}\t{r[1]:.4g}\t{r[2]:.4g}\t{r[3]:.4g}\t{r[4]}\t{r[5]}\n")
-    return len(rows)
+    with out.open("w") as fh:
+        fh.write("ids\testimate\tci95_low\tci95_high\tscale\tsource\n")
+        for ids, est, lo, hi in rows:
+            fh.write(f"{ids}\t{est:.3g}\t{lo:.3g}\t{hi:.3g}\tlog\tcalibrated to Sobotta et al. 2017 (PMID "
+                     f"29062282) primary mouse hepatocyte IL-6 data, profile-likelihood 95 % CI "
+                     f"(docs/calibration.md)\n")
+    (fit_dir / "ship.json").write_text(json.dumps(report, indent=1))
+    print(json.dumps(report, indent=1))
+    return 0
 
 
 def _scenario_parameter_ids(scenario: str) -> list[str]:
@@ -465,9 +527,23 @@ def main() -> int:
     fi.add_argument("--seed", type=int, default=0)
     fi.add_argument("--workers", type=int, default=2)
     fi.add_argument("--no-profiles", action="store_true")
-    fi.add_argument("--step", type=float, default=0.1, help="profile step (log10 units)")
+    fi.add_argument("--step", type=float, default=0.05, help="profile step (log10 units)")
     fi.add_argument("--from-old", action="store_true", help="start 0 at the values before calibration")
+    fi.add_argument("--profiles-only", action="store_true", help="only the profiles, from --out's fit.json")
+    fi.add_argument("--from-start", type=int, default=None, help="profile from this start's optimum")
+    fi.add_argument("--only", default="", help="profile only these parameters (comma-separated, no cell prefix)")
+    sh = sub.add_parser("ship")
+    sh.add_argument("fit_dir", type=Path)
+    sh.add_argument("--out", type=Path, default=ROOT / "src" / "stat3sim" / "data" / "parameter_uncertainty.tsv")
+    co = sub.add_parser("compare")
+    co.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
+    if args.cmd == "ship":
+        return ship(args.fit_dir, args.out)
+    if args.cmd == "compare":
+        yaml = str(build(args.out).resolve())
+        print(json.dumps({"nllh_shipped": nuisance_fit(yaml), "nllh_before": nuisance_fit(yaml, OLD_VALUES)}))
+        return 0
     if args.cmd == "extract":
         print(f"wrote {DATA} ({extract(args.folder)} rows)")
         return 0
