@@ -74,6 +74,9 @@ def serve(
     def stop(signum, frame):  # SIGTERM stops it as Ctrl-C does: the worker and the run files go too
         raise KeyboardInterrupt
 
+    # SIGINT too, explicitly: a process started from a non-interactive shell's background job
+    # inherits SIGINT ignored, and Python then installs no KeyboardInterrupt for it
+    signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever(poll_interval=0.25)
