@@ -322,10 +322,12 @@ def differences(rows: Sequence[Uncertain], network, rtol: float = 1e-6) -> list[
 
 # ------------------------------------------------------------------ drawing
 def _stream(seed: int, batch: int) -> np.random.Generator:
-    """The draws' own stream (keyed, so that a cohort's other columns do not move when a file
-    is added); batch k > 0 of an extended sample a stream of its own."""
-    key = zlib.crc32(b"parameter_uncertainty")
-    return np.random.default_rng([int(seed), key] if not batch else [int(seed), key, 0x5EED, int(batch)])
+    """The draws' own stream: the cohort's keyed batch stream (:func:`stat3sim.cohort.population._stream`)
+    under the key of this file's draws, so that a cohort's other columns do not move when a
+    file is added; batch k > 0 of an extended sample a stream of its own."""
+    from .cohort.population import _stream as keyed_stream
+
+    return keyed_stream(seed, batch, zlib.crc32(b"parameter_uncertainty"))
 
 
 def draw(rows: Sequence[Uncertain], n: int, seed: int, extensions: tuple[int, ...] = ()) -> pd.DataFrame:
@@ -333,8 +335,10 @@ def draw(rows: Sequence[Uncertain], n: int, seed: int, extensions: tuple[int, ..
     value), rows in draw order; a seeded Latin hypercube per batch."""
     if isinstance(n, bool) or int(n) != n or n <= 0 or any(e <= 0 for e in extensions):
         raise ValueError("n and every extension must be positive whole numbers")
+    from .cohort.population import batches
+
     parts = []
-    for b, size in enumerate((int(n), *map(int, extensions))):
+    for b, (_, size) in enumerate(batches(int(n), tuple(map(int, extensions)))):
         u = qmc.LatinHypercube(d=len(rows), rng=_stream(seed, b)).random(size)
         part = {}
         for j, r in enumerate(rows):
