@@ -745,8 +745,10 @@ def run_scenario(sc, out_dir: Path, arms: list, th_arms: list, *, options: dict[
             write_file(out_dir / "bands.csv", lambda tmp: band_df.to_csv(tmp, index=False, float_format="%.8g"))
             draws = bands.draws.copy()
             draws.insert(0, "member", range(len(draws)))
-            draws.insert(1, "status", ["ok" if not any(f["member"] == m for f in ensemble.failed) else
-                                       "failed in " + ", ".join(f["arm"] for f in ensemble.failed if f["member"] == m)
+            failed_in: dict[int, list[str]] = {}
+            for f in ensemble.failed:
+                failed_in.setdefault(f["member"], []).append(f["arm"])
+            draws.insert(1, "status", ["failed in " + ", ".join(failed_in[m]) if m in failed_in else "ok"
                                        for m in range(len(draws))])
             write_file(out_dir / "band_draws.csv", lambda tmp: draws.to_csv(tmp, index=False, float_format="%.10g"))
         timing["timecourses"] = time.perf_counter() - t_write
