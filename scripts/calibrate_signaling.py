@@ -1,7 +1,7 @@
 """Calibrate the STAT3 module's assumed kinetics to Sobotta et al. 2017's hepatocyte data.
 
     PYTHONPATH=src python scripts/calibrate_signaling.py build --out calib_petab
-    PYTHONPATH=src python scripts/calibrate_signaling.py fit --out calib_fit --starts 8 --workers 2
+    PYTHONPATH=src python scripts/calibrate_signaling.py fit --out calib_fit --starts 8 --workers 2 --from-old
     PYTHONPATH=src python scripts/calibrate_signaling.py compare           # nllh: shipped vs old values
 
 Data: ``data/calibration/sobotta2017_hepatocyte_il6.csv``: measurements of IL-6-stimulated
@@ -13,7 +13,8 @@ authors published them in the PEtab benchmark collection
 the CSV from that folder.
 
 Model: stat3sim's own signaling module of the ``hepatocyte`` cell type (the tumor cell's
-module with hepatocyte IL-6R numbers), exported as SBML. The stimulus is IL-6 in the
+module with hepatocyte IL-6R numbers and this calibration's best fit: ``--from-old`` starts
+the fit from the values before it), exported as SBML. The stimulus is IL-6 in the
 medium (ng/mL ÷ 21 kDa = nM) after the unstimulated steady state (PEtab
 pre-equilibration). Absolute concentrations of Sobotta's data are nM in its 12.67 pL
 cytoplasm; stat3sim's are nM in a 1.5 pL cytoplasm, so the observables convert by
@@ -61,12 +62,17 @@ FITTED = {
     "R0_gp130": (0.5, 30.0),
     "K_tf_STAT3": (1.0, 1000.0),
 }
-#: the best fit of ``fit --starts 8 --seed 0`` (start 0's optimum, 3 significant digits;
-#: docs/calibration.md), not shipped in the model: see docs/calibration.md, "Why the model
-#: keeps its values"
+#: the best fit of ``fit --starts 8 --seed 0 --from-old`` (start 0's optimum, 3 significant
+#: digits; docs/calibration.md): the hepatocyte preset's values; SHARED in every cell type
 BEST_FIT = {"k_stat3_phos": 0.119, "k_dephos_cyt": 0.152, "k_dephos_nuc": 0.123, "k_import_dimer": 0.148,
             "k_export": 0.211, "kon_SOCS3": 0.043, "k_tl_SOCS3": 0.124, "R0_gp130": 4.91, "K_tf_STAT3": 75.0}
-#: the values of FITTED before this calibration, which the model keeps (stat3sim @ ab549b0)
+#: the fitted rates the model ships in every cell type (signaling.parameters.PER_CELL), as
+#: properties of STAT3's nuclear transport and nuclear phosphatase; the cell-specific amounts
+#: (gp130, SOCS3 translation, promoter threshold) and the undetermined rates are shipped in
+#: the hepatocyte preset only (model.cells); docs/calibration.md
+SHARED = ("k_dephos_nuc", "k_import_dimer", "k_export")
+#: the values of FITTED before this calibration (stat3sim @ ab549b0): the other cell types
+#: keep those not in SHARED
 OLD_VALUES = {"k_stat3_phos": 0.05, "k_dephos_cyt": 0.04, "k_dephos_nuc": 0.15, "k_import_dimer": 1.0,
               "k_export": 0.5, "kon_SOCS3": 1.0, "k_tl_SOCS3": 0.003, "R0_gp130": 3000 * 1.107e-3,
               "K_tf_STAT3": 50.0}

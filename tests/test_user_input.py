@@ -219,16 +219,19 @@ def test_simulate_api_rejects_a_bad_grid():
 
 # -------------------------------------------------- nuclear pSTAT3 (item 8)
 def test_nuclear_pstat3_falls_under_the_degrader_while_the_index_rises():
-    """The trap of the issue: under SD-36 the pSTAT3 index (a fraction of all STAT3) rises
-    while the tumor shrinks; nuclear pSTAT3 in nM falls with total STAT3. The readout is the
-    index's numerator: index × total STAT3 amount / nuclear volume."""
+    """The trap of the issue: under SD-36 the pSTAT3 index (a fraction of all STAT3) hardly
+    shows the degrader's effect while the tumor shrinks; nuclear pSTAT3 in nM falls with total
+    STAT3, many times more than the index. The readout is the index's numerator: index ×
+    total STAT3 amount / nuclear volume."""
     from stat3sim import runs
     from stat3sim.scenarios import Scenario
 
     base = runs.simulate(Scenario(name="t"), days=20)
     sd36 = runs.simulate(Scenario(name="t", therapies=["SD-36 30 nM continuous"]), days=20)
     rel = {k: sd36.at(k) / base.at(k) for k in ("tumor.pSTAT3", "tumor.pSTAT3_nuclear_nM", "tumor_volume_mm3")}
-    assert rel["tumor.pSTAT3"] > 1.0 and rel["tumor.pSTAT3_nuclear_nM"] < 0.5 and rel["tumor_volume_mm3"] < 1.0
+    assert rel["tumor.pSTAT3_nuclear_nM"] < 0.5 and rel["tumor_volume_mm3"] < 1.0
+    # the index falls far less (30 nM for 20 days in the default scenario: index −24 %, nM −94 %)
+    assert rel["tumor.pSTAT3_nuclear_nM"] < 0.2 * rel["tumor.pSTAT3"]
     size = {c.id: c.size for c in base.network.compartments}
     vc, vn = size["tumor__cytoplasm"], size["tumor__nucleus"]
     f = base.frame

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .network import Evidence
-from .signaling.parameters import MOLEC_PER_nM
+from .signaling.parameters import CAL, MOLEC_PER_nM
 
 E = Evidence
 
@@ -38,8 +38,20 @@ CELL_TYPES: dict[str, CellType] = {
         "R0_IL6R": (_n(300), E("blood leukocytes 50–300 IL-6 sites per cell (FACTS: Hansen 2020)")),
         "f_CD45": (1.0, E("CD45 is expressed on all leukocytes", (26, 27, 28))),
     }),
-    "hepatocyte": CellType("hepatocyte", "primary hepatocyte, for comparison with Sobotta 2017 / Singh 2006", {
+    "hepatocyte": CellType("hepatocyte", "primary hepatocyte, calibrated to Sobotta 2017's IL-6 data (docs/calibration.md)", {
         "R0_IL6R": (_n(4500), E("rat hepatocytes ~4,500 high-affinity IL-6 sites (FACTS)")),
+        # the cell-specific amounts of the calibration (the shared rates are in signaling.parameters)
+        "R0_gp130": (4.91, E(f"{CAL}, 95 % profile CI [3.33, 7.34] nM (4,440 [3,010, 6,630] gp130·JAK1 per cell)")),
+        "k_tl_SOCS3": (0.124, E(f"{CAL}, 95 % profile CI [0.0593, 0.193] nM/au/min (SOCS3 protein ~3 nM in Sobotta's "
+                                "12.67 pL at 40 min)")),
+        "K_tf_STAT3": (75.0, E(f"{CAL}, 95 % profile CI [39.2, 119] nM")),
+        # not determined by the data: the best fit's values (the optima of equally good starts span 20–350×)
+        "k_stat3_phos": (0.119, E("assumed: the best fit of the same calibration; not determined by the data (optima "
+                                  "within 10 of the best nllh span 0.11–2.1 /(nM·min))")),
+        "k_dephos_cyt": (0.152, E("assumed: the best fit of the same calibration; not determined by the data (optima "
+                                  "within 10 of the best nllh span 0.0026–0.154 /min)")),
+        "kon_SOCS3": (0.043, E("assumed: the best fit of the same calibration; not determined by the data (optima "
+                               "within 10 of the best nllh span 0.042–14.6 /(nM·min))")),
     }),
 }
 

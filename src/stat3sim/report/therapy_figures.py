@@ -23,7 +23,8 @@ from ..analysis.recist import recist_of
 #: what the two pSTAT3 readouts mean, one line (the report prints it under the table and figure)
 PSTAT3_NOTE = ("pSTAT3 index: nuclear pY705 STAT3 over total STAT3 in the cell (0..1, the review's activity "
                "index); nuclear pSTAT3: its concentration in the nucleus (nM), what drives STAT3 target genes. A "
-               "degrader (SD-36) lowers total STAT3, so the index can rise while nuclear pSTAT3 falls; a "
+               "degrader (SD-36) lowers total STAT3, so the index understates its effect: it falls far less than "
+               "nuclear pSTAT3, or even rises; a "
                "transcription inhibitor (pyrimethamine) acts after phosphorylation, so both can rise while its "
                "target genes fall.")
 

@@ -20,6 +20,13 @@ DW = "Dwivedi et al. 2014 CPT:PSP, BIOMD0000000534 (h⁻¹ converted to min⁻¹
 SOB = "Sobotta et al. 2017, MODEL2307050001"
 SINGH = "Singh, Jayaraman & Hahn 2006, BIOMD0000000151"
 MOLEC_PER_nM = 1.0 / 1.107e-3  # molecules per nM in 1.5 pL
+#: the calibration of docs/calibration.md (scripts/calibrate_signaling.py): STAT3 kinetics
+#: fitted to Sobotta 2017's primary mouse hepatocyte IL-6 data, 95 % profile-likelihood CIs
+CAL = ("calibrated to Sobotta et al. 2017 (PMID 29062282; primary mouse hepatocytes, IL-6 40–500 ng/mL: "
+       "% pSTAT3, SOCS3 and STAT3 copies, nuclear/cytoplasmic STAT3, time courses; docs/calibration.md)")
+CAL_SHARED = ("the hepatocyte value is used in every cell type, as a property of STAT3's nuclear transport and "
+              "nuclear phosphatase; the cell-specific amounts the same fit determines (gp130, SOCS3 translation, "
+              "promoter threshold) are applied to the hepatocyte preset only")
 
 GLOBAL: dict[str, tuple[float, str, Evidence, str]] = {
     # --- volumes
@@ -66,13 +73,13 @@ PER_CELL: dict[str, tuple[float, str, Evidence, str]] = {
     "f_stat1_phos_gp130": (0.2, "dimensionless", E("assumed: IL-6 phosphorylates STAT1 weakly next to STAT3", (143, 144)), "STAT1 phosphorylation by gp130 relative to STAT3"),
     "k_stat1_phos_ifngr": (0.5, "1/min", E("assumed: IFN-γ phosphorylates STAT1 within minutes"), "maximal STAT1 phosphorylation by IFNGR/JAK1/2"),
     "k_dephos_cyt": (0.04, "1/min", E("assumed, calibrated to SIG-6; cytoplasmic SHP1 (PTPN6)/TC-PTP activity", (26, 27, 28)), "cytoplasmic pY705 dephosphorylation"),
-    "k_dephos_nuc": (0.15, "1/min", E("assumed, calibrated to SIG-5 decline; nuclear TC-PTP (PTPN2)", (26, 28)), "nuclear pY705 dephosphorylation"),
+    "k_dephos_nuc": (0.123, "1/min", E(f"{CAL}, 95 % profile CI [0.0802, 0.185] /min; {CAL_SHARED}. Nuclear TC-PTP (PTPN2)", (26, 28)), "nuclear pY705 dephosphorylation"),
     "f_nuc_dephos_other": (0.1, "dimensionless", E("assumed: TC-PTP (PTPN2) does ~90 % of nuclear pY705 dephosphorylation, nuclear SHP2 (PTPN11) the rest", (26, 27, 28)), "share of nuclear STAT dephosphorylation not due to TC-PTP"),
     "k_dimer": (0.01, "1/(nM*min)", E("assumed: SH2–pY dimerisation"), "pSTAT dimer association"),
     "k_undimer": (0.2, "1/min", E("assumed: Kd 20 nM for pSTAT dimers"), "pSTAT dimer dissociation"),
-    "k_import_dimer": (1.0, "1/min", E("assumed: faster than Singh 2006 (0.005 s⁻¹ = 0.3 min⁻¹), calibrated to the Sobotta 2017 peak time (FACTS; ruxolitinib inputs of the file set to 0)"), "nuclear import of pSTAT dimers"),
+    "k_import_dimer": (0.148, "1/min", E(f"{CAL}, 95 % profile CI [0.104, 0.218] /min; {CAL_SHARED}. Singh 2006 uses 0.005 s⁻¹ = 0.3 min⁻¹"), "nuclear import of pSTAT dimers"),
     "k_import": (0.058, "1/min", E(f"{SOB}: STAT3 import t½ 12 min; shuttling is Y705-independent (FACTS: Cimica 2011)"), "import of unphosphorylated STAT"),
-    "k_export": (0.5, "1/min", E("assumed: departs from both source models, which export faster: Sobotta t½ 21 s (1.97 min⁻¹); Singh 0.05 s⁻¹ = 3 min⁻¹ for unphosphorylated nuclear STAT3 monomer (neither model exports dimers). It is 4× slower than Sobotta and 6× slower than Singh here so that nuclear STAT3 at rest is ~10 %"), "export of unphosphorylated STAT"),
+    "k_export": (0.211, "1/min", E(f"{CAL}, 95 % profile CI [0.169, 0.264] /min; {CAL_SHARED}. Slower than both source models' export: Sobotta's model t½ 21 s (1.97 min⁻¹), Singh 0.05 s⁻¹ = 3 min⁻¹ for unphosphorylated nuclear STAT3 monomer"), "export of unphosphorylated STAT"),
     "f_CD45": (0.0, "dimensionless", E("CD45 (PTPRC) is hematopoietic: 0 in epithelial and stromal cells, 1 in myeloid cells", (26, 27, 28)), "CD45 contribution to cytoplasmic STAT dephosphorylation"),
     # --- SOCS3 feedback
     "A_SOCS3": (40.0, "dimensionless", E("~40-fold SOCS3 mRNA induction in vivo (FACTS: Campbell et al. 2001 J Clin Invest)", (24, 25)), "maximal SOCS3 transcription fold over basal"),

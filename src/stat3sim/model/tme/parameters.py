@@ -50,7 +50,7 @@ TME: dict[str, tuple[float, str, Evidence, str]] = {
     "V_T_min": (1.0e-6, "mL", E(f"V_Tmin 1e-6 mL ({QSP} l.26, estimated; used by simbio_init.m)"), "volume floor of the tumor compartment"),
     "V_blood": (5000.0, "mL", E(f"V_C 5 L ({QSP} l.18, estimated; used by simbio_init.m)"), "blood (plasma + cells) volume"),
     # --- tumor growth: Gompertz proliferation − apoptosis − killing
-    "k_tumor_prolif": (0.0062, "1/day", E("assumed, calibrated so untreated tnbc doubles its volume in 103 ± 43 d (Ryu 2014, FACTS; model 96 d from the settled 25 mm day 0 with CD8+ T cells at QSP-IO's death and exhaustion rates); of the order of QSP-IO k_C_growth 0.0072 d⁻¹ (parameters_TNBC.m l.74 @acc8366; 0.0087 at 0b6facd and be94de3); Gompertz form as QSP-IO cancer_module.m"),
+    "k_tumor_prolif": (0.0062, "1/day", E("assumed, calibrated so untreated tnbc doubles its volume in 103 ± 43 d (Ryu 2014, FACTS; model 108 d from the settled 25 mm day 0 with CD8+ T cells at QSP-IO's death and exhaustion rates); of the order of QSP-IO k_C_growth 0.0072 d⁻¹ (parameters_TNBC.m l.74 @acc8366; 0.0087 at 0b6facd and be94de3); Gompertz form as QSP-IO cancer_module.m"),
                        "Gompertz proliferation constant at zero cyclin D1/MYC program"),
     "K_tumor": (1.0e11, "cell", E("assumed: carrying capacity ~1e11 cells (~700 mL lesion)"), "Gompertz carrying capacity"),
     "w_MYC_prolif": (4.0, "dimensionless", E("assumed, calibrated to THx-7: the cyclin D1/MYC program at full occupancy raises proliferation 5-fold over the program-independent rate, so TNBC proliferation depends mostly on it (STAT3 inhibitors cut TNBC cell proliferation [116,117]; STAT3 → MYC/cyclin D1 [3,29])", (3, 29, 116, 117)),
