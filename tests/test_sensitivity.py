@@ -94,6 +94,12 @@ def test_ranges_follow_the_evidence_kind():
     assert (f.kind, f.low, f.high) == ("literature range", 2.0 / 3, 6.0)
     f = sa.factor_of(_p(2.0, "Sobotta et al. 2017, MODEL2307050001: STAT3 import t½ 12 min"))
     assert (f.kind, f.low, f.high) == ("measured", 1.0, 4.0)
+    # calibrated to data: the range is the fit's 95 % CI, whatever ranges the source also quotes
+    f = sa.factor_of(_p(0.148, "calibrated to Sobotta et al. 2017 (IL-6 40–500 ng/mL), 95 % profile CI [0.104, 0.218] /min"))
+    assert (f.kind, f.low, f.high) == ("calibrated", 0.104, 0.218)
+    # a CI that does not hold the value, or an assumed value's CI, is not a calibration's range
+    assert sa.factor_of(_p(2.0, "calibrated to X, 95 % profile CI [0.104, 0.218]")).kind == "measured"
+    assert sa.factor_of(_p(0.15, "assumed: calibrated to X, 95 % profile CI [0.104, 0.218]")).kind == "assumed"
     # a Hill coefficient at most ×/÷ 2; a fraction never above 1
     f = sa.factor_of(_p(2.0, "assumed: cooperative", "dimensionless", "Hill coefficient of X"))
     assert (f.low, f.high) == (1.0, 4.0)
@@ -113,7 +119,10 @@ def test_assumed_group_uses_the_rule_of_describe():
     g = sa.groups(net)
     marked = {p.id for p in net.parameters if is_assumed(p.evidence) and sa.factor_of(p) is not None}
     assert set(g["assumed"]) == marked and len(marked) > 400
-    assert set(g["assumed"]) | set(g["measured"]) | set(g["literature"]) == set(g["all"])
+    assert set(g["assumed"]) | set(g["measured"]) | set(g["literature"]) | set(g["calibrated"]) == set(g["all"])
+    # the STAT3 rates calibrated to Sobotta 2017: one per cell type, each varied over its CI
+    assert {i.split("__", 1)[1] for i in g["calibrated"]} == {"k_import_dimer", "k_export", "k_dephos_nuc"}
+    assert len(g["calibrated"]) == 27
     assert all(i.startswith("tumor__") for i in g["tumor"])
 
 

@@ -51,7 +51,8 @@ SCALES = ("log", "linear")
 #: ×/÷ fold of each evidence kind (log-uniform within [value / fold, value × fold]);
 #: rationale in docs/sensitivity.md
 FOLDS = {"measured": 2.0, "literature range": 3.0, "assumed": 10.0}
-KINDS = tuple(FOLDS)
+#: evidence kinds: the three folds, and "calibrated" (a fit to data: its range is the fit's 95 % CI)
+KINDS = (*FOLDS, "calibrated")
 #: the widest fold of a Hill coefficient, whatever its evidence (2 → 1 … 4)
 HILL_FOLD = 2.0
 #: the readout prefix of a therapy effect: ``effect:ARM`` is the day's tumor volume in
@@ -79,6 +80,9 @@ _FIXED_SOURCE = re.compile(r"^\s*(gene level|input:|definition|protocol|derived|
 #: a numeric range in a source: "10–50 nM", "50-300 sites", "1.5 to 2.3", "lower end of", "range"
 _RANGE_SOURCE = re.compile(r"\d\s*[–—-]\s*\d|\d\s+to\s+\d|\brange\b|\blower end\b|\bupper end\b|\bbetween\b",
                            re.IGNORECASE)
+#: a calibration's confidence interval in a source: "calibrated to … 95 % profile CI [0.104, 0.218]"
+_CALIBRATED_CI = re.compile(r"calibrated to\b.*?95\s*%\s*(?:profile\s*)?CI\s*\[\s*([0-9.eE+-]+)\s*,\s*([0-9.eE+-]+)\s*\]",
+                            re.IGNORECASE | re.DOTALL)
 
 
 def is_assumed(source: object) -> bool:
@@ -86,8 +90,21 @@ def is_assumed(source: object) -> bool:
     return "assumed" in str(source or "").lower()
 
 
+def calibrated_ci(source: object) -> tuple[float, float] | None:
+    """The 95 % CI ``(low, high)`` a source states for a value calibrated to data
+    ("calibrated to <data>, 95 % profile CI [low, high]"), or None."""
+    m = _CALIBRATED_CI.search(str(source or ""))
+    if not m:
+        return None
+    try:
+        low, high = float(m.group(1)), float(m.group(2))
+    except ValueError:
+        return None
+    return (low, high) if 0 < low < high else None
+
+
 def evidence_kind(p) -> str | None:
-    """``"assumed"``, ``"literature range"`` or ``"measured"`` for a parameter of the model
+    """``"assumed"``, ``"calibrated"``, ``"literature range"`` or ``"measured"`` for a parameter of the model
     (its :class:`~stat3sim.model.network.Parameter`), or None for one that is not varied:
     value 0 or not finite, a gene level (``lvl_``), a drug or stimulus input, a protocol
     switch, a definition, a derived value, the scenario's setting."""
@@ -98,6 +115,9 @@ def evidence_kind(p) -> str | None:
         return None
     if is_assumed(src):
         return "assumed"
+    ci = calibrated_ci(src)
+    if ci is not None and ci[0] <= p.value <= ci[1]:
+        return "calibrated"
     if _RANGE_SOURCE.search(src):
         return "literature range"
     return "measured"
@@ -139,10 +159,13 @@ def factor_of(p) -> Factor | None:
     kind = evidence_kind(p)
     if kind is None:
         return None
-    fold = FOLDS[kind]
-    if _is_hill(p):
-        fold = min(fold, HILL_FOLD)
-    low, high = p.value / fold, p.value * fold
+    if kind == "calibrated":  # the fit's 95 % CI (the value lies inside it: evidence_kind)
+        low, high = calibrated_ci(str(p.evidence))
+    else:
+        fold = FOLDS[kind]
+        if _is_hill(p):
+            fold = min(fold, HILL_FOLD)
+        low, high = p.value / fold, p.value * fold
     top = parameter_range(p)[1]
     high = min(high, top)
     if not high > low:  # a value at its upper bound with nothing below it: not varied
@@ -162,7 +185,8 @@ def groups(net) -> dict[str, list[str]]:
     out = {"all": [f.id for f in factors],
            "assumed": [f.id for f in factors if f.kind == "assumed"],
            "measured": [f.id for f in factors if f.kind == "measured"],
-           "literature": [f.id for f in factors if f.kind == "literature range"]}
+           "literature": [f.id for f in factors if f.kind == "literature range"],
+           "calibrated": [f.id for f in factors if f.kind == "calibrated"]}
     in_cells: set[str] = set()
     for cell in CELL_TYPES:
         ids = [f.id for f in factors if f.id.startswith(f"{cell}__")]
@@ -186,7 +210,7 @@ def select_factors(net, spec: str) -> list[Factor]:
     kind, colon, rest = spec.lower().partition(":")
     if spec.lower() in grp:
         ids = grp[spec.lower()]
-    elif colon and kind in ("assumed", "measured", "literature") and rest in grp:
+    elif colon and kind in ("assumed", "measured", "literature", "calibrated") and rest in grp:
         ids = [i for i in grp[rest] if i in set(grp[kind])]
     elif "," in spec or spec in table:
         ids = []

@@ -53,8 +53,9 @@ def sensitivity(
                                                      "(elementary effects: mu*, sigma)"),
     n: int = typer.Option(..., "--n", help="sobol: base samples, a power of 2 (runs n·(k+2)); morris: "
                                            "trajectories (runs n·(k+1)); k = number of parameters"),
-    params: str = typer.Option("all", "--params", help="all, a group (assumed, measured, literature, tme, or a "
-                                                       "cell type: tumor, caf, …), KIND:GROUP (e.g. assumed:tme) "
+    params: str = typer.Option("all", "--params", help="all, a group (assumed, measured, literature, calibrated, "
+                                                       "tme, or a cell type: tumor, caf, …), KIND:GROUP (e.g. "
+                                                       "assumed:tme) "
                                                        "or comma-separated parameter ids"),
     out: Path = typer.Option(..., "--out", help="output folder"),
     workers: Optional[int] = typer.Option(None, "--workers", help="local Dask worker processes (default 1: in this "
