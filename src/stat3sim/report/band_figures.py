@@ -225,7 +225,9 @@ def effects_figure(effects: Sequence[Mapping], levels: tuple[float, float], memb
         for e in (e for e in rows if e["readout"] == col):
             y = ypos[e["arm"]]
             lo, hi, nom = e[lo_c], e[hi_c], e.get("nominal")
-            if lo is not None and hi is not None and hi >= RATIO_FLOOR:
+            # a readout that is ~0 in the arm (nominal below the floor: a knock-out's index of
+            # ~0 over ~0 STAT3) has members that are that noise too: no band for it
+            if lo is not None and hi is not None and hi >= RATIO_FLOOR and (nom is None or nom >= RATIO_FLOOR):
                 ax.plot([max(lo, RATIO_FLOOR), hi], [y, y], color="#1f77b4", lw=4, alpha=0.45,
                         solid_capstyle="butt")
             if nom is not None and nom >= RATIO_FLOOR:
