@@ -38,6 +38,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "calibration" / "sobotta2017_hepatocyte_il6.csv"
+#: the fit's record (every parameter the profiles bound) and the table the package ships (SHARED only)
+RECORD = ROOT / "data" / "calibration" / "sobotta2017_fit_uncertainty.tsv"
+PACKAGED = ROOT / "src" / "stat3sim" / "data" / "parameter_uncertainty.tsv"
+PACKAGED_SOURCE = ("calibrated to Sobotta et al. 2017 (PMID 29062282), primary mouse hepatocyte IL-6 data; "
+                   "profile-likelihood 95 % CI; one draw shared by every cell type (docs/calibration.md)")
 CELL = "hepatocyte"
 IL6_KDA = 21.0
 #: Sobotta 2017's cytoplasm (pL) and stat3sim's (pL): absolute data convert by molecules per cell
@@ -517,6 +522,21 @@ def ship(fit_dir: Path, out: Path) -> int:
     return 0
 
 
+def write_packaged(record: Path = RECORD, out: Path = PACKAGED) -> int:
+    """The package's uncertainty table (``stat3sim run --bands`` without ``--uncertainty``):
+    the rows of the fit's record for the SHARED rates, the ones the model ships in every cell
+    type. Returns the number of rows."""
+    with record.open() as fh:
+        rows = [r for r in csv.DictReader(fh, delimiter="\t")
+                if r["ids"].split(",")[0].split("__", 1)[1] in SHARED]
+    cols = ("ids", "estimate", "ci95_low", "ci95_high", "scale")
+    with out.open("w") as fh:
+        fh.write("\t".join((*cols, "source")) + "\n")
+        for r in rows:
+            fh.write("\t".join((*(r[c] for c in cols), PACKAGED_SOURCE)) + "\n")
+    return len(rows)
+
+
 def _scenario_parameter_ids(scenario: str) -> list[str]:
     from stat3sim import runs
     from stat3sim.scenarios import load_scenario
@@ -545,12 +565,14 @@ def main() -> int:
     fi.add_argument("--only", default="", help="profile only these parameters (comma-separated, no cell prefix)")
     sh = sub.add_parser("ship")
     sh.add_argument("fit_dir", type=Path)
-    sh.add_argument("--out", type=Path, default=ROOT / "data" / "calibration" / "sobotta2017_fit_uncertainty.tsv")
+    sh.add_argument("--out", type=Path, default=RECORD)
     co = sub.add_parser("compare")
     co.add_argument("--out", type=Path, required=True)
     args = ap.parse_args()
     if args.cmd == "ship":
-        return ship(args.fit_dir, args.out)
+        rc = ship(args.fit_dir, args.out)
+        print(f"wrote {PACKAGED} ({write_packaged(args.out)} rows)")
+        return rc
     if args.cmd == "compare":
         yaml = str(build(args.out).resolve())
         print(json.dumps({"nllh_shipped": nuisance_fit(yaml), "nllh_before": nuisance_fit(yaml, OLD_VALUES)}))

@@ -111,6 +111,17 @@ def test_the_packaged_uncertainty_table_is_the_shipped_rows_of_the_fit_record():
     assert uncertainty.differences(uncertainty.check(rows, net), net) == []
 
 
+def test_the_packaged_table_is_derived_from_the_record(tmp_path):
+    """``calibrate_signaling.py ship`` writes the packaged table from the record: the
+    shipped file is exactly what it writes."""
+    from stat3sim import uncertainty
+
+    cal = _script()
+    out = tmp_path / "parameter_uncertainty.tsv"
+    assert cal.write_packaged(UNCERTAINTY, out) == len(cal.SHARED)
+    assert out.read_text() == uncertainty.shipped_path().read_text()
+
+
 def test_the_best_fit_fits_the_data_far_better_than_the_model_values(tmp_path):
     pytest.importorskip("petab")
     cal = _script()
